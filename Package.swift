@@ -1,0 +1,135 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+/// One list of settings for every Swift target: Swift 6 language mode (strict concurrency) plus
+/// upcoming features that make the code say what it means.
+let strictSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+]
+
+let nioCore = Target.Dependency.product(name: "NIOCore", package: "swift-nio")
+let nioPosix = Target.Dependency.product(name: "NIOPosix", package: "swift-nio")
+let logging = Target.Dependency.product(name: "Logging", package: "swift-log")
+
+let package = Package(
+    name: "sluice",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "sluice", targets: ["sluice"]),
+        .library(name: "Parquet", targets: ["Parquet"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+    ],
+    targets: [
+        // C libraries from Debian, through pkg-config.
+        .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
+        .systemLibrary(name: "CSnappy", pkgConfig: "snappy", providers: [.apt(["libsnappy-dev"])]),
+        .systemLibrary(name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "CLZ4", pkgConfig: "liblz4", providers: [.apt(["liblz4-dev"])]),
+        .systemLibrary(name: "CBrotli", pkgConfig: "libbrotlidec", providers: [.apt(["libbrotli-dev"])]),
+        .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
+
+        // Pure modules: no sockets, no C clients.
+        .target(name: "SluiceCore", swiftSettings: strictSettings),
+        .target(
+            name: "SluiceConfig",
+            dependencies: ["SluiceCore", .product(name: "Yams", package: "Yams")],
+            swiftSettings: strictSettings
+        ),
+        .target(
+            name: "Parquet",
+            dependencies: ["SluiceCore", "CSnappy", "CZstd", "CZlib", "CLZ4", "CBrotli"],
+            swiftSettings: strictSettings + [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]
+        ),
+        .target(
+            name: "SluiceWire",
+            dependencies: ["SluiceCore", nioCore, .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: strictSettings
+        ),
+        .target(name: "SluiceScheduler", dependencies: ["SluiceCore"], swiftSettings: strictSettings),
+
+        // Connectors.
+        .target(
+            name: "PostgresSource",
+            dependencies: ["SluiceCore", "CLibPQ", logging],
+            swiftSettings: strictSettings
+        ),
+        .target(
+            name: "ClickHouseSink",
+            dependencies: ["SluiceCore", "HTTPTransport", logging],
+            swiftSettings: strictSettings
+        ),
+        .target(name: "HTTPTransport", dependencies: ["CCurl"], swiftSettings: strictSettings),
+
+        // The two roles and the CLI.
+        .target(
+            name: "SluiceDriver",
+            dependencies: [
+                "SluiceCore", "SluiceConfig", "SluiceWire", "SluiceScheduler", "PostgresSource",
+                "ClickHouseSink", nioCore, nioPosix, logging,
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .target(
+            name: "SluiceExecutor",
+            dependencies: [
+                "SluiceCore", "SluiceConfig", "SluiceWire", "PostgresSource", "Parquet", "ClickHouseSink",
+                nioCore, nioPosix, logging,
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .executableTarget(
+            name: "sluice",
+            dependencies: [
+                "SluiceCore", "SluiceConfig", "SluiceDriver", "SluiceExecutor", "Parquet", "PostgresSource",
+                "ClickHouseSink", logging,
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strictSettings
+        ),
+
+        // Benchmarks: `bench/NAME` scripts run `sluice-bench NAME` (release build) beside a baseline.
+        .executableTarget(
+            name: "sluice-bench",
+            dependencies: ["SluiceCore", "Parquet", "PostgresSource"],
+            path: "Sources/SluiceBench",
+            swiftSettings: strictSettings
+        ),
+
+        // Tests mirror Sources/.
+        .testTarget(name: "SluiceCoreTests", dependencies: ["SluiceCore"], swiftSettings: strictSettings),
+        .testTarget(name: "SluiceConfigTests", dependencies: ["SluiceConfig"], swiftSettings: strictSettings),
+        .testTarget(
+            name: "ParquetTests",
+            dependencies: ["Parquet", "SluiceCore"],
+            resources: [.copy("Fixtures")],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "SluiceWireTests",
+            dependencies: ["SluiceWire", nioCore, .product(name: "NIOEmbedded", package: "swift-nio"),
+                           .product(name: "NIOTestUtils", package: "swift-nio")],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(name: "SluiceSchedulerTests", dependencies: ["SluiceScheduler"], swiftSettings: strictSettings),
+        .testTarget(name: "PostgresSourceTests", dependencies: ["PostgresSource", "SluiceCore"], swiftSettings: strictSettings),
+        .testTarget(name: "ClickHouseSinkTests", dependencies: ["ClickHouseSink", "SluiceCore"], swiftSettings: strictSettings),
+        .testTarget(
+            name: "IntegrationTests",
+            dependencies: ["SluiceCore", "SluiceConfig", "Parquet", "PostgresSource", "ClickHouseSink"],
+            swiftSettings: strictSettings
+        ),
+    ]
+)

@@ -1,0 +1,1 @@
+// PostgresSource module

@@ -1,0 +1,1 @@
+enum ExtractBench { static func run(_ arguments: [String]) async throws { throw CancellationError() } }

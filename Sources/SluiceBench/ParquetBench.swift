@@ -1,0 +1,1 @@
+enum ParquetBench { static func run(_ arguments: [String]) async throws { throw CancellationError() } }

@@ -1,0 +1,1 @@
+// SluiceScheduler module

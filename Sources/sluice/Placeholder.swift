@@ -1,0 +1,1 @@
+@main enum SluiceMain { static func main() {} }
