@@ -131,3 +131,23 @@ extension DataType: CustomStringConvertible {
         }
     }
 }
+
+extension DataType: Codable {
+    /// Decodes from the text ``description`` prints (`decimal(12,2)`, `timestamptz`, ...).
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        let text = try container.decode(String.self)
+        guard let type = DataType(parsing: text) else {
+            throw DecodingError.dataCorruptedError(
+                in: container,
+                debugDescription: "'\(text)' is not a type; use boolean, int8..int64, uint8..uint64, float32, float64, "
+                    + "decimal(p,s) with p <= 38, string, json, binary, uuid, date, time, timestamp or timestamptz")
+        }
+        self = type
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(description)
+    }
+}

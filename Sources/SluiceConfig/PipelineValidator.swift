@@ -1,0 +1,112 @@
+import SluiceCore
+import Yams
+
+/// Checks what the types alone cannot: references between keys, allowed combinations, value ranges.
+/// Each error names the file, the line and the key path.
+struct PipelineValidator {
+    let file: String
+    let root: Node
+
+    func validate(_ config: PipelineConfig) throws(SluiceError) {
+        guard !config.tables.isEmpty else {
+            throw error(["tables"], "the pipeline has no tables (give `tables:` or `tables_dir:`)")
+        }
+        if !StagingConfig.compressions.contains(config.staging.compression) {
+            throw error(["staging", "compression"],
+                        "unknown compression '\(config.staging.compression)' (use \(StagingConfig.compressions.joined(separator: ", ")))")
+        }
+        if config.source.postgres.password.inline != nil && config.source.postgres.password.file != nil {
+            throw error(["source", "postgres", "password_file"], "give either password or password_file, not both")
+        }
+        if config.sink.clickhouse.password.inline != nil && config.sink.clickhouse.password.file != nil {
+            throw error(["sink", "clickhouse", "password_file"], "give either password or password_file, not both")
+        }
+        let sslModes = ["disable", "allow", "prefer", "require", "verify-ca", "verify-full"]
+        if !sslModes.contains(config.source.postgres.sslmode) {
+            throw error(["source", "postgres", "sslmode"], "unknown sslmode '\(config.source.postgres.sslmode)'")
+        }
+        if !(0...100).contains(config.run.retries) { throw error(["run", "retries"], "retries must be 0...100") }
+        if config.run.batchRows < 1 { throw error(["run", "batch_rows"], "batch_rows must be at least 1") }
+        var names = Set<String>()
+        for (index, table) in config.tables.enumerated() {
+            let at: [PathPart] = ["tables", .index(index)]
+            guard names.insert(table.name).inserted else { throw error(at + ["name"], "duplicate table name '\(table.name)'") }
+            try validate(table, at: at)
+        }
+    }
+
+    private func validate(_ table: TableConfig, at path: [PathPart]) throws(SluiceError) {
+        guard !table.columns.isEmpty else { throw error(path + ["columns"], "table \(table.name) declares no columns") }
+        var columnNames = Set<String>()
+        for (index, column) in table.columns.enumerated() {
+            let at = path + ["columns", .index(index)]
+            guard columnNames.insert(column.name).inserted else {
+                throw error(at + ["name"], "duplicate column '\(column.name)' in table \(table.name)")
+            }
+            if column.min != nil || column.max != nil || column.outOfRange != nil {
+                guard column.isTemporal else {
+                    throw error(at, "min, max and out_of_range apply to date and timestamp columns; \(column.name) is \(column.type)")
+                }
+            }
+            for (key, bound) in [("min", column.min), ("max", column.max)] {
+                if let bound, CivilTime.parseTimestamp(bound) == nil {
+                    throw error(at + [.key(key)], "'\(bound)' is not a date or timestamp (write 1970-01-01 or 1970-01-01 00:00:00)")
+                }
+            }
+        }
+        guard !table.primaryKey.isEmpty else { throw error(path + ["primary_key"], "table \(table.name) needs a primary_key") }
+        for key in table.primaryKey where !columnNames.contains(key) {
+            throw error(path + ["primary_key"], "primary key column '\(key)' is not a declared column of table \(table.name)")
+        }
+        if let cursor = table.cursor {
+            guard let column = table.column(named: cursor) else {
+                throw error(path + ["cursor"], "cursor column '\(cursor)' is not a declared column of table \(table.name)")
+            }
+            switch column.type {
+            case .int16, .int32, .int64, .date, .timestamp, .timestampTZ: break
+            default:
+                throw error(path + ["cursor"], "cursor column '\(cursor)' is \(column.type); use an integer, date or timestamp column")
+            }
+        }
+        let partition = table.partition
+        if let count = partition.count, !(1...100_000).contains(count) {
+            throw error(path + ["partition", "count"], "partition count must be 1...100000")
+        }
+        if partition.rowsPerTask < 1 { throw error(path + ["partition", "rows_per_task"], "rows_per_task must be at least 1") }
+        switch partition.effectiveStrategy {
+        case .range?, .balanced?:
+            if partition.column == nil {
+                throw error(path + ["partition"], "partition strategy \(partition.effectiveStrategy!.rawValue) needs a column")
+            }
+        case .predicates?:
+            if partition.predicates.isEmpty {
+                throw error(path + ["partition", "predicates"], "partition strategy predicates needs a list of predicates")
+            }
+        case .ctid?, nil: break
+        }
+    }
+
+    enum PathPart: ExpressibleByStringLiteral {
+        case key(String)
+        case index(Int)
+        init(stringLiteral value: String) { self = .key(value) }
+    }
+
+    private func error(_ path: [PathPart], _ message: String) -> SluiceError {
+        var node: Node? = root
+        var line = root.mark?.line
+        var names: [String] = []
+        for part in path {
+            switch part {
+            case .key(let key):
+                node = node?.mapping?.first { $0.key.string == key }?.value
+                names.append(key)
+            case .index(let index):
+                if let sequence = node?.sequence, index < sequence.count { node = sequence[index] } else { node = nil }
+                names.append("[\(index)]")
+            }
+            if let mark = node?.mark { line = mark.line }
+        }
+        return ConfigLocation(file: file, line: line, path: names).error(message)
+    }
+}

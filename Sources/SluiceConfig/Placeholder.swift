@@ -1,1 +1,0 @@
-// SluiceConfig module

@@ -1,0 +1,177 @@
+public import SluiceCore
+
+/// One table to move: its source, its declared target schema (the schema registry entry), how it is
+/// split into tasks, and how its bookmark advances.
+public struct TableConfig: Sendable, Decodable {
+    /// The table's name in Sluice (and, by default, in the sink).
+    public var name: String
+    /// The source table, `schema.table` or `table` (then `public`).
+    public var source: String
+    /// The sink table's name; default ``name``.
+    public var target: String
+    /// Target column names that identify a row; the sink deduplicates on them.
+    public var primaryKey: [String]
+    /// A target column whose value grows when a row changes (`updated_at`, a sequence). Incremental runs
+    /// extract rows whose cursor passed the bookmark. Without one, every run reloads the whole table.
+    public var cursor: String?
+    /// How far behind the bookmark an incremental run starts again, for transactions that commit late
+    /// (default 0). The sink deduplicates, so the overlap never doubles rows.
+    public var lag: ConfigDuration
+    public var partition: PartitionConfig
+    /// SQL conditions on source columns, pushed into the extraction query (trusted configuration text).
+    public var filters: [String]
+    /// A SQL condition on source columns that marks soft-deleted rows; such rows are not extracted.
+    public var deletedWhen: String?
+    /// Default policy for date and timestamp values the sink cannot hold; see ``OutOfRangePolicy``.
+    public var outOfRange: OutOfRangePolicy
+    /// The declared target schema, in order.
+    public var columns: [ColumnConfig]
+
+    enum CodingKeys: String, CodingKey {
+        case name, source, target, primaryKey, cursor, lag, partition, filters, deletedWhen, outOfRange, columns
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        name = try c.decode(String.self, forKey: .name)
+        source = try c.decodeIfPresent(String.self, forKey: .source) ?? name
+        target = try c.decodeIfPresent(String.self, forKey: .target) ?? name
+        primaryKey = try c.decode([String].self, forKey: .primaryKey)
+        cursor = try c.decodeIfPresent(String.self, forKey: .cursor)
+        lag = try c.decodeIfPresent(ConfigDuration.self, forKey: .lag) ?? .zero
+        partition = try c.decodeIfPresent(PartitionConfig.self, forKey: .partition) ?? PartitionConfig()
+        filters = try c.decodeIfPresent([String].self, forKey: .filters) ?? []
+        deletedWhen = try c.decodeIfPresent(String.self, forKey: .deletedWhen)
+        outOfRange = try c.decodeIfPresent(OutOfRangePolicy.self, forKey: .outOfRange) ?? .fail
+        columns = try c.decode([ColumnConfig].self, forKey: .columns)
+    }
+
+    /// The declared target schema.
+    public var schema: Schema {
+        Schema(columns.map { Field(name: $0.name, type: $0.type, nullable: $0.nullable) })
+    }
+
+    /// The column named `name` (target name).
+    public func column(named name: String) -> ColumnConfig? {
+        columns.first { $0.name == name }
+    }
+
+    /// `(schema, table)` of ``source``.
+    public var sourceName: (schema: String, table: String) {
+        if let dot = source.firstIndex(of: ".") {
+            return (String(source[..<dot]), String(source[source.index(after: dot)...]))
+        }
+        return ("public", source)
+    }
+}
+
+/// How a table is split into partition tasks.
+public struct PartitionConfig: Sendable, Decodable {
+    public enum Strategy: String, Sendable, Decodable {
+        /// Equal-width ranges of an integer, date or timestamp column between its min and max.
+        case range
+        /// Ranges with similar row counts, from the column's distribution (for skewed keys).
+        case balanced
+        /// Physical block ranges (for tables with no usable key).
+        case ctid
+        /// One task per predicate in ``PartitionConfig/predicates``.
+        case predicates
+    }
+
+    /// Default: `range` when a column is given, otherwise one task for the whole table.
+    public var strategy: Strategy?
+    /// A source column to split on.
+    public var column: String?
+    /// How many tasks; default derived from ``rowsPerTask`` and the table's size, or 1.
+    public var count: Int?
+    /// Target rows per task when ``count`` is not given (default 1,000,000).
+    public var rowsPerTask: Int
+    /// SQL conditions, one task each, for strategy `predicates`.
+    public var predicates: [String]
+
+    public init() {
+        strategy = nil
+        column = nil
+        count = nil
+        rowsPerTask = 1_000_000
+        predicates = []
+    }
+
+    enum CodingKeys: String, CodingKey { case strategy, column, count, rowsPerTask, predicates }
+
+    public init(from decoder: any Decoder) throws {
+        self.init()
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        strategy = try c.decodeIfPresent(Strategy.self, forKey: .strategy)
+        column = try c.decodeIfPresent(String.self, forKey: .column)
+        count = try c.decodeIfPresent(Int.self, forKey: .count)
+        rowsPerTask = try c.decodeIfPresent(Int.self, forKey: .rowsPerTask) ?? rowsPerTask
+        predicates = try c.decodeIfPresent([String].self, forKey: .predicates) ?? []
+    }
+
+    /// The strategy in effect.
+    public var effectiveStrategy: Strategy? {
+        strategy ?? (column != nil ? .range : (predicates.isEmpty ? nil : .predicates))
+    }
+}
+
+/// What happens to a date or timestamp the sink cannot represent (ClickHouse 18.16 holds
+/// 1970-01-01 ... 2105-12-31 in `Date` and 1970 ... 2106-02-07 in `DateTime`, and silently corrupts
+/// anything else).
+public enum OutOfRangePolicy: String, Sendable, Decodable {
+    /// The task fails with an error naming the table, column and row (default: never guess).
+    case fail
+    /// The value becomes NULL (the seed's pre-1970 filter); counted per column in the run report.
+    case setNull = "set_null"
+    /// The whole row is dropped; counted in the run report.
+    case dropRow = "drop_row"
+}
+
+/// What happens to the sub-second part of a timestamp in a sink that stores whole seconds.
+public enum SubsecondPolicy: String, Sendable, Decodable {
+    /// Cut (the default): the sink holds the timestamp floored to the second.
+    case drop
+    /// Kept in a companion column `<name>_us` (UInt32, 0...999999) beside the whole seconds.
+    case column
+}
+
+/// One column of the declared target schema.
+public struct ColumnConfig: Sendable, Decodable {
+    /// The target name.
+    public var name: String
+    /// The source column it comes from; default ``name`` (a different name is a rename).
+    public var source: String
+    /// The declared target type: the source value is converted to it exactly, or the run fails.
+    public var type: DataType
+    /// Default true.
+    public var nullable: Bool
+    /// Overrides the table's ``TableConfig/outOfRange`` for this column.
+    public var outOfRange: OutOfRangePolicy?
+    /// Earliest value allowed for a date/timestamp column (`1970-01-01` by default: the sink's limit).
+    public var min: String?
+    /// Latest value allowed (default: the sink's limit).
+    public var max: String?
+    /// For timestamp columns in a whole-second sink; default ``SubsecondPolicy/drop``.
+    public var subseconds: SubsecondPolicy
+
+    enum CodingKeys: String, CodingKey { case name, source, type, nullable, outOfRange, min, max, subseconds }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        name = try c.decode(String.self, forKey: .name)
+        source = try c.decodeIfPresent(String.self, forKey: .source) ?? name
+        type = try c.decode(DataType.self, forKey: .type)
+        nullable = try c.decodeIfPresent(Bool.self, forKey: .nullable) ?? true
+        outOfRange = try c.decodeIfPresent(OutOfRangePolicy.self, forKey: .outOfRange)
+        min = try c.decodeIfPresent(String.self, forKey: .min)
+        max = try c.decodeIfPresent(String.self, forKey: .max)
+        subseconds = try c.decodeIfPresent(SubsecondPolicy.self, forKey: .subseconds) ?? .drop
+    }
+
+    public var isTemporal: Bool {
+        switch type {
+        case .date, .timestamp, .timestampTZ: true
+        default: false
+        }
+    }
+}

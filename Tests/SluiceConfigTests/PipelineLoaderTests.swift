@@ -1,0 +1,257 @@
+import Foundation
+import SluiceConfig
+import SluiceCore
+import Testing
+
+/// Writes configuration files into a fresh temporary directory.
+struct ConfigFixture {
+    let directory: String
+
+    init() throws {
+        directory = NSTemporaryDirectory() + "sluice-config-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+    }
+
+    func write(_ name: String, _ text: String) throws -> String {
+        let path = directory + "/" + name
+        try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent,
+                                                withIntermediateDirectories: true)
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+}
+
+let baseConfig = """
+pipeline: test
+source:
+  postgres:
+    host: db.internal
+    database: etl
+    user: etl
+    password: ${PG_PASSWORD}
+sink:
+  clickhouse:
+    url: http://ch:8123
+    password_file: PASSWORD_FILE
+staging:
+  directory: /tmp/staging
+"""
+
+let ordersTable = """
+tables:
+  - name: orders
+    source: sales.orders
+    primary_key: [id]
+    cursor: updated_at
+    partition: {column: id, count: 4}
+    columns:
+      - {name: id, type: int64, nullable: false}
+      - {name: total, type: "decimal(12,2)"}
+      - {name: placed_on, source: order_date, type: date, out_of_range: set_null}
+      - {name: updated_at, type: timestamptz}
+"""
+
+/// Expects `body` to throw a SluiceError and returns it.
+func expectConfigError(_ body: () throws -> Void, sourceLocation: SourceLocation = #_sourceLocation) -> SluiceError? {
+    do {
+        try body()
+        Issue.record("expected an error", sourceLocation: sourceLocation)
+        return nil
+    } catch let error as SluiceError {
+        return error
+    } catch {
+        Issue.record("unexpected error type \(error)", sourceLocation: sourceLocation)
+        return nil
+    }
+}
+
+@Suite struct PipelineLoaderTests {
+    let env = ["PG_PASSWORD": "s3cret-pg"]
+
+    @Test func loadsAValidPipelineWithDefaults() throws {
+        let fixture = try ConfigFixture()
+        let path = try fixture.write("p.yaml", baseConfig + "\n" + ordersTable)
+        let loaded = try PipelineLoader(environment: env).load(path: path)
+        let config = loaded.config
+        #expect(config.pipeline == "test")
+        #expect(config.source.postgres.port == 5432)
+        #expect(config.source.postgres.password.inline?.value == "s3cret-pg")
+        #expect(config.sink.clickhouse.user == "default")
+        #expect(config.sink.clickhouse.database == "clean")
+        #expect(config.staging.compression == "snappy")
+        #expect(config.run.retries == 3)
+        let orders = try #require(config.table(named: "orders"))
+        #expect(orders.sourceName == ("sales", "orders"))
+        #expect(orders.target == "orders")
+        #expect(orders.partition.effectiveStrategy == .range)
+        #expect(orders.columns[2].source == "order_date")
+        #expect(orders.columns[2].outOfRange == .setNull)
+        #expect(orders.schema.fields[1].type == .decimal(precision: 12, scale: 2))
+        #expect(orders.schema.fields[0].nullable == false)
+        // The bundle keeps ${VAR} references unexpanded: secrets never leave this process.
+        #expect(loaded.bundle.contains("${PG_PASSWORD}"))
+        #expect(!loaded.bundle.contains("s3cret-pg"))
+        let reparsed = try PipelineLoader(environment: env).parse(loaded.bundle, file: "bundle")
+        #expect(reparsed.tables.count == 1)
+    }
+
+    @Test func theQuickstartExampleIsValid() throws {
+        let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("examples/quickstart/pipeline.yaml").path
+        let config = try PipelineLoader(environment: ["PGPASSWORD": "x", "SLUICE_CH_PASSWORD": "y"]).load(path: path).config
+        #expect(config.tables.map(\.name) == ["orders"])
+        #expect(config.source.postgres.port == 25432)
+    }
+
+    @Test func secretsNeverPrint() {
+        let secret = Secret("hunter2")
+        #expect("\(secret)" == "<redacted>")
+        #expect(String(reflecting: secret) == "<redacted>")
+    }
+
+    @Test func passwordFilesAreReadWithoutTheirNewline() throws {
+        let fixture = try ConfigFixture()
+        let passwordFile = try fixture.write("ch-password", "from-file\n")
+        let path = try fixture.write("p.yaml", baseConfig.replacingOccurrences(of: "PASSWORD_FILE", with: passwordFile)
+            + "\n" + ordersTable)
+        let config = try PipelineLoader(environment: env).load(path: path).config
+        #expect(try config.sink.clickhouse.password.resolve()?.value == "from-file")
+        let missing = PasswordSource(inline: nil, file: fixture.directory + "/nope")
+        #expect(throws: SluiceError.self) { try missing.resolve() }
+    }
+
+    @Test func tablesComeFromOneFilePerTable() throws {
+        let fixture = try ConfigFixture()
+        _ = try fixture.write("tables/b_customers.yaml", """
+            name: customers
+            primary_key: [id]
+            columns: [{name: id, type: int32}]
+            """)
+        _ = try fixture.write("tables/a_items.yml", """
+            name: items
+            primary_key: [id]
+            columns: [{name: id, type: int64}]
+            """)
+        let path = try fixture.write("p.yaml", baseConfig + "\ntables_dir: tables\n" + ordersTable)
+        let loaded = try PipelineLoader(environment: env).load(path: path)
+        #expect(loaded.config.tables.map(\.name) == ["orders", "items", "customers"])
+        let reparsed = try PipelineLoader(environment: env).parse(loaded.bundle, file: "bundle")
+        #expect(reparsed.tables.map(\.name) == ["orders", "items", "customers"])
+    }
+
+    @Test func aTableFileErrorNamesThatFile() throws {
+        let fixture = try ConfigFixture()
+        let tableFile = try fixture.write("tables/t.yaml", """
+            name: items
+            primary_key: [id]
+            columns:
+              - {name: id, type: int65}
+            """)
+        let path = try fixture.write("p.yaml", baseConfig + "\ntables_dir: tables\n" + ordersTable)
+        let error = expectConfigError { _ = try PipelineLoader(environment: env).load(path: path) }
+        #expect(error?.context.file == tableFile)
+        #expect(error?.context.line == 4)
+        #expect(error?.message.contains("int65") == true)
+    }
+}
+
+@Suite struct PipelineErrorTests {
+    let env = ["PG_PASSWORD": "pw"]
+
+    /// Loads `text` and returns the error, checking it names the file.
+    func error(in text: String, environment: [String: String]? = nil) throws -> SluiceError? {
+        let fixture = try ConfigFixture()
+        let path = try fixture.write("bad.yaml", text)
+        let error = expectConfigError { _ = try PipelineLoader(environment: environment ?? env).load(path: path) }
+        #expect(error?.context.file == path)
+        return error
+    }
+
+    @Test func unknownKeysAreErrorsWithTheirLine() throws {
+        let text = (baseConfig + "\n" + ordersTable).replacingOccurrences(of: "cursor: updated_at", with: "cursr: updated_at")
+        let error = try error(in: text)
+        #expect(error?.code == .configInvalid)
+        #expect(error?.context.line == 18)
+        #expect(error?.context.key == "tables.[0].cursr")
+        #expect(error?.message.contains("unknown key 'cursr'") == true)
+    }
+
+    @Test func missingKeysNameTheirParent() throws {
+        let text = (baseConfig + "\n" + ordersTable).replacingOccurrences(of: "    user: etl\n", with: "")
+        let error = try error(in: text)
+        #expect(error?.context.key == "source.postgres")
+        #expect(error?.message.contains("missing required key 'user'") == true)
+        #expect(error?.context.line == 4)
+    }
+
+    @Test func wrongTypesAreReported() throws {
+        let text = baseConfig.replacingOccurrences(of: "host: db.internal", with: "host: db.internal\n    port: fivefour")
+            + "\n" + ordersTable
+        let error = try error(in: text)
+        #expect(error?.context.key == "source.postgres.port")
+        #expect(error?.context.line == 5)
+        #expect(error?.message.contains("whole number") == true)
+    }
+
+    @Test func unsetEnvironmentVariablesAreNamed() throws {
+        let error = try error(in: baseConfig + "\n" + ordersTable, environment: [:])
+        #expect(error?.code == .configSecret)
+        #expect(error?.message.contains("PG_PASSWORD") == true)
+        #expect(error?.context.line == 7)
+    }
+
+    @Test func badTypesNameTheColumn() throws {
+        let text = (baseConfig + "\n" + ordersTable).replacingOccurrences(of: "decimal(12,2)", with: "decimal(40,2)")
+        let error = try error(in: text)
+        #expect(error?.context.key == "tables.[0].columns.[1].type")
+        #expect(error?.context.line == 22)
+    }
+
+    @Test func crossReferencesAreChecked() throws {
+        let cursor = try error(in: (baseConfig + "\n" + ordersTable)
+            .replacingOccurrences(of: "cursor: updated_at", with: "cursor: changed_at"))
+        #expect(cursor?.message.contains("cursor column 'changed_at'") == true)
+        #expect(cursor?.context.line == 18)
+        let key = try error(in: (baseConfig + "\n" + ordersTable)
+            .replacingOccurrences(of: "primary_key: [id]", with: "primary_key: [order_id]"))
+        #expect(key?.message.contains("order_id") == true)
+        let range = try error(in: (baseConfig + "\n" + ordersTable)
+            .replacingOccurrences(of: "type: \"decimal(12,2)\"", with: "type: \"decimal(12,2)\", out_of_range: set_null"))
+        #expect(range?.message.contains("date and timestamp") == true)
+        let duplicate = try error(in: baseConfig + "\n" + ordersTable + "\n"
+            + ordersTable.replacingOccurrences(of: "tables:\n", with: ""))
+        #expect(duplicate?.message.contains("duplicate table name") == true)
+    }
+
+    @Test func yamlSyntaxErrorsHaveALine() throws {
+        let error = try error(in: baseConfig + "\ntables:\n  - name: [unclosed\n")
+        #expect(error?.code == .configSyntax)
+        #expect(error?.context.line != nil)
+    }
+
+    @Test func aMissingFileIsClear() {
+        let error = expectConfigError { _ = try PipelineLoader(environment: [:]).load(path: "/nonexistent/p.yaml") }
+        #expect(error?.message == "no such file")
+        #expect(error?.description.hasPrefix("/nonexistent/p.yaml: no such file") == true)
+    }
+}
+
+@Suite struct SubstitutionTests {
+    @Test func expandsReferencesAndDefaults() throws {
+        let substitution = EnvironmentSubstitution(environment: ["A": "1", "EMPTY": ""])
+        #expect(try substitution.expand("x${A}y").get() == "x1y")
+        #expect(try substitution.expand("${B:-dflt}").get() == "dflt")
+        #expect(try substitution.expand("${EMPTY:-dflt}").get() == "dflt")
+        #expect(try substitution.expand("$$A costs $5").get() == "$A costs $5")
+        #expect(throws: EnvironmentSubstitution.UnsetVariable(name: "B")) { try substitution.expand("${B}").get() }
+    }
+
+    @Test func durations() {
+        #expect(ConfigDuration(parsing: "500ms")?.microseconds == 500_000)
+        #expect(ConfigDuration(parsing: "5m")?.microseconds == 300_000_000)
+        #expect(ConfigDuration(parsing: "2h")?.description == "2h")
+        #expect(ConfigDuration(parsing: "12") == .seconds(12))
+        #expect(ConfigDuration(parsing: "-1s") == nil)
+        #expect(ConfigDuration(parsing: "soon") == nil)
+    }
+}
