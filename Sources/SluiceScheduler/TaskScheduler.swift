@@ -1,0 +1,209 @@
+public import SluiceCore
+
+/// The driver's bookkeeping of a run, as a pure state machine: which tasks wait, which executor runs what,
+/// what to retry, and when a table is done. No IO and no clock: the driver feeds it events and carries out
+/// the actions it returns.
+///
+/// Rules:
+/// - Tasks are handed out first-come first-served to executors with free slots.
+/// - A failed attempt (reported, or lost with its executor) is retried while attempts remain, preferably
+///   on another executor; a non-retryable failure or the last failed attempt fails the whole table, and
+///   the table's waiting tasks are dropped.
+/// - Reports for an attempt that is no longer current (a late result from an executor declared dead) are
+///   ignored, so a task is counted once.
+/// - A table succeeds when all its tasks succeeded.
+public struct TaskScheduler: Sendable {
+    public typealias ExecutorID = String
+
+    /// What the driver must do after an event.
+    public enum Action: Sendable, Equatable {
+        /// Send `task` to `executor`.
+        case assign(TaskSpec, to: ExecutorID)
+        /// Every task of `table` succeeded; its results, in partition order.
+        case tableSucceeded(table: String, results: [TaskResult])
+        /// `table` failed: `error` is the failure that decided it.
+        case tableFailed(table: String, error: SluiceError)
+    }
+
+    /// The life of one task.
+    public enum TaskState: Sendable, Equatable {
+        case waiting
+        case running(executor: ExecutorID)
+        case succeeded(TaskResult)
+        case failed(SluiceError)
+        /// Dropped because another task of its table failed.
+        case cancelled
+    }
+
+    struct TaskEntry: Sendable {
+        var spec: TaskSpec
+        var state: TaskState
+        /// Executors on which an attempt failed, avoided for retries when others are free.
+        var failedOn: Set<ExecutorID> = []
+    }
+
+    struct ExecutorEntry: Sendable {
+        var slots: Int
+        var running: Set<UInt64> = []
+        var free: Int { slots - running.count }
+    }
+
+    public let maxAttempts: UInt32
+    private var tasks: [UInt64: TaskEntry] = [:]
+    private var waiting: [UInt64] = []
+    private var executors: [ExecutorID: ExecutorEntry] = [:]
+    private var executorOrder: [ExecutorID] = []
+    private var tablesByName: [String: [UInt64]] = [:]
+    private var finishedTables: [String: Bool] = [:]
+
+    /// `retries` failed attempts are retried; a task runs at most `retries + 1` times.
+    public init(retries: Int) {
+        maxAttempts = UInt32(max(0, retries) + 1)
+    }
+
+    // MARK: events
+
+    /// Adds a table's tasks (attempt numbers are set by the scheduler) and assigns what it can.
+    public mutating func add(table: String, tasks specs: [TaskSpec]) -> [Action] {
+        precondition(tablesByName[table] == nil, "table \(table) added twice")
+        tablesByName[table] = specs.map(\.id)
+        for var spec in specs {
+            precondition(tasks[spec.id] == nil, "task id \(spec.id) reused")
+            spec.attempt = 1
+            tasks[spec.id] = TaskEntry(spec: spec, state: .waiting)
+            waiting.append(spec.id)
+        }
+        if specs.isEmpty {
+            finishedTables[table] = true
+            return [.tableSucceeded(table: table, results: [])]
+        }
+        return assign()
+    }
+
+    /// An executor authenticated and can run `slots` tasks at once.
+    public mutating func executorJoined(_ id: ExecutorID, slots: Int) -> [Action] {
+        if executors[id] == nil { executorOrder.append(id) }
+        executors[id] = ExecutorEntry(slots: max(1, slots))
+        return assign()
+    }
+
+    /// An executor disconnected or went silent; its running attempts count as failed.
+    public mutating func executorLost(_ id: ExecutorID, reason: SluiceError) -> [Action] {
+        guard let entry = executors.removeValue(forKey: id) else { return [] }
+        executorOrder.removeAll { $0 == id }
+        var actions: [Action] = []
+        for taskID in entry.running.sorted() {
+            guard let task = tasks[taskID] else { continue }
+            let error = reason.adding(ErrorContext(table: task.spec.table, task: task.spec.label))
+            actions += attemptFailed(taskID, on: id, error: error, retryable: true)
+        }
+        return actions + assign()
+    }
+
+    public mutating func taskSucceeded(_ result: TaskResult, executor: ExecutorID) -> [Action] {
+        guard var task = tasks[result.taskID], isCurrent(task, attempt: result.attempt, executor: executor) else {
+            return []
+        }
+        executors[executor]?.running.remove(result.taskID)
+        task.state = .succeeded(result)
+        tasks[result.taskID] = task
+        return finishTableIfDone(task.spec.table) + assign()
+    }
+
+    public mutating func taskFailed(_ failure: TaskFailure, executor: ExecutorID) -> [Action] {
+        guard let task = tasks[failure.taskID], isCurrent(task, attempt: failure.attempt, executor: executor) else {
+            return []
+        }
+        executors[executor]?.running.remove(failure.taskID)
+        return attemptFailed(failure.taskID, on: executor, error: failure.error, retryable: failure.retryable) + assign()
+    }
+
+    // MARK: queries
+
+    public func state(of taskID: UInt64) -> TaskState? { tasks[taskID]?.state }
+
+    public func spec(of taskID: UInt64) -> TaskSpec? { tasks[taskID]?.spec }
+
+    /// True when every table succeeded or failed.
+    public var isFinished: Bool { finishedTables.count == tablesByName.count }
+
+    public var executorCount: Int { executors.count }
+
+    /// Tasks waiting or running.
+    public var outstandingTaskCount: Int {
+        tasks.values.reduce(0) { count, task in
+            switch task.state {
+            case .waiting, .running: count + 1
+            default: count
+            }
+        }
+    }
+
+    /// Tasks running on `executor`.
+    public func runningTasks(on executor: ExecutorID) -> [UInt64] {
+        executors[executor].map { $0.running.sorted() } ?? []
+    }
+
+    // MARK: internals
+
+    private func isCurrent(_ task: TaskEntry, attempt: UInt32, executor: ExecutorID) -> Bool {
+        task.spec.attempt == attempt && task.state == .running(executor: executor)
+    }
+
+    private mutating func attemptFailed(_ taskID: UInt64, on executor: ExecutorID, error: SluiceError,
+                                        retryable: Bool) -> [Action] {
+        guard var task = tasks[taskID] else { return [] }
+        task.failedOn.insert(executor)
+        if retryable && task.spec.attempt < maxAttempts && finishedTables[task.spec.table] == nil {
+            task.spec.attempt += 1
+            task.state = .waiting
+            tasks[taskID] = task
+            waiting.append(taskID)
+            return []
+        }
+        task.state = .failed(error)
+        tasks[taskID] = task
+        return failTable(task.spec.table, error: error)
+    }
+
+    private mutating func failTable(_ table: String, error: SluiceError) -> [Action] {
+        guard finishedTables[table] == nil else { return [] }
+        finishedTables[table] = false
+        for id in tablesByName[table] ?? [] where tasks[id]?.state == .waiting {
+            tasks[id]?.state = .cancelled
+        }
+        waiting.removeAll { tasks[$0]?.state == .cancelled }
+        return [.tableFailed(table: table, error: error)]
+    }
+
+    private mutating func finishTableIfDone(_ table: String) -> [Action] {
+        guard finishedTables[table] == nil, let ids = tablesByName[table] else { return [] }
+        var results: [TaskResult] = []
+        for id in ids {
+            guard case .succeeded(let result) = tasks[id]?.state else { return [] }
+            results.append(result)
+        }
+        finishedTables[table] = true
+        return [.tableSucceeded(table: table, results: results)]
+    }
+
+    /// Hands waiting tasks to executors with free slots, spreading load: each round gives one task to
+    /// each executor that has room, least-loaded first.
+    private mutating func assign() -> [Action] {
+        var actions: [Action] = []
+        while !waiting.isEmpty {
+            let candidates = executorOrder.filter { (executors[$0]?.free ?? 0) > 0 }
+            guard !candidates.isEmpty else { break }
+            let taskID = waiting.removeFirst()
+            guard var task = tasks[taskID], task.state == .waiting else { continue }
+            let preferred = candidates.filter { !task.failedOn.contains($0) }
+            let pool = preferred.isEmpty ? candidates : preferred
+            let executor = pool.max { (executors[$0]?.free ?? 0) < (executors[$1]?.free ?? 0) }!
+            task.state = .running(executor: executor)
+            tasks[taskID] = task
+            executors[executor]?.running.insert(taskID)
+            actions.append(.assign(task.spec, to: executor))
+        }
+        return actions
+    }
+}

@@ -1,0 +1,123 @@
+import SluiceCore
+import SluiceScheduler
+import Testing
+
+func task(_ id: UInt64, table: String = "orders", partition: UInt32 = 0) -> TaskSpec {
+    TaskSpec(id: id, attempt: 0, runID: "r1", table: table, partitionIndex: partition, partitionCount: 4,
+             source: .postgres(query: "SELECT 1", snapshot: nil, columns: []), shardPath: "/s/\(table)/\(id)")
+}
+
+func result(_ id: UInt64, attempt: UInt32 = 1, rows: UInt64 = 10) -> TaskResult {
+    TaskResult(taskID: id, attempt: attempt, rowsExtracted: rows, rowsLoaded: rows, shardPath: "/s/\(id)",
+               shardBytes: 100, maxCursor: "\(id)")
+}
+
+func failure(_ id: UInt64, attempt: UInt32 = 1, retryable: Bool = true) -> TaskFailure {
+    TaskFailure(taskID: id, attempt: attempt, error: SluiceError(.internalError, "boom \(id)"), retryable: retryable)
+}
+
+/// (task id, attempt, executor) of each assignment.
+func assignments(_ actions: [TaskScheduler.Action]) -> [String] {
+    actions.compactMap {
+        if case .assign(let spec, let executor) = $0 { return "\(spec.id)@\(spec.attempt)->\(executor)" }
+        return nil
+    }
+}
+
+@Suite struct TaskSchedulerTests {
+    @Test func assignsUpToEachExecutorsSlotsAndSpreadsLoad() {
+        var scheduler = TaskScheduler(retries: 2)
+        #expect(scheduler.add(table: "orders", tasks: (1...5).map { task($0) }).isEmpty)
+        #expect(assignments(scheduler.executorJoined("a", slots: 2)) == ["1@1->a", "2@1->a"])
+        #expect(assignments(scheduler.executorJoined("b", slots: 2)) == ["3@1->b", "4@1->b"])
+        #expect(scheduler.outstandingTaskCount == 5)
+        // A finished task frees a slot for the last one.
+        #expect(assignments(scheduler.taskSucceeded(result(2), executor: "a")) == ["5@1->a"])
+    }
+
+    @Test func aTableSucceedsWhenAllItsTasksDid() {
+        var scheduler = TaskScheduler(retries: 0)
+        _ = scheduler.executorJoined("a", slots: 4)
+        _ = scheduler.add(table: "orders", tasks: [task(1), task(2)])
+        #expect(scheduler.taskSucceeded(result(2), executor: "a").isEmpty)
+        let done = scheduler.taskSucceeded(result(1), executor: "a")
+        #expect(done == [.tableSucceeded(table: "orders", results: [result(1), result(2)])])
+        #expect(scheduler.isFinished)
+    }
+
+    @Test func retriesAFailedAttemptOnAnotherExecutor() {
+        var scheduler = TaskScheduler(retries: 1)
+        _ = scheduler.executorJoined("a", slots: 1)
+        _ = scheduler.executorJoined("b", slots: 1)
+        _ = scheduler.add(table: "orders", tasks: [task(1)])
+        // Task 1 went to a; its failure retries it on b (a is avoided).
+        #expect(assignments(scheduler.taskFailed(failure(1), executor: "a")) == ["1@2->b"])
+        // The retry fails too: no attempts left, so the table fails with that error.
+        let actions = scheduler.taskFailed(failure(1, attempt: 2), executor: "b")
+        #expect(actions == [.tableFailed(table: "orders", error: SluiceError(.internalError, "boom 1"))])
+        #expect(scheduler.isFinished)
+    }
+
+    @Test func aNonRetryableFailureFailsTheTableAndDropsItsWaitingTasks() {
+        var scheduler = TaskScheduler(retries: 5)
+        _ = scheduler.executorJoined("a", slots: 1)
+        _ = scheduler.add(table: "orders", tasks: [task(1), task(2)])
+        _ = scheduler.add(table: "items", tasks: [task(3, table: "items")])
+        let actions = scheduler.taskFailed(failure(1, retryable: false), executor: "a")
+        #expect(actions.first == .tableFailed(table: "orders", error: SluiceError(.internalError, "boom 1")))
+        // Task 2 of the failed table is dropped; the other table's task runs next.
+        #expect(assignments(actions) == ["3@1->a"])
+        #expect(scheduler.state(of: 2) == .cancelled)
+        #expect(scheduler.taskSucceeded(result(3), executor: "a") == [.tableSucceeded(table: "items", results: [result(3)])])
+        #expect(scheduler.isFinished)
+    }
+
+    @Test func aLostExecutorsTasksAreRetriedElsewhere() {
+        var scheduler = TaskScheduler(retries: 3)
+        _ = scheduler.executorJoined("a", slots: 2)
+        _ = scheduler.add(table: "orders", tasks: [task(1), task(2), task(3)])
+        #expect(assignments(scheduler.executorJoined("b", slots: 1)) == ["3@1->b"])
+        let lost = scheduler.executorLost("a", reason: SluiceError(.internalError, "heartbeat timeout"))
+        // Both of a's tasks wait for b's single slot.
+        #expect(assignments(lost).isEmpty)
+        #expect(scheduler.runningTasks(on: "a").isEmpty)
+        #expect(assignments(scheduler.taskSucceeded(result(3), executor: "b")) == ["1@2->b"])
+        #expect(assignments(scheduler.taskSucceeded(result(1, attempt: 2), executor: "b")) == ["2@2->b"])
+    }
+
+    @Test func lateReportsFromAReplacedAttemptAreIgnored() {
+        var scheduler = TaskScheduler(retries: 3)
+        _ = scheduler.executorJoined("a", slots: 1)
+        _ = scheduler.add(table: "orders", tasks: [task(1)])
+        _ = scheduler.executorLost("a", reason: SluiceError(.internalError, "gone"))
+        #expect(assignments(scheduler.executorJoined("b", slots: 1)) == ["1@2->b"])
+        // a's first attempt reports after all: ignored, nothing double-counted.
+        #expect(scheduler.taskSucceeded(result(1, attempt: 1), executor: "a").isEmpty)
+        #expect(scheduler.taskFailed(failure(1, attempt: 1), executor: "a").isEmpty)
+        #expect(scheduler.state(of: 1) == .running(executor: "b"))
+        #expect(scheduler.taskSucceeded(result(1, attempt: 2), executor: "b")
+            == [.tableSucceeded(table: "orders", results: [result(1, attempt: 2)])])
+    }
+
+    @Test func exhaustingAttemptsThroughLostExecutorsFailsTheTable() {
+        var scheduler = TaskScheduler(retries: 1)
+        _ = scheduler.add(table: "orders", tasks: [task(1)])
+        _ = scheduler.executorJoined("a", slots: 1)
+        _ = scheduler.executorLost("a", reason: SluiceError(.internalError, "killed"))
+        _ = scheduler.executorJoined("b", slots: 1)
+        let actions = scheduler.executorLost("b", reason: SluiceError(.internalError, "killed again"))
+        guard case .tableFailed(let table, let error)? = actions.first else {
+            Issue.record("expected the table to fail, got \(actions)")
+            return
+        }
+        #expect(table == "orders")
+        #expect(error.message == "killed again")
+        #expect(error.context.task == "orders#0")
+    }
+
+    @Test func anEmptyTableSucceedsAtOnce() {
+        var scheduler = TaskScheduler(retries: 0)
+        #expect(scheduler.add(table: "empty", tasks: []) == [.tableSucceeded(table: "empty", results: [])])
+        #expect(scheduler.isFinished)
+    }
+}
