@@ -56,6 +56,8 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .target(name: "SluiceScheduler", dependencies: ["SluiceCore"], swiftSettings: strictSettings),
+        /// What driver and executor share about a run: sink layout, preliminary filters, bookmarks.
+        .target(name: "SluiceRuntime", dependencies: ["SluiceCore", "SluiceConfig"], swiftSettings: strictSettings),
 
         // Connectors.
         .target(
@@ -74,7 +76,7 @@ let package = Package(
         .target(
             name: "SluiceDriver",
             dependencies: [
-                "SluiceCore", "SluiceConfig", "SluiceWire", "SluiceScheduler", "PostgresSource",
+                "SluiceCore", "SluiceConfig", "SluiceRuntime", "SluiceWire", "SluiceScheduler", "PostgresSource",
                 "ClickHouseSink", nioCore, nioPosix, logging,
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
@@ -83,7 +85,7 @@ let package = Package(
         .target(
             name: "SluiceExecutor",
             dependencies: [
-                "SluiceCore", "SluiceConfig", "SluiceWire", "PostgresSource", "Parquet", "ClickHouseSink",
+                "SluiceCore", "SluiceConfig", "SluiceRuntime", "SluiceWire", "PostgresSource", "Parquet", "ClickHouseSink",
                 nioCore, nioPosix, logging,
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
@@ -124,6 +126,8 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .testTarget(name: "SluiceSchedulerTests", dependencies: ["SluiceScheduler"], swiftSettings: strictSettings),
+        .testTarget(name: "SluiceRuntimeTests", dependencies: ["SluiceRuntime", "SluiceConfig", "SluiceCore"],
+                    swiftSettings: strictSettings),
         .testTarget(name: "PostgresSourceTests", dependencies: ["PostgresSource", "SluiceCore"], swiftSettings: strictSettings),
         .testTarget(name: "ClickHouseSinkTests", dependencies: ["ClickHouseSink", "SluiceCore"], swiftSettings: strictSettings),
         .testTarget(

@@ -48,6 +48,11 @@ struct PipelineValidator {
                     throw error(at, "min, max and out_of_range apply to date and timestamp columns; \(column.name) is \(column.type)")
                 }
             }
+            let policy = column.outOfRange ?? table.outOfRange
+            if column.isTemporal && policy == .setNull && !column.nullable {
+                throw error(at + ["out_of_range"],
+                            "out_of_range set_null needs a nullable column; \(column.name) is declared nullable: false")
+            }
             for (key, bound) in [("min", column.min), ("max", column.max)] {
                 if let bound, CivilTime.parseTimestamp(bound) == nil {
                     throw error(at + [.key(key)], "'\(bound)' is not a date or timestamp (write 1970-01-01 or 1970-01-01 00:00:00)")
@@ -55,8 +60,14 @@ struct PipelineValidator {
             }
         }
         guard !table.primaryKey.isEmpty else { throw error(path + ["primary_key"], "table \(table.name) needs a primary_key") }
-        for key in table.primaryKey where !columnNames.contains(key) {
-            throw error(path + ["primary_key"], "primary key column '\(key)' is not a declared column of table \(table.name)")
+        for key in table.primaryKey {
+            guard let column = table.column(named: key) else {
+                throw error(path + ["primary_key"], "primary key column '\(key)' is not a declared column of table \(table.name)")
+            }
+            // ClickHouse sorting keys cannot hold NULLs.
+            if column.nullable {
+                throw error(path + ["primary_key"], "primary key column '\(key)' must be declared nullable: false")
+            }
         }
         if let cursor = table.cursor {
             guard let column = table.column(named: cursor) else {

@@ -125,12 +125,12 @@ func expectConfigError(_ body: () throws -> Void, sourceLocation: SourceLocation
         _ = try fixture.write("tables/b_customers.yaml", """
             name: customers
             primary_key: [id]
-            columns: [{name: id, type: int32}]
+            columns: [{name: id, type: int32, nullable: false}]
             """)
         _ = try fixture.write("tables/a_items.yml", """
             name: items
             primary_key: [id]
-            columns: [{name: id, type: int64}]
+            columns: [{name: id, type: int64, nullable: false}]
             """)
         let path = try fixture.write("p.yaml", baseConfig + "\ntables_dir: tables\n" + ordersTable)
         let loaded = try PipelineLoader(environment: env).load(path: path)
@@ -221,6 +221,12 @@ func expectConfigError(_ body: () throws -> Void, sourceLocation: SourceLocation
         let duplicate = try error(in: baseConfig + "\n" + ordersTable + "\n"
             + ordersTable.replacingOccurrences(of: "tables:\n", with: ""))
         #expect(duplicate?.message.contains("duplicate table name") == true)
+        let nullableKey = try error(in: (baseConfig + "\n" + ordersTable)
+            .replacingOccurrences(of: "{name: id, type: int64, nullable: false}", with: "{name: id, type: int64}"))
+        #expect(nullableKey?.message.contains("must be declared nullable: false") == true)
+        let nullPolicy = try error(in: (baseConfig + "\n" + ordersTable)
+            .replacingOccurrences(of: "type: date, out_of_range: set_null", with: "type: date, nullable: false, out_of_range: set_null"))
+        #expect(nullPolicy?.message.contains("needs a nullable column") == true)
     }
 
     @Test func yamlSyntaxErrorsHaveALine() throws {
