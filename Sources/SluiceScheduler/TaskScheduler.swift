@@ -129,6 +129,25 @@ public struct TaskScheduler: Sendable {
 
     public var executorCount: Int { executors.count }
 
+    /// Whether `table` succeeded or failed already.
+    public func isTableFinished(_ table: String) -> Bool { finishedTables[table] != nil }
+
+    /// Gives up on every unfinished table (no executor is left, or the run is cancelled): their tasks are
+    /// cancelled and later reports about them are ignored.
+    public mutating func abandonAll() {
+        for (table, ids) in tablesByName where finishedTables[table] == nil {
+            finishedTables[table] = false
+            for id in ids {
+                switch tasks[id]?.state {
+                case .waiting?, .running?: tasks[id]?.state = .cancelled
+                default: break
+                }
+            }
+        }
+        waiting.removeAll()
+        for id in executors.keys { executors[id]?.running.removeAll() }
+    }
+
     /// Tasks waiting or running.
     public var outstandingTaskCount: Int {
         tasks.values.reduce(0) { count, task in

@@ -120,4 +120,20 @@ func assignments(_ actions: [TaskScheduler.Action]) -> [String] {
         #expect(scheduler.add(table: "empty", tasks: []) == [.tableSucceeded(table: "empty", results: [])])
         #expect(scheduler.isFinished)
     }
+
+    @Test func abandoningFailsOnlyUnfinishedTables() {
+        var scheduler = TaskScheduler(retries: 0)
+        _ = scheduler.executorJoined("a", slots: 1)
+        _ = scheduler.add(table: "done", tasks: [task(1, table: "done")])
+        _ = scheduler.taskSucceeded(result(1), executor: "a")
+        _ = scheduler.add(table: "stuck", tasks: [task(2, table: "stuck"), task(3, table: "stuck")])
+        #expect(scheduler.isTableFinished("done") && !scheduler.isTableFinished("stuck"))
+        scheduler.abandonAll()
+        #expect(scheduler.isFinished)
+        #expect(scheduler.state(of: 1) == .succeeded(result(1)))
+        #expect(scheduler.state(of: 2) == .cancelled && scheduler.state(of: 3) == .cancelled)
+        #expect(scheduler.outstandingTaskCount == 0)
+        // A late report for an abandoned task changes nothing.
+        #expect(scheduler.taskSucceeded(result(2), executor: "a").isEmpty)
+    }
 }
