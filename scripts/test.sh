@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# The README's second command (and CI's): installs and starts the services the tests use, then runs
+# every test against them. A test that needs a service fails loudly if it is missing; none is skipped.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+START=$(date +%s)
+
+ENV_FILE=$(scripts/services.sh start)
+# shellcheck disable=SC1090
+source "$ENV_FILE"
+
+# Independent readers and reference clients, for tests only (never used by the product).
+python3 - <<'PY' 2>/dev/null || { echo "[test] pip install pyarrow chdb"; python3 -m pip install -q --disable-pip-version-check pyarrow chdb; }
+import pyarrow, chdb
+PY
+
+LOG=${SLUICE_TEST_LOG:-/tmp/sluice-swift-test.log}
+echo "[test] swift build --build-tests"
+swift build --build-tests >"$LOG.build" 2>&1 || { grep -E "error" "$LOG.build" | head -n 40; echo "[test] BUILD FAILED ($LOG.build)"; exit 1; }
+echo "[test] swift test (log: $LOG)"
+status=0
+swift test --skip-build >"$LOG" 2>&1 || status=$?
+grep -E "✘|Test run with|Executed [0-9]+ tests" "$LOG" | tail -n 60 || true
+if [ "$status" -ne 0 ] || grep -q "✘" "$LOG"; then
+    echo "[test] FAILED (exit $status; full log: $LOG)"
+    exit 1
+fi
+echo "[test] all tests passed in $(( $(date +%s) - START ))s"
