@@ -6,26 +6,37 @@ public struct RecordBatch: Sendable, Hashable {
 
     /// Checks that there is one column per field, each of `rowCount` rows and of the field's storage kind.
     public init(schema: Schema, columns: [Column]) throws(SluiceError) {
-        guard schema.count == columns.count else {
-            throw SluiceError(.invalidBatch, "batch has \(columns.count) columns for \(schema.count) fields")
-        }
-        let rowCount = columns.first?.count ?? 0
-        for (field, column) in zip(schema.fields, columns) {
-            guard column.count == rowCount else {
-                throw SluiceError(.invalidBatch, "column has \(column.count) rows, expected \(rowCount)",
-                                  context: .init(column: field.name))
-            }
-            guard column.values.kind == field.type.storage else {
-                throw SluiceError(.invalidBatch, "column of type \(field.type) holds \(column.values.kind) values",
-                                  context: .init(column: field.name))
-            }
-            guard field.nullable || column.validity == nil || column.nullCount == 0 else {
-                throw SluiceError(.invalidBatch, "non-nullable column holds NULLs", context: .init(column: field.name))
-            }
-        }
+        if let problem = Self.problem(schema: schema, columns: columns) { throw problem }
         self.schema = schema
         self.columns = columns
-        self.rowCount = rowCount
+        self.rowCount = columns.first?.count ?? 0
+    }
+
+    // Kept out of the initializer: Swift 6.3.1's optimizer crashes (CopyPropagation ownership verifier) on
+    // this loop when it is inlined into a typed-throws initializer in release builds.
+    @inline(never)
+    static func problem(schema: Schema, columns: [Column]) -> SluiceError? {
+        guard schema.count == columns.count else {
+            return SluiceError(.invalidBatch, "batch has \(columns.count) columns for \(schema.count) fields")
+        }
+        let rowCount = columns.first?.count ?? 0
+        for index in columns.indices {
+            let field = schema.fields[index]
+            let column = columns[index]
+            if column.count != rowCount {
+                return SluiceError(.invalidBatch, "column has \(column.count) rows, expected \(rowCount)",
+                                   context: .init(column: field.name))
+            }
+            let kind = column.values.kind
+            if kind != field.type.storage {
+                return SluiceError(.invalidBatch, "column of type \(field.type) holds \(kind) values",
+                                   context: .init(column: field.name))
+            }
+            if !field.nullable && column.nullCount > 0 {
+                return SluiceError(.invalidBatch, "non-nullable column holds NULLs", context: .init(column: field.name))
+            }
+        }
+        return nil
     }
 
     /// The column named `name`.
