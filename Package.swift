@@ -55,9 +55,18 @@ let package = Package(
             dependencies: ["SluiceCore", nioCore, .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: strictSettings
         ),
+        .target(
+            name: "SluiceWireNIO",
+            dependencies: ["SluiceCore", "SluiceWire", nioCore, nioPosix, logging],
+            swiftSettings: strictSettings
+        ),
         .target(name: "SluiceScheduler", dependencies: ["SluiceCore"], swiftSettings: strictSettings),
         /// What driver and executor share about a run: sink layout, preliminary filters, bookmarks.
-        .target(name: "SluiceRuntime", dependencies: ["SluiceCore", "SluiceConfig"], swiftSettings: strictSettings),
+        .target(
+            name: "SluiceRuntime",
+            dependencies: ["SluiceCore", "SluiceConfig", "PostgresSource", "ClickHouseSink", "HTTPTransport"],
+            swiftSettings: strictSettings
+        ),
 
         // Connectors.
         .target(
@@ -70,13 +79,13 @@ let package = Package(
             dependencies: ["SluiceCore", "HTTPTransport", logging],
             swiftSettings: strictSettings
         ),
-        .target(name: "HTTPTransport", dependencies: ["CCurl"], swiftSettings: strictSettings),
+        .target(name: "HTTPTransport", dependencies: ["SluiceCore", "CCurl"], swiftSettings: strictSettings),
 
         // The two roles and the CLI.
         .target(
             name: "SluiceDriver",
             dependencies: [
-                "SluiceCore", "SluiceConfig", "SluiceRuntime", "SluiceWire", "SluiceScheduler", "PostgresSource",
+                "SluiceCore", "SluiceConfig", "SluiceRuntime", "SluiceWire", "SluiceWireNIO", "SluiceScheduler", "PostgresSource",
                 "ClickHouseSink", nioCore, nioPosix, logging,
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
@@ -85,7 +94,7 @@ let package = Package(
         .target(
             name: "SluiceExecutor",
             dependencies: [
-                "SluiceCore", "SluiceConfig", "SluiceRuntime", "SluiceWire", "PostgresSource", "Parquet", "ClickHouseSink",
+                "SluiceCore", "SluiceConfig", "SluiceRuntime", "SluiceWire", "SluiceWireNIO", "PostgresSource", "Parquet", "ClickHouseSink",
                 nioCore, nioPosix, logging,
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
@@ -121,15 +130,19 @@ let package = Package(
         ),
         .testTarget(
             name: "SluiceWireTests",
-            dependencies: ["SluiceWire", nioCore, .product(name: "NIOEmbedded", package: "swift-nio"),
+            dependencies: ["SluiceWire", "SluiceWireNIO", "SluiceCore", nioCore, nioPosix, logging,
+                           .product(name: "NIOEmbedded", package: "swift-nio"),
                            .product(name: "NIOTestUtils", package: "swift-nio")],
+            exclude: ["FuzzCorpus", "Interop"],
             swiftSettings: strictSettings
         ),
         .testTarget(name: "SluiceSchedulerTests", dependencies: ["SluiceScheduler"], swiftSettings: strictSettings),
         .testTarget(name: "SluiceRuntimeTests", dependencies: ["SluiceRuntime", "SluiceConfig", "SluiceCore"],
                     swiftSettings: strictSettings),
         .testTarget(name: "PostgresSourceTests", dependencies: ["PostgresSource", "SluiceCore"], swiftSettings: strictSettings),
-        .testTarget(name: "ClickHouseSinkTests", dependencies: ["ClickHouseSink", "SluiceCore"], swiftSettings: strictSettings),
+        .testTarget(name: "HTTPTransportTests", dependencies: ["HTTPTransport", "SluiceCore"], swiftSettings: strictSettings),
+        .testTarget(name: "ClickHouseSinkTests", dependencies: ["ClickHouseSink", "HTTPTransport", "SluiceCore"],
+                    swiftSettings: strictSettings),
         .testTarget(
             name: "IntegrationTests",
             dependencies: ["SluiceCore", "SluiceConfig", "Parquet", "PostgresSource", "ClickHouseSink"],

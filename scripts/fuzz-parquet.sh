@@ -6,7 +6,7 @@
 # ../shared/parquet-testing, and runs for SECONDS. Crashes land in .build-fuzz/artifacts/; new interesting inputs
 # in .build-fuzz/corpus/. Small ones worth keeping go to Tests/ParquetTests/Fixtures/fuzz/ (replayed by
 # FuzzCorpusReplayTests on every test run): `scripts/fuzz-parquet.sh --minimize` merges the run's corpus into
-# a minimal set there (inputs up to 4 KiB).
+# a minimal set of inputs cut to 512 bytes and adds them there.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
@@ -42,12 +42,16 @@ if [[ "${1:-}" == "--minimize" ]]; then
     # Keep a minimal set of small inputs that cover what the run's corpus covers.
     mkdir -p "$OUT/minimized"
     rm -f "$OUT/minimized"/*
-    "$OUT/parquet-fuzz" -merge=1 -max_len=4096 "$OUT/minimized" "$OUT/corpus" "$SEEDS" >&2
-    find "$OUT/minimized" -type f -size -4097c -exec cp {} Tests/ParquetTests/Fixtures/fuzz/ \;
+    ASAN_OPTIONS=detect_leaks=0 "$OUT/parquet-fuzz" -merge=1 -max_len=512 "$OUT/minimized" "$OUT/corpus" "$SEEDS" >&2
+    cp "$OUT/minimized"/* Tests/ParquetTests/Fixtures/fuzz/
     ls Tests/ParquetTests/Fixtures/fuzz | wc -l
     exit 0
 fi
 
-ASAN_OPTIONS=detect_leaks=0:allocator_may_return_null=1 "$OUT/parquet-fuzz" "$OUT/corpus" "$SEEDS" \
+PARALLEL=()
+if (( JOBS > 1 )); then PARALLEL=(-jobs="$JOBS" -workers="$JOBS"); fi
+cd "$OUT"   # libFuzzer writes its per-job logs into the working directory
+ASAN_OPTIONS=detect_leaks=0:allocator_may_return_null=1 ./parquet-fuzz corpus seeds \
     -max_total_time="$SECONDS_TO_RUN" -rss_limit_mb=2048 -malloc_limit_mb=1024 -timeout=10 -max_len=65536 \
-    -jobs="$JOBS" -workers="$JOBS" -artifact_prefix="$OUT/artifacts/" -print_final_stats=1
+    "${PARALLEL[@]}" -artifact_prefix=artifacts/ -print_final_stats=1
+ls artifacts | grep -q . && { echo "crashes found: $(ls artifacts)" >&2; exit 1; } || true

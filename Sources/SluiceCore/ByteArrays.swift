@@ -19,6 +19,13 @@ public struct ByteArrays: Sendable, Hashable {
         bytes.reserveCapacity(bytes.count + byteCount)
     }
 
+    /// Takes over ready-made storage: `offsets` must start at 0, never decrease, and end at `bytes.count`.
+    public init(offsets: [Int], bytes: [UInt8]) {
+        precondition(offsets.first == 0 && offsets.last == bytes.count, "offsets must span the bytes exactly")
+        self.offsets = offsets
+        self.bytes = bytes
+    }
+
     /// Builds from a list of values (handy in tests and small code paths).
     public init<S: Sequence>(_ values: S) where S.Element: Collection, S.Element.Element == UInt8 {
         self.init()

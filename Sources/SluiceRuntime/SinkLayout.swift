@@ -45,6 +45,13 @@ public struct SinkLayout: Sendable {
     /// Whether each run reloads the whole table into a fresh copy that is then swapped in.
     public var reloadsWholeTable: Bool { table.cursor == nil }
 
+    /// The ClickHouse table a run's tasks load: the target itself, or — for a table reloaded whole — a fresh
+    /// copy named after the run, swapped in by the driver once every task succeeded.
+    public func loadTable(runID: String) -> String {
+        guard reloadsWholeTable else { return table.target }
+        return table.target + "__sluice_reload_" + String(runID.map { $0.isLetter || $0.isNumber ? $0 : "_" })
+    }
+
     /// Adds the companion and version columns to a batch of the declared schema.
     public func sinkBatch(from batch: RecordBatch) throws(SluiceError) -> RecordBatch {
         var columns: [Column] = []

@@ -26,13 +26,13 @@ CREATE TABLE public.orders (
 );
 INSERT INTO public.orders
 SELECT g,
-       CASE WHEN g % 17 = 0 THEN NULL ELSE ((g * 7919) % 50000)::int END,
+       CASE WHEN g % 17 = 0 THEN NULL ELSE ((g::bigint * 7919) % 50000)::int END,
        (ARRAY['new', 'paid', 'shipped', 'delivered', 'cancelled', 'test'])[1 + g % 6],
-       CASE WHEN g % 13 = 0 THEN NULL ELSE 'SKU-' || lpad(((g * 31) % 100000)::text, 6, '0') END,
+       CASE WHEN g % 13 = 0 THEN NULL ELSE 'SKU-' || lpad(((g::bigint * 31) % 100000)::text, 6, '0') END,
        CASE WHEN g % 11 = 0 THEN NULL WHEN g % 101 = 0 THEN -32768 WHEN g % 103 = 0 THEN 32767
             ELSE (g % 500)::smallint END,
        CASE WHEN g % 19 = 0 THEN NULL WHEN g % 997 = 0 THEN 9999999999.99 WHEN g % 991 = 0 THEN -9999999999.99
-            ELSE round((((g * 104729) % 10000000) / 100.0 - 20000)::numeric, 2) END,
+            ELSE round((((g::bigint * 104729) % 10000000) / 100.0 - 20000)::numeric, 2) END,
        CASE WHEN g % 23 = 0 THEN NULL ELSE ((g % 1000) / 1000.0)::real END,
        CASE WHEN g % 29 = 0 THEN NULL WHEN g % 1009 = 0 THEN 1.7976931348623157e308
             ELSE (g * 0.001953125)::double precision END,

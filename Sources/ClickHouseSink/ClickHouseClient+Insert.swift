@@ -1,0 +1,116 @@
+import HTTPTransport
+import Logging
+public import SluiceCore
+
+/// What an insert sent.
+public struct ClickHouseInsertSummary: Sendable, Hashable {
+    public var rows: Int
+    public var batches: Int
+    /// Bytes of the Native body.
+    public var bytes: Int
+    /// The largest Native block held in memory at once.
+    public var largestBlock: Int
+    public var duration: Duration
+}
+
+extension ClickHouseClient {
+    /// Streams `batches` into `database.table` as `INSERT INTO ... (columns) FORMAT Native`.
+    ///
+    /// The request body is the statement, a newline, then one Native block per non-empty batch.
+    ///
+    /// The body is produced while the request runs: each batch is encoded into one Native block when
+    /// libcurl asks for more bytes, so memory holds one batch and its encoding however many rows go in.
+    /// The sequence is iterated on the request's own thread: its closures must not be isolated to an actor
+    /// (a lazy `map` written in `@MainActor` code, say), or Swift's runtime isolation check stops the process.
+    ///
+    /// ClickHouse writes blocks as they arrive, so an insert that fails midway (an encoding error, a
+    /// broken connection) may leave the blocks before the failure in the table; load into a staging
+    /// table and swap or replace partitions when that matters.
+    ///
+    /// - Throws: errors naming the server, database and table: ``SluiceError/Code/clickHouseUnknownDatabase``,
+    ///   ``SluiceError/Code/clickHouseUnknownTable``, ``SluiceError/Code/clickHouseSchemaMismatch``,
+    ///   ``SluiceError/Code/clickHouseAuthentication``, ``SluiceError/Code/clickHouseServer``, the transport's
+    ///   `http_*` codes, and the encoder's errors (naming column and row).
+    @discardableResult
+    public func insert<S: Sequence<RecordBatch>>(
+        database: String, table: String, schema: Schema, batches: sending S,
+        mapping: ClickHouseTypeMapping = ClickHouseTypeMapping(), settings: [String: String] = [:]
+    ) async throws(SluiceError) -> ClickHouseInsertSummary {
+        let context = ErrorContext(table: "\(database).\(table)")
+        let operation = "INSERT into \(database).\(table)"
+        guard schema.count > 0 else {
+            throw SluiceError(.invalidBatch, "an insert needs at least one column", context: context)
+        }
+        let encoder = ClickHouseNativeEncoder(schema: schema, mapping: mapping)
+        if config.verifyTableBeforeInsert {
+            try await verifyTable(database: database, table: table, encoder: encoder)
+        }
+        // The statement goes first in the body, not in the URL: 18.16 refuses URLs over 16 KiB, which a
+        // wide table's column list can pass. The data starts after the newline.
+        let columns = schema.fields.map { ClickHouseSQL.identifier($0.name) }.joined(separator: ", ")
+        let sql = "INSERT INTO \(ClickHouseSQL.qualifiedName(database: database, table: table)) (\(columns)) FORMAT Native\n"
+        let body = NativeInsertBody(encoder: encoder, prefix: Array(sql.utf8), batches: batches)
+        let request = try makeRequest(settings: settings, contentType: "application/octet-stream",
+                                      body: .stream(length: nil) { (buffer) throws(SluiceError) -> Int in try body.fill(buffer) })
+        let started = ContinuousClock.now
+        logger.debug("clickhouse.insert.started", metadata: ["clickhouse.table": "\(database).\(table)"])
+        let response: HTTPResponse
+        do {
+            response = try await http.execute(request)
+        } catch {
+            throw transportError(error, operation: operation, context: context)
+        }
+        guard response.isSuccess else {
+            throw serverError(response, operation: operation, context: context)
+        }
+        let progress = body.progress
+        let summary = ClickHouseInsertSummary(rows: progress.rows, batches: progress.batches, bytes: progress.bytes,
+                                              largestBlock: progress.largestBlock, duration: ContinuousClock.now - started)
+        logger.debug("clickhouse.insert.finished", metadata: [
+            "clickhouse.table": "\(database).\(table)",
+            "clickhouse.insert.rows": "\(summary.rows)",
+            "clickhouse.insert.bytes": "\(summary.bytes)",
+            "clickhouse.duration": "\(summary.duration)",
+        ])
+        return summary
+    }
+
+    /// Compares the table's columns with what the encoder sends; fails with one error listing every difference.
+    func verifyTable(database: String, table: String, encoder: ClickHouseNativeEncoder) async throws(SluiceError) {
+        let context = ErrorContext(table: "\(database).\(table)")
+        let operation = "INSERT into \(database).\(table)"
+        let columns = try await rows("SELECT name, type FROM system.columns WHERE database = \(ClickHouseSQL.stringLiteral(database)) AND table = \(ClickHouseSQL.stringLiteral(table))")
+        if columns.isEmpty {
+            let databases = try await value("SELECT count() FROM system.databases WHERE name = \(ClickHouseSQL.stringLiteral(database))")
+            if databases == "0" {
+                throw SluiceError(.clickHouseUnknownDatabase, "\(operation) failed on ClickHouse \(config.endpoint): database \(database) does not exist",
+                                  context: context)
+            }
+            throw SluiceError(.clickHouseUnknownTable, "\(operation) failed on ClickHouse \(config.endpoint): table \(database).\(table) does not exist",
+                              context: context)
+        }
+        var tableTypes: [String: String] = [:]
+        for row in columns where row.count == 2 {
+            if let name = row[0], let type = row[1] { tableTypes[name] = type }
+        }
+        var problems: [String] = []
+        var firstColumn: String?
+        for (field, type) in zip(encoder.schema.fields, encoder.types) {
+            let problem: String
+            if let tableType = tableTypes[field.name] {
+                guard !type.isWireCompatible(withTableType: tableType) else { continue }
+                problem = "column \(field.name) is \(tableType) in the table but Sluice sends \(type) (from \(field.type)\(field.nullable ? "" : " not null"))"
+            } else {
+                problem = "column \(field.name) does not exist in the table"
+            }
+            problems.append(problem)
+            firstColumn = firstColumn ?? field.name
+        }
+        guard problems.isEmpty else {
+            throw SluiceError(.clickHouseSchemaMismatch,
+                              "\(operation) on ClickHouse \(config.endpoint): the table does not match the data: " + problems.joined(separator: "; "),
+                              context: ErrorContext(column: firstColumn).merged(into: context))
+        }
+    }
+}
+

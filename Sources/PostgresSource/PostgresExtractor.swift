@@ -1,0 +1,76 @@
+import Foundation
+public import Logging
+public import SluiceCore
+
+/// What one extraction did.
+public struct ExtractionStats: Sendable, Hashable {
+    public var rows: Int
+    /// Bytes of COPY stream received.
+    public var bytes: Int
+    public var batches: Int
+    public var microseconds: UInt64
+    /// Per column, values a policy turned to NULL (date cutoff, infinities, numeric specials).
+    public var nulledValues: [String: UInt64]
+    /// The largest value of the cursor column, if one was configured and any row had one (see
+    /// ``CopyBinaryDecoder/maxCursor`` for units).
+    public var maxCursor: Int64?
+}
+
+/// Runs one extraction task: connects, joins the exported snapshot if there is one, streams
+/// `COPY (<query>) TO STDOUT (FORMAT binary)` through a ``CopyBinaryDecoder`` and hands each
+/// ``RecordBatch`` to a consumer. Memory stays bounded by one batch (plus the consumer's own) whatever
+/// the table's size.
+public enum PostgresExtractor {
+    /// Runs the whole extraction on a dedicated thread (``BlockingIO``): the connection, the COPY stream and
+    /// every `consume` call stay on that thread. Conversion errors are found before connecting.
+    public static func extract(config: PostgresConnectionConfig, source: TaskSource, schema: Schema,
+                               options: CopyDecodeOptions = CopyDecodeOptions(), logger: Logger? = nil,
+                               consume: @escaping @Sendable (RecordBatch) throws -> Void) async throws -> ExtractionStats {
+        try await BlockingIO.run(name: "sluice.postgres.copy") { () throws -> ExtractionStats in
+            try extractBlocking(config: config, source: source, schema: schema, options: options, logger: logger, consume: consume)
+        }
+    }
+
+    /// The same on the calling thread, for callers that already run on a thread of their own.
+    public static func extractBlocking(config: PostgresConnectionConfig, source: TaskSource, schema: Schema,
+                                       options: CopyDecodeOptions = CopyDecodeOptions(), logger: Logger? = nil,
+                                       consume: (RecordBatch) throws -> Void) throws -> ExtractionStats {
+        guard case .postgres(let query, let snapshot, let columns) = source else {
+            throw SluiceError(.internalError, "not a PostgreSQL task source", context: ErrorContext(table: options.table))
+        }
+        let started = DispatchTime.now().uptimeNanoseconds
+        let context = ErrorContext(table: options.table)
+        var decoderOptions = options
+        _ = try CopyBinaryDecoder.validate(columns: columns, schema: schema, table: options.table)
+        do {
+            let connection = try PostgresConnection(config)
+            if connection.parameterStatus("server_encoding") == "SQL_ASCII" { decoderOptions.validateUTF8 = true }
+            var decoder = try CopyBinaryDecoder(columns: columns, schema: schema, options: decoderOptions)
+            if let snapshot {
+                try connection.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+                try connection.execute("SET TRANSACTION SNAPSHOT \(try SnapshotHolder.literal(snapshot))")
+            }
+            logger?.debug("postgres.copy.start", metadata: ["sluice.table": "\(options.table ?? "")"])
+            var batches = 0
+            let bytes = try connection.copyOut("COPY (\(query)) TO STDOUT (FORMAT binary)") { chunk in
+                try decoder.feed(chunk) { batch in
+                    batches += 1
+                    try consume(batch)
+                }
+            }
+            if let last = try decoder.finish() {
+                batches += 1
+                try consume(last)
+            }
+            if snapshot != nil { try connection.execute("COMMIT") }
+            let elapsed = UInt64((DispatchTime.now().uptimeNanoseconds - started) / 1000)
+            logger?.debug("postgres.copy.done", metadata: [
+                "sluice.table": "\(options.table ?? "")", "sluice.rows": "\(decoder.rowsDecoded)", "sluice.bytes": "\(bytes)",
+            ])
+            return ExtractionStats(rows: decoder.rowsDecoded, bytes: bytes, batches: batches, microseconds: elapsed,
+                                   nulledValues: decoder.nulledValues, maxCursor: decoder.maxCursor)
+        } catch let error as SluiceError {
+            throw error.adding(context)
+        }
+    }
+}

@@ -1,0 +1,122 @@
+import Foundation
+import Logging
+import SluiceConfig
+import SluiceCore
+import SluiceWire
+import SluiceWireNIO
+
+extension Driver {
+    /// Serves the run's tasks to executors until every table is finished: listens, starts local executors
+    /// if asked, feeds the coordinator, watches for a run with no executor left, then says SHUTDOWN.
+    static func serve(options: DriverOptions, pipeline: LoadedPipeline, runID: String, coordinator: RunCoordinator,
+                      tasksByTable: [(String, [TaskSpec])], logger: Logger) async throws(SluiceError) {
+        let (secret, token) = try secretAndToken(options)
+        var wire = WireConfiguration()
+        wire.heartbeatInterval = .microseconds(pipeline.config.run.heartbeatInterval.microseconds)
+        wire.missedHeartbeats = max(2, Int(pipeline.config.run.executorTimeout.microseconds
+            / max(1, pipeline.config.run.heartbeatInterval.microseconds)))
+        let server: WireServer
+        do {
+            server = try await WireServer.start(host: options.listenHost, port: options.listenPort, secret: secret,
+                                                configuration: wire, logger: logger)
+        } catch {
+            throw asSluiceError(error, "cannot start the driver's listener")
+        }
+        logger.info("driver.listening", metadata: ["sluice.address": "\(options.listenHost):\(server.port)"])
+
+        let local = LocalExecutors(count: options.localExecutors)
+        if options.localExecutors > 0, let token {
+            do {
+                try local.start(driverPort: server.port, token: token, slots: options.executorSlots, logLevel: options.logLevel)
+            } catch {
+                await server.close()
+                throw error
+            }
+        }
+        for (table, tasks) in tasksByTable { await coordinator.add(table: table, tasks: tasks) }
+
+        let runConfig = WireMessage.RunConfig(runID: runID, fileName: pipeline.file, yaml: pipeline.bundle)
+        let executorWait = Duration.microseconds(pipeline.config.run.executorWait.microseconds)
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask {
+                await withDiscardingTaskGroup { connections in
+                    var counter = 0
+                    for await connection in server.connections {
+                        counter += 1
+                        let key = "\(connection.executorID)#\(counter)"
+                        connections.addTask {
+                            await serveExecutor(connection, key: key, runConfig: runConfig, coordinator: coordinator)
+                        }
+                    }
+                }
+            }
+            group.addTask {
+                await watch(coordinator: coordinator, executorWait: executorWait, logger: logger)
+            }
+            await coordinator.waitUntilFinished()
+            await coordinator.shutdownExecutors(reason: "run \(runID) finished")
+            await server.close()
+            group.cancelAll()
+        }
+        await local.waitOrTerminate(seconds: 10)
+    }
+
+    /// One executor's session: send the configuration, register, relay its messages until it leaves.
+    static func serveExecutor(_ connection: ExecutorConnection, key: String, runConfig: WireMessage.RunConfig,
+                              coordinator: RunCoordinator) async {
+        do {
+            try await connection.executeThenClose { inbound, outbound in
+                try await outbound.send(.runConfig(runConfig))
+                await coordinator.executorJoined(key, slots: connection.slots) { message in try await outbound.send(message) }
+                for try await message in inbound {
+                    await coordinator.received(message, from: key)
+                }
+                await coordinator.executorLeft(key, error: nil)
+            }
+        } catch {
+            await coordinator.executorLeft(key, error: asSluiceError(error, "executor \(key) failed"))
+        }
+    }
+
+    /// Logs progress every few seconds, and gives up when no executor has been connected for
+    /// `executorWait` while tasks remain.
+    static func watch(coordinator: RunCoordinator, executorWait: Duration, logger: Logger) async {
+        var lastLog = ContinuousClock.now
+        while !Task.isCancelled {
+            try? await Task.sleep(for: .milliseconds(250))
+            if await coordinator.isFinished { return }
+            let executors = await coordinator.executorCount
+            if executors == 0, ContinuousClock.now - (await coordinator.lastExecutorSeen) > executorWait {
+                await coordinator.abandon(SluiceError(
+                    .noExecutors, "no executor connected for \(executorWait); start executors with `sluice executor --connect`"))
+                return
+            }
+            if ContinuousClock.now - lastLog > .seconds(5) {
+                lastLog = .now
+                let outstanding = await coordinator.outstandingTasks
+                let rows = await coordinator.rowsInProgress
+                logger.info("run.progress", metadata: [
+                    "sluice.executors": "\(executors)", "sluice.tasks.outstanding": "\(outstanding)",
+                    "sluice.rows.in_progress": "\(rows)",
+                ])
+            }
+        }
+    }
+
+    /// The secret executors must prove, and for local runs the token text handed to the children.
+    static func secretAndToken(_ options: DriverOptions) throws(SluiceError) -> (WireSecret, String?) {
+        if let secret = options.secret { return (secret, nil) }
+        guard options.localExecutors > 0 else {
+            throw SluiceError(.configSecret, "no executor token: set SLUICE_TOKEN or pass --token-file")
+        }
+        var bytes = [UInt8](repeating: 0, count: 32)
+        var generator = SystemRandomNumberGenerator()
+        for index in bytes.indices { bytes[index] = UInt8.random(in: 0...255, using: &generator) }
+        let token = Hex.encode(bytes)
+        return (try WireSecret(text: token, origin: "the local run's token"), token)
+    }
+
+    static func asSluiceError(_ error: any Error, _ message: String) -> SluiceError {
+        (error as? SluiceError) ?? SluiceError(.internalError, message, underlying: "\(error)")
+    }
+}

@@ -1,0 +1,38 @@
+public import SluiceCore
+public import SluiceWire
+
+/// How a driver runs: which pipeline, where it listens, which executors it uses.
+public struct DriverOptions: Sendable {
+    public var configPath: String
+    /// Only these tables (nil: all).
+    public var tables: [String]?
+    public var modeOverride: ModeOverride?
+    public var listenHost: String
+    /// 0: any free port (local runs).
+    public var listenPort: Int
+    /// Executor processes to start on this machine (0: wait for external ones).
+    public var localExecutors: Int
+    /// Tasks each local executor runs at once.
+    public var executorSlots: Int
+    /// The token executors must prove; local runs make one up when nil.
+    public var secret: WireSecret?
+    /// Where to write the JSON run report.
+    public var reportPath: String?
+    /// Passed to local executors.
+    public var logLevel: String
+
+    public init(configPath: String, tables: [String]? = nil, modeOverride: ModeOverride? = nil, listenHost: String = "127.0.0.1",
+                listenPort: Int = 0, localExecutors: Int = 0, executorSlots: Int = 1, secret: WireSecret? = nil,
+                reportPath: String? = nil, logLevel: String = "info") {
+        self.configPath = configPath
+        self.tables = tables
+        self.modeOverride = modeOverride
+        self.listenHost = listenHost
+        self.listenPort = listenPort
+        self.localExecutors = localExecutors
+        self.executorSlots = executorSlots
+        self.secret = secret
+        self.reportPath = reportPath
+        self.logLevel = logLevel
+    }
+}

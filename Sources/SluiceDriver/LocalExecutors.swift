@@ -1,0 +1,61 @@
+import Foundation
+public import SluiceCore
+
+/// Executor child processes for `sluice run --local N`: the same binary started as
+/// `sluice executor --connect 127.0.0.1:PORT --once`, with the run's token in its environment.
+public final class LocalExecutors: @unchecked Sendable {
+    // @unchecked: `processes` is written once in `start()` before any other thread sees this object, and
+    // afterwards only read; `Process` itself is thread-safe for terminate/isRunning.
+    private var processes: [Process] = []
+    public let count: Int
+
+    public init(count: Int) {
+        self.count = count
+    }
+
+    /// The running binary's path (`/proc/self/exe` on Linux).
+    public static var currentExecutable: String {
+        (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+    }
+
+    /// Starts the children. `arguments` follow `sluice executor`.
+    public func start(executable: String = LocalExecutors.currentExecutable, driverPort: Int, token: String,
+                      slots: Int, logLevel: String) throws(SluiceError) {
+        var environment = ProcessInfo.processInfo.environment
+        environment["SLUICE_TOKEN"] = token
+        for index in 1...max(1, count) {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: executable)
+            process.arguments = ["executor", "--connect", "127.0.0.1:\(driverPort)", "--once",
+                                 "--id", "local-\(index)", "--slots", "\(slots)", "--log-level", logLevel]
+            process.environment = environment
+            do {
+                try process.run()
+            } catch {
+                terminate()
+                throw SluiceError(.executorSpawn, "cannot start executor process \(executable)", underlying: "\(error)")
+            }
+            processes.append(process)
+        }
+    }
+
+    /// Process ids of the children (for tests that kill one).
+    public var processIdentifiers: [Int32] { processes.map(\.processIdentifier) }
+
+    /// Waits up to `seconds` for the children to exit by themselves, then terminates the rest.
+    public func waitOrTerminate(seconds: Double) async {
+        let deadline = Date().addingTimeInterval(seconds)
+        while processes.contains(where: \.isRunning), Date() < deadline {
+            try? await Task.sleep(for: .milliseconds(50))
+        }
+        terminate()
+    }
+
+    public func terminate() {
+        for process in processes where process.isRunning { process.terminate() }
+    }
+}
+
+extension SluiceError.Code {
+    public static let executorSpawn = Self("executor_spawn")
+}

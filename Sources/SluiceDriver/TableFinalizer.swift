@@ -1,0 +1,36 @@
+import SluiceConfig
+public import SluiceCore
+import SluiceRuntime
+
+/// What the driver does when all of a table's tasks succeeded: swap a full reload in, then move the
+/// bookmark to the largest cursor value actually extracted.
+struct TableFinalizer: Sendable {
+    let plans: [String: TablePlan]
+    let bookmarks: any BookmarkStoring
+    let sink: SinkPreparation
+    let runID: String
+
+    /// Returns the bookmark after the run (exact text), or nil for tables without a cursor.
+    func finish(table name: String, results: [TaskResult], report: TableReport) async throws(SluiceError) -> String? {
+        guard let plan = plans[name] else { return nil }
+        if plan.mode == .fullReload {
+            try await sink.swapIn(plan: plan)
+            return nil
+        }
+        guard let cursor = plan.table.cursor, let column = plan.table.column(named: cursor) else { return nil }
+        var newest = plan.bookmarkBefore
+        for result in results {
+            guard let text = result.maxCursor else { continue }
+            guard let value = BookmarkValue(type: column.type, text: text) else {
+                throw SluiceError(.bookmarkInvalid, "an executor reported cursor '\(text)', which is not a \(column.type)",
+                                  context: ErrorContext(table: name, column: cursor))
+            }
+            if newest.map({ value > $0 }) ?? true { newest = value }
+        }
+        // Never move a bookmark backwards: an overlapping window (lag) can only find values at or after it.
+        if let before = plan.bookmarkBefore, let candidate = newest, candidate < before { newest = before }
+        try await bookmarks.save(table: name, value: newest?.text, epochSeconds: newest?.epochSeconds ?? 0,
+                                 backfill: false, runID: runID)
+        return newest?.text
+    }
+}

@@ -1,0 +1,28 @@
+public import SluiceCore
+public import SluiceWire
+
+/// How an executor process joins drivers.
+public struct ExecutorOptions: Sendable {
+    public var driverHost: String
+    public var driverPort: Int
+    /// How this executor names itself to the driver (default: hostname and process id).
+    public var executorID: String
+    /// How many tasks it runs at once.
+    public var slots: Int
+    /// Leave after one run (local runs); otherwise wait for the next driver (Kubernetes Deployments).
+    public var once: Bool
+    public var secret: WireSecret
+    /// How long to keep trying to reach a driver before giving up (nil: forever).
+    public var connectPatience: Duration?
+
+    public init(driverHost: String, driverPort: Int, executorID: String, slots: Int, once: Bool, secret: WireSecret,
+                connectPatience: Duration?) {
+        self.driverHost = driverHost
+        self.driverPort = driverPort
+        self.executorID = executorID
+        self.slots = slots
+        self.once = once
+        self.secret = secret
+        self.connectPatience = connectPatience
+    }
+}

@@ -1,0 +1,104 @@
+import Foundation
+import Logging
+import Parquet
+import PostgresSource
+import SluiceConfig
+public import SluiceCore
+import SluiceRuntime
+
+/// The first half of a task: stream the partition out of PostgreSQL, apply the table's preliminary
+/// filters, follow the cursor, and write the rows to a Parquet shard. Everything runs on one dedicated
+/// thread; memory stays bounded by one batch plus one Parquet row group.
+struct ShardExtraction {
+    let table: TableConfig
+    let staging: StagingConfig
+    let postgres: PostgresConnectionConfig
+    let batchRows: Int
+    let logger: Logger
+
+    struct Outcome {
+        var rowsExtracted: UInt64
+        var rowsWritten: UInt64
+        var shardBytes: UInt64
+        var maxCursor: String?
+        var stats: TransformStats
+    }
+
+    /// Runs the extraction of `task` into its shard; `progress` is called with the rows so far.
+    func run(_ task: TaskSpec, progress: @escaping @Sendable (UInt64) -> Void) async throws(SluiceError) -> Outcome {
+        let temporaryPath = task.shardPath + ".attempt-\(task.attempt).tmp"
+        let work = self
+        return try await BlockingIO.run(name: "sluice.extract") { () throws(SluiceError) -> Outcome in
+            try work.extractBlocking(task, into: temporaryPath, progress: progress)
+        }
+    }
+
+    private func extractBlocking(_ task: TaskSpec, into temporaryPath: String,
+                                 progress: @Sendable (UInt64) -> Void) throws(SluiceError) -> Outcome {
+        let directory = (task.shardPath as NSString).deletingLastPathComponent
+        do {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        } catch {
+            throw SluiceError(.stagingIO, "cannot create the staging directory \(directory)", underlying: "\(error)")
+        }
+        let writer = try ParquetFileWriter(path: temporaryPath, schema: table.schema, options: writerOptions())
+        let transformer = BatchTransformer(table: table)
+        var tracker = table.cursor.flatMap { cursor in
+            table.columns.firstIndex { $0.name == cursor }.map { CursorTracker(columnIndex: $0, type: table.columns[$0].type) }
+        }
+        var stats = TransformStats()
+        var rowsExtracted: UInt64 = 0
+        var lastProgress = ContinuousClock.now
+        var options = CopyDecodeOptions(batchRowCount: batchRows)
+        options.table = table.name
+        do {
+            _ = try PostgresExtractor.extractBlocking(config: postgres, source: task.source, schema: table.schema,
+                                                      options: options, logger: logger) { batch in
+                let (filtered, batchStats) = try transformer.apply(batch, firstRow: Int(rowsExtracted) + 1)
+                rowsExtracted += UInt64(batch.rowCount)
+                stats.add(batchStats)
+                tracker?.observe(filtered)
+                if filtered.rowCount > 0 { try writer.write(filtered) }
+                if ContinuousClock.now - lastProgress > .seconds(2) {
+                    lastProgress = ContinuousClock.now
+                    progress(rowsExtracted)
+                }
+            }
+        } catch let error as SluiceError {
+            _ = try? writer.close()
+            try? FileManager.default.removeItem(atPath: temporaryPath)
+            throw error.adding(ErrorContext(table: table.name, task: task.label))
+        } catch {
+            _ = try? writer.close()
+            try? FileManager.default.removeItem(atPath: temporaryPath)
+            throw SluiceError(.internalError, "extraction failed", context: ErrorContext(table: table.name, task: task.label),
+                              underlying: "\(error)")
+        }
+        let summary = try writer.close()
+        // The shard appears under its final name only when complete.
+        do {
+            if FileManager.default.fileExists(atPath: task.shardPath) { try FileManager.default.removeItem(atPath: task.shardPath) }
+            try FileManager.default.moveItem(atPath: temporaryPath, toPath: task.shardPath)
+        } catch {
+            throw SluiceError(.stagingIO, "cannot move the shard into place at \(task.shardPath)",
+                              context: ErrorContext(table: table.name, task: task.label), underlying: "\(error)")
+        }
+        return Outcome(rowsExtracted: rowsExtracted, rowsWritten: UInt64(summary.rows), shardBytes: UInt64(summary.bytes),
+                       maxCursor: tracker?.maximumText, stats: stats)
+    }
+
+    private func writerOptions() -> ParquetWriterOptions {
+        var options = ParquetWriterOptions()
+        switch staging.compression {
+        case "zstd": options.compression = .zstd(level: 1)
+        case "none": options.compression = .uncompressed
+        default: options.compression = .snappy
+        }
+        options.keyValueMetadata = ["sluice.table": table.name]
+        return options
+    }
+}
+
+extension SluiceError.Code {
+    public static let stagingIO = Self("staging_io")
+}

@@ -1,0 +1,63 @@
+public import ArgumentParser
+import Foundation
+public import Logging
+import SluiceConfig
+import SluiceCore
+import SluiceDriver
+import SluiceWire
+
+/// Options every command that reads a pipeline takes.
+struct PipelineOptions: ParsableArguments {
+    @Option(name: .shortAndLong, help: "The pipeline configuration file (YAML).")
+    var config: String
+
+    @Option(help: "Only these tables (comma-separated names from the configuration).")
+    var tables: String?
+
+    var tableFilter: [String]? {
+        tables.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty } }
+    }
+}
+
+struct LoggingOptions: ParsableArguments {
+    @Option(help: "trace, debug, info, notice, warning, error or critical.")
+    var logLevel: Logger.Level = .info
+
+    /// Sets up swift-log for the process (stderr) and returns the root logger.
+    func bootstrap(label: String) -> Logger {
+        LoggingSystem.bootstrap { name in
+            var handler = StreamLogHandler.standardError(label: name)
+            handler.logLevel = logLevel
+            return handler
+        }
+        return Logger(label: label)
+    }
+}
+
+extension Logger.Level: @retroactive ExpressibleByArgument {}
+
+/// `host:port`.
+struct HostPort: ExpressibleByArgument {
+    var host: String
+    var port: Int
+
+    init?(argument: String) {
+        guard let colon = argument.lastIndex(of: ":"), let port = Int(argument[argument.index(after: colon)...]),
+              (0...65_535).contains(port)
+        else { return nil }
+        host = String(argument[..<colon])
+        self.port = port
+    }
+}
+
+/// Prints an error the way operators read it and exits non-zero.
+func fail(_ error: any Error) -> ExitCode {
+    FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+    return ExitCode(1)
+}
+
+/// The executor token from `--token-file` or `SLUICE_TOKEN`.
+func loadSecret(file: String?) throws(SluiceError) -> WireSecret {
+    if let file { return try WireSecret.fromFile(file) }
+    return try WireSecret.fromEnvironment()
+}

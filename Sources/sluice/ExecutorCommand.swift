@@ -1,0 +1,53 @@
+import ArgumentParser
+import Foundation
+import SluiceCore
+import SluiceExecutor
+
+/// `sluice executor`: joins drivers at an address and runs the tasks they assign.
+struct ExecutorCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "executor",
+        abstract: "Join the driver at --connect and run its tasks; afterwards wait for the next driver.",
+        discussion: """
+            The executor receives the pipeline from the driver and resolves ${ENV} references (passwords) from its
+            own environment. It authenticates with the token in SLUICE_TOKEN (or --token-file).
+            """)
+
+    @OptionGroup var logging: LoggingOptions
+
+    @Option(help: "The driver's address, e.g. sluice-driver:7077.")
+    var connect: HostPort
+
+    @Option(help: "How many tasks to run at once.")
+    var slots: Int = 1
+
+    @Option(help: "This executor's name (default: host name and process id).")
+    var id: String?
+
+    @Flag(help: "Leave after one run instead of waiting for the next driver.")
+    var once = false
+
+    @Option(help: "Give up when no driver answered for this many seconds (default: keep trying; 60 with --once).")
+    var patience: Int?
+
+    @Option(help: "Read the token from this file instead of SLUICE_TOKEN.")
+    var tokenFile: String?
+
+    func validate() throws {
+        guard slots >= 1, slots <= 64 else { throw ValidationError("--slots must be 1...64") }
+    }
+
+    func run() async throws {
+        let logger = logging.bootstrap(label: "sluice.executor")
+        do {
+            let name = id ?? "\(ProcessInfo.processInfo.hostName)-\(ProcessInfo.processInfo.processIdentifier)"
+            let seconds = patience ?? (once ? 60 : nil)
+            let options = ExecutorOptions(
+                driverHost: connect.host, driverPort: connect.port, executorID: name, slots: slots, once: once,
+                secret: try loadSecret(file: tokenFile), connectPatience: seconds.map { .seconds($0) })
+            try await Executor.run(options, logger: logger)
+        } catch {
+            throw fail(error)
+        }
+    }
+}

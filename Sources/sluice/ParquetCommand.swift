@@ -1,0 +1,83 @@
+import ArgumentParser
+import Foundation
+import Parquet
+import SluiceCore
+
+/// `sluice parquet schema|meta|cat FILE`: inspect Parquet files (staging shards, data-lake inputs)
+/// without Python. The formatting lives in the Parquet module (ParquetSchemaText, ParquetMetaText,
+/// ParquetCat); output formats are specified in docs/parquet.md.
+struct ParquetCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "parquet",
+        abstract: "Inspect Parquet files: schema, footer metadata and statistics, rows as CSV or JSON lines.",
+        subcommands: [Schema.self, Meta.self, Cat.self]
+    )
+
+    struct Schema: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Print the columns with their Sluice types, nullability and Parquet annotations.")
+
+        @Argument(help: "The Parquet file.") var file: String
+
+        func run() throws {
+            try ParquetCommand.reporting { () throws(SluiceError) in
+                print(ParquetSchemaText.render(try ParquetFileReader(path: file)), terminator: "")
+            }
+        }
+    }
+
+    struct Meta: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Print the footer: row groups, column chunks, encodings, codecs, sizes and statistics.")
+
+        @Argument(help: "The Parquet file.") var file: String
+
+        func run() throws {
+            try ParquetCommand.reporting { () throws(SluiceError) in
+                print(ParquetMetaText.render(try ParquetFileReader(path: file)), terminator: "")
+            }
+        }
+    }
+
+    struct Cat: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Print rows as CSV (with a header) or JSON lines.",
+            discussion: "CSV: NULL is an empty unquoted field, the empty string is \"\". See docs/parquet.md.")
+
+        @Argument(help: "The Parquet file.") var file: String
+        @Option(help: "Comma-separated column names to print, in this order (default: all).") var columns: String?
+        @Option(help: "Print at most this many rows.") var limit: Int?
+        @Option(help: "Output format: csv or jsonl.") var format: String = "csv"
+
+        func validate() throws {
+            guard ParquetCatFormat(rawValue: format) != nil else {
+                throw ValidationError("--format must be csv or jsonl")
+            }
+            if let limit, limit < 0 { throw ValidationError("--limit must not be negative") }
+        }
+
+        func run() throws {
+            let names = columns.map { $0.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) } }
+            try ParquetCommand.reporting { () throws(SluiceError) in
+                let reader = try ParquetFileReader(path: file)
+                if names == nil && !reader.unsupportedColumns.isEmpty {
+                    let skipped = reader.unsupportedColumns.map(\.name).joined(separator: ", ")
+                    FileHandle.standardError.write(Data("sluice parquet: skipping unsupported nested columns: \(skipped)\n".utf8))
+                }
+                try ParquetCat.write(reader, columns: names, limit: limit, format: ParquetCatFormat(rawValue: format)!) {
+                    FileHandle.standardOutput.write(Data($0.utf8))
+                }
+            }
+        }
+    }
+
+    /// Runs `body`; a Sluice error is printed to stderr (with file and column) and exits with status 1.
+    static func reporting(_ body: () throws(SluiceError) -> Void) throws {
+        do throws(SluiceError) {
+            try body()
+        } catch {
+            FileHandle.standardError.write(Data("sluice parquet: \(error)\n".utf8))
+            throw ExitCode(1)
+        }
+    }
+}

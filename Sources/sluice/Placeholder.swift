@@ -1,1 +1,0 @@
-@main enum SluiceMain { static func main() {} }

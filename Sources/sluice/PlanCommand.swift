@@ -1,0 +1,28 @@
+import ArgumentParser
+import SluiceCore
+import SluiceDriver
+
+/// `sluice plan`: what a run would do, without doing it.
+struct PlanCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "plan",
+        abstract: "Print each table's mode, window and partition tasks (predicate and estimated rows) without running.")
+
+    @OptionGroup var pipeline: PipelineOptions
+    @OptionGroup var logging: LoggingOptions
+
+    @Option(help: "backfill or incremental (default: from each table's bookmark).")
+    var mode: ModeOverride?
+
+    func run() async throws {
+        let logger = logging.bootstrap(label: "sluice.plan")
+        do {
+            let report = try await Driver.plan(configPath: pipeline.config, tables: pipeline.tableFilter, modeOverride: mode,
+                                               logger: logger)
+            print(report.text)
+            if !report.succeeded { throw ExitCode(1) }
+        } catch let error as SluiceError {
+            throw fail(error)
+        }
+    }
+}

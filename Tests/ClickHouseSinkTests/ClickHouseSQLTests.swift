@@ -1,0 +1,140 @@
+@testable import ClickHouseSink
+import SluiceCore
+import Testing
+
+@Suite struct ClickHouseSQLTests {
+    @Test(arguments: [
+        ("plain", "`plain`"),
+        ("we`ird", "`we\\`ird`"),
+        ("back\\slash", "`back\\\\slash`"),
+        ("it's", "`it's`"),
+        ("zoë 日本 🌊", "`zoë 日本 🌊`"),
+        ("line\nbreak\ttab", "`line\\nbreak\\ttab`"),
+        ("", "``"),
+        ("`; DROP TABLE x; --", "`\\`; DROP TABLE x; --`"),
+    ])
+    func identifiers(name: String, expected: String) {
+        #expect(ClickHouseSQL.identifier(name) == expected)
+    }
+
+    @Test(arguments: [
+        ("abc", "'abc'"),
+        ("it's", "'it\\'s'"),
+        ("a\\b", "'a\\\\b'"),
+        ("\\'", "'\\\\\\''"),
+        ("x\ny\rz\t\0\u{8}\u{c}", "'x\\ny\\rz\\t\\0\\b\\f'"),
+        ("zoë", "'zoë'"),
+        ("' OR 1=1 --", "'\\' OR 1=1 --'"),
+    ])
+    func stringLiterals(value: String, expected: String) {
+        #expect(ClickHouseSQL.stringLiteral(value) == expected)
+    }
+
+    @Test func qualifiedName() {
+        #expect(ClickHouseSQL.qualifiedName(database: "etl`x", table: "t.1") == "`etl\\`x`.`t.1`")
+    }
+
+    @Test func typedLiterals() {
+        #expect(ClickHouseSQL.literal(.null, type: .string) == "NULL")
+        #expect(ClickHouseSQL.literal(.boolean(true), type: .boolean) == "1")
+        #expect(ClickHouseSQL.literal(.int(-5), type: .int32) == "-5")
+        #expect(ClickHouseSQL.literal(.int(-1), type: .uint64) == "18446744073709551615")
+        #expect(ClickHouseSQL.literal(.decimal(-12345, scale: 2), type: .decimal(precision: 9, scale: 2))
+            == "toDecimal128('-123.45', 2)")
+        #expect(ClickHouseSQL.literal(.int(19_000), type: .date) == "toDate(19000)")
+        #expect(ClickHouseSQL.literal(.int(1_700_000_000_999_999), type: .timestampTZ) == "toDateTime(1700000000, 'UTC')")
+        #expect(ClickHouseSQL.literal(.int(45_296_000_007), type: .time) == "'12:34:56.000007'")
+        #expect(ClickHouseSQL.literal(.string("o'k"), type: .string) == "'o\\'k'")
+        #expect(ClickHouseSQL.literal(.bytes([0, 0xAB]), type: .binary) == "'\\x00\\xab'")
+        #expect(ClickHouseSQL.literal(.bytes(Array(UInt8(0)...UInt8(15))), type: .uuid)
+            == "toUUID('00010203-0405-0607-0809-0a0b0c0d0e0f')")
+        #expect(ClickHouseSQL.literal(.double(.nan), type: .float64) == "nan")
+        #expect(ClickHouseSQL.literal(.float(-.infinity), type: .float32) == "-inf")
+        #expect(ClickHouseSQL.literal(.double(0.1), type: .float64) == "0.1")
+    }
+
+    @Test func percentEncodingAndURLs() {
+        #expect(ClickHouseURL.percentEncode("INSERT INTO `a`.`b` FORMAT Native") == "INSERT%20INTO%20%60a%60.%60b%60%20FORMAT%20Native")
+        #expect(ClickHouseURL.percentEncode("ü&=?#+") == "%C3%BC%26%3D%3F%23%2B")
+        #expect(ClickHouseURL.make(base: "http://h:8123", parameters: [("database", "d b")]) == "http://h:8123/?database=d%20b")
+        #expect(ClickHouseURL.make(base: "https://h/ch/", parameters: []) == "https://h/ch/")
+        #expect(ClickHouseURL.isSettingName("max_insert_block_size"))
+        #expect(!ClickHouseURL.isSettingName("a&b"))
+        #expect(!ClickHouseURL.isSettingName(""))
+    }
+
+    @Test func configNeverPrintsThePassword() {
+        let config = ClickHouseConfig(url: "http://u:urlsecret@h:8123", user: "etl", password: "hunter2")
+        var dumped = ""
+        dump(config, to: &dumped)
+        for text in ["\(config)", String(reflecting: config), dumped, "\(ClickHouseClient(config: config))"] {
+            #expect(!text.contains("hunter2"))
+            #expect(!text.contains("urlsecret"))
+        }
+        #expect("\(config)".contains("user: etl"))
+    }
+
+    @Test func configValidation() {
+        #expect(throws: SluiceError.self) { try ClickHouseConfig(url: "ftp://h").validate() }
+        #expect(throws: SluiceError.self) { try ClickHouseConfig(url: "http://h/?password=x").validate() }
+        #expect(throws: SluiceError.self) { try ClickHouseConfig(url: "http://h", settings: ["a=b&c": "1"]).validate() }
+        #expect(throws: Never.self) { try ClickHouseConfig(url: "http://h:8123", settings: ["max_threads": "1"]).validate() }
+    }
+}
+
+@Suite struct TabSeparatedTests {
+    @Test func parsesEscapesNullsAndEmptyFields() {
+        let text = "1\t\\N\t\ta\\tb\\nc\\\\d\\'e\\0\n2\t\\\\N\tx\t\n"
+        #expect(TabSeparated.parse(text) == [["1", nil, "", "a\tb\nc\\d'e\0"], ["2", "\\N", "x", ""]])
+    }
+
+    @Test func edgeCases() {
+        #expect(TabSeparated.parse("") == [])
+        #expect(TabSeparated.parse("\n") == [[""]])
+        #expect(TabSeparated.parse("a") == [["a"]])
+        #expect(TabSeparated.parse("\\N") == [[nil]])
+        #expect(TabSeparated.parse("\\Nx\n") == [["Nx"]])
+        #expect(TabSeparated.parse("x\\") == [["x\\"]])
+        #expect(TabSeparated.parse("日本\t🌊\n") == [["日本", "🌊"]])
+    }
+
+    @Test func escapeRoundTrips() {
+        let values: [String?] = ["a\tb", "\n", "\\N", nil, "", "\\", "ü\r\0"]
+        let line = values.map(TabSeparated.escape).joined(separator: "\t") + "\n"
+        #expect(TabSeparated.parse(line) == [values])
+    }
+}
+
+@Suite struct ClickHouseServerErrorTests {
+    @Test func parses1816Bodies() {
+        let body = "Code: 193, e.displayText() = DB::Exception: Wrong password for user etl, e.what() = DB::Exception\n"
+        let error = ClickHouseServerError(httpStatus: 500, body: Array(body.utf8))
+        #expect(error.code == 193)
+        #expect(error.message == "Wrong password for user etl")
+        #expect(error.sluiceCode == .clickHouseAuthentication)
+        #expect(error.summary == "Code 193: Wrong password for user etl")
+    }
+
+    @Test func parsesNewerBodies() {
+        let body = "Code: 60. DB::Exception: Table db.t does not exist. (UNKNOWN_TABLE) (version 23.8.1.1)\n"
+        let error = ClickHouseServerError(httpStatus: 404, body: Array(body.utf8))
+        #expect(error.code == 60)
+        #expect(error.message == "Table db.t does not exist. (UNKNOWN_TABLE)")
+        #expect(error.sluiceCode == .clickHouseUnknownTable)
+    }
+
+    @Test(arguments: [(81, SluiceError.Code.clickHouseUnknownDatabase), (62, .clickHouseSyntax), (368, .clickHouseSchemaMismatch),
+                      (16, .clickHouseSchemaMismatch), (241, .clickHouseServer), (192, .clickHouseAuthentication)])
+    func codes(code: Int, expected: SluiceError.Code) {
+        let error = ClickHouseServerError(httpStatus: 500, body: Array("Code: \(code), e.displayText() = DB::Exception: x".utf8))
+        #expect(error.sluiceCode == expected)
+    }
+
+    @Test func garbageBodiesNeverTrap() {
+        for body in ["", "Code: ", "Code: x", "Code: 99999999999999999999999", "<html>502</html>", "Code: 5,"] {
+            let error = ClickHouseServerError(httpStatus: 502, body: Array(body.utf8))
+            #expect(!error.summary.isEmpty)
+        }
+        #expect(ClickHouseServerError(httpStatus: 401, body: []).sluiceCode == .clickHouseAuthentication)
+    }
+}

@@ -1,0 +1,68 @@
+import ClickHouseSink
+import Foundation
+import SluiceCore
+import Testing
+
+/// Builds batches from rows of ``Value``s (the slow path; fine for tests).
+func makeBatch(_ schema: Schema, _ rows: [[Value]]) throws -> RecordBatch {
+    var builders = schema.fields.map { ColumnBuilder(type: $0.type) }
+    for row in rows {
+        for (index, value) in row.enumerated() { builders[index].append(value) }
+    }
+    return try RecordBatch(schema: schema, columns: builders.indices.map { builders[$0].finish() })
+}
+
+/// Runs a Python program and returns its standard output; fails the test if it exits non-zero.
+func runPython(_ program: String, arguments: [String] = [], input: Data? = nil) throws -> Data {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    process.arguments = ["python3", "-c", program] + arguments
+    let output = Pipe()
+    let errors = Pipe()
+    process.standardOutput = output
+    process.standardError = errors
+    let inputPipe = Pipe()
+    process.standardInput = inputPipe
+    try process.run()
+    if let input { inputPipe.fileHandleForWriting.write(input) }
+    try inputPipe.fileHandleForWriting.close()
+    let data = output.fileHandleForReading.readDataToEndOfFile()
+    let errorText = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    process.waitUntilExit()
+    guard process.terminationStatus == 0 else {
+        Issue.record("python3 failed (\(process.terminationStatus)): \(errorText)")
+        throw CancellationError()
+    }
+    return data
+}
+
+/// The ClickHouse server of `scripts/services.sh start`, from the environment it writes.
+enum TestClickHouse {
+    static func config(database: String = "default") throws -> ClickHouseConfig {
+        let env = ProcessInfo.processInfo.environment
+        guard let url = env["SLUICE_CLICKHOUSE_URL"], let user = env["SLUICE_CLICKHOUSE_USER"],
+              let password = env["SLUICE_CH_PASSWORD"] else {
+            Issue.record("SLUICE_CLICKHOUSE_URL / SLUICE_CLICKHOUSE_USER / SLUICE_CH_PASSWORD are not set: run scripts/services.sh start and source /tmp/sluice-services/services.env")
+            throw CancellationError()
+        }
+        return ClickHouseConfig(url: url, user: user, password: password, database: database)
+    }
+
+    static func client() throws -> ClickHouseClient {
+        ClickHouseClient(config: try config())
+    }
+
+    /// Runs `body` with a fresh database `chsink_test_<random>`, dropped afterwards (also on failure).
+    static func withDatabase(_ body: (ClickHouseClient, String) async throws -> Void) async throws {
+        let client = try client()
+        let name = "chsink_test_\(UInt32.random(in: 0...UInt32.max))"
+        try await client.createDatabase(name)
+        do {
+            try await body(client, name)
+        } catch {
+            try? await client.execute(ClickHouseDDL.dropDatabase(name))
+            throw error
+        }
+        try await client.execute(ClickHouseDDL.dropDatabase(name))
+    }
+}

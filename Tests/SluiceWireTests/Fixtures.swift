@@ -1,0 +1,116 @@
+import NIOCore
+import SluiceCore
+import SluiceWire
+
+/// Values every codec test reuses: awkward strings and one or more messages of every type.
+enum Fixtures {
+    /// Strings that break careless codecs: empty, multi-byte, combining, emoji sequences, control and NUL
+    /// characters, a byte-order mark, and a large one.
+    static let nastyStrings: [String] = [
+        "",
+        "a",
+        "ünïcödé ✓ 日本語 עברית",
+        "e\u{301} combining, 👩‍👩‍👧‍👦 family, 🇺🇳 flag",
+        "line\nbreak\ttab\0nul\r\n",
+        "\u{FEFF}bom and \u{10FFFF} last scalar",
+        String(repeating: "x", count: 70_000),
+        String(repeating: "€", count: 30_000),
+    ]
+
+    static func nonce(_ start: UInt8) -> [UInt8] {
+        (0..<32).map { start &+ UInt8($0) }
+    }
+
+    static func taskSpec(_ text: String, id: UInt64 = 42, snapshot: String? = "00000003-0000001B-1") -> TaskSpec {
+        TaskSpec(
+            id: id, attempt: 3, runID: "run-\(text)", table: text, partitionIndex: 7, partitionCount: 16,
+            source: .postgres(
+                query: "SELECT * FROM \"\(text)\" WHERE id >= 10 AND id < 20",
+                snapshot: snapshot,
+                columns: [
+                    SourceColumn(name: text, typeOID: 1700, typeName: "numeric(12,2)", typeModifier: 786_438),
+                    SourceColumn(name: "ts", typeOID: 1184, typeName: "timestamp with time zone"),
+                    SourceColumn(name: "", typeOID: .max, typeName: "", typeModifier: .min),
+                ]),
+            shardPath: "/staging/run/\(text)/part-7.parquet")
+    }
+
+    static func taskResult(_ text: String, maxCursor: String? = "2024-01-02 03:04:05.123456") -> TaskResult {
+        TaskResult(
+            taskID: .max, attempt: 1, rowsExtracted: 1_000_000, rowsLoaded: 999_999, shardPath: text,
+            shardBytes: 123_456_789, maxCursor: maxCursor,
+            nulledValues: ["col:" + text: 3, "created_at": 0, "ß": .max, "a": 1],
+            rowsFiltered: 1, extractMicroseconds: 2, loadMicroseconds: .max)
+    }
+
+    static func taskFailure(_ text: String, full: Bool = true) -> TaskFailure {
+        let context = full
+            ? ErrorContext(file: "\(text).yaml", line: -1, key: "tables.\(text)", table: text, column: "cölumn",
+                           row: .max, task: "\(text)#3")
+            : ErrorContext()
+        let error = SluiceError(
+            SluiceError.Code("pg_\(text)"), "cannot decode \(text)", context: context,
+            underlying: full ? "ERROR: \(text) (SQLSTATE 22003)" : nil)
+        return TaskFailure(taskID: 9, attempt: .max, error: error, retryable: full)
+    }
+
+    static let hello = WireMessage.Hello(
+        minVersion: 1, maxVersion: 1, slots: 4, clientNonce: nonce(0), executorID: "exec-1")
+
+    /// At least one message of every type, most of them once per nasty string.
+    static var allMessages: [WireMessage] {
+        var messages: [WireMessage] = [
+            .hello(hello),
+            .hello(.init(minVersion: 0, maxVersion: .max, slots: .max, clientNonce: nonce(200), executorID: "执行器-🦀")),
+            .challenge(.init(version: 1, serverNonce: nonce(100))),
+            .auth(.init(proof: nonce(7))),
+            .welcome(.init(proof: nonce(9), sessionID: .max, heartbeatIntervalMillis: 5000, heartbeatTimeoutMillis: 15000)),
+            .heartbeat,
+            .error(.init(code: .authenticationFailed, message: "authentication failed")),
+            .error(.init(code: WireErrorCode(rawValue: .max), message: "")),
+            .taskProgress(.init(taskID: 0, attempt: 0, rows: 0)),
+            .taskProgress(.init(taskID: .max, attempt: .max, rows: .max)),
+            .assignTask(taskSpec("t", snapshot: nil)),
+            .assignTask(TaskSpec(
+                id: 0, attempt: 0, runID: "", table: "", partitionIndex: 0, partitionCount: 0,
+                source: .postgres(query: "", snapshot: "", columns: []), shardPath: "")),
+            .taskResult(TaskResult(taskID: 0, attempt: 0, rowsExtracted: 0, rowsLoaded: 0, shardPath: "", shardBytes: 0, maxCursor: nil)),
+            .taskFailed(taskFailure("x", full: false)),
+        ]
+        for text in nastyStrings {
+            messages.append(.error(.init(code: .protocolError, message: text)))
+            messages.append(.shutdown(.init(reason: text)))
+            messages.append(.runConfig(.init(runID: text, fileName: "\(text).yaml", yaml: "tables:\n  - name: \(text)\n")))
+            messages.append(.assignTask(taskSpec(text)))
+            messages.append(.taskResult(taskResult(text)))
+            messages.append(.taskResult(taskResult(text, maxCursor: text)))
+            messages.append(.taskFailed(taskFailure(text)))
+        }
+        return messages
+    }
+
+    /// `message` as one frame.
+    static func frame(_ message: WireMessage, maxPayloadSize: Int = WireFrame.defaultMaxPayloadSize) throws -> ByteBuffer {
+        try WireFrameEncoder(maxPayloadSize: maxPayloadSize).encode(message)
+    }
+
+    /// Bytes from hexadecimal text; spaces, newlines and `|` are ignored.
+    static func bytes(hex: String) -> [UInt8] {
+        let digits = hex.filter { $0.isHexDigit }
+        var result: [UInt8] = []
+        var index = digits.startIndex
+        while index < digits.endIndex {
+            let next = digits.index(index, offsetBy: 2)
+            result.append(UInt8(digits[index..<next], radix: 16)!)
+            index = next
+        }
+        return result
+    }
+
+    static func hex(_ buffer: ByteBuffer) -> String {
+        buffer.readableBytesView.map { byte in
+            let digits = String(byte, radix: 16, uppercase: true)
+            return digits.count == 1 ? "0" + digits : digits
+        }.joined(separator: " ")
+    }
+}
