@@ -4,7 +4,8 @@ import SluiceCore
 /// store and an increment, with no bounds, uniqueness or capacity checks per value. (SluiceCore's
 /// ColumnBuilder does the same job through non-inlinable cross-module calls and gives its capacity back on
 /// every `finish()`; on the extraction hot path that cost a third of the decoder's time.) ``finish(type:)``
-/// copies the batch into SluiceCore's ``Column`` and starts over, keeping the memory.
+/// copies the batch into SluiceCore's ``Column`` (one copy per column, text included) and starts over,
+/// keeping the memory.
 ///
 /// Only the decoder touches a store, on one thread, and never past `capacity` rows: it emits a batch as
 /// soon as `capacity` rows are in. A store is a struct of pointers kept in a ``ColumnStores`` buffer and
@@ -116,12 +117,8 @@ struct ColumnStore {
         case .float64: values = .float64(array(Double.self))
         case .fixedBytes(let w): values = .fixedBytes(width: w, array(UInt8.self, count: count * w))
         case .bytes:
-            var arrays = ByteArrays()
-            arrays.reserveCapacity(values: count, bytes: bytesCount)
-            for i in 0..<count {
-                arrays.append(UnsafeRawBufferPointer(start: bytes + offsets![i], count: offsets![i + 1] - offsets![i]))
-            }
-            values = .bytes(arrays)
+            values = .bytes(ByteArrays(offsets: Array(UnsafeBufferPointer(start: offsets!, count: count + 1)),
+                                       bytes: Array(UnsafeRawBufferPointer(start: bytes, count: bytesCount))))
         }
         let column = Column(values: values, validity: nulls > 0 ? Array(UnsafeBufferPointer(start: validity, count: count)) : nil)
         count = 0

@@ -48,8 +48,7 @@ struct PipelineValidator {
                     throw error(at, "min, max and out_of_range apply to date and timestamp columns; \(column.name) is \(column.type)")
                 }
             }
-            let policy = column.outOfRange ?? table.outOfRange
-            if column.isTemporal && policy == .setNull && !column.nullable {
+            if column.isTemporal && column.outOfRange == .setNull && !column.nullable {
                 throw error(at + ["out_of_range"],
                             "out_of_range set_null needs a nullable column; \(column.name) is declared nullable: false")
             }

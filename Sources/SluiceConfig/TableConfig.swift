@@ -23,6 +23,7 @@ public struct TableConfig: Sendable, Decodable {
     /// A SQL condition on source columns that marks soft-deleted rows; such rows are not extracted.
     public var deletedWhen: String?
     /// Default policy for date and timestamp values the sink cannot hold; see ``OutOfRangePolicy``.
+    /// A table-wide `set_null` leaves non-nullable columns at `fail` (see ``policy(for:)``).
     public var outOfRange: OutOfRangePolicy
     /// The declared target schema, in order.
     public var columns: [ColumnConfig]
@@ -44,6 +45,14 @@ public struct TableConfig: Sendable, Decodable {
         deletedWhen = try c.decodeIfPresent(String.self, forKey: .deletedWhen)
         outOfRange = try c.decodeIfPresent(OutOfRangePolicy.self, forKey: .outOfRange) ?? .fail
         columns = try c.decode([ColumnConfig].self, forKey: .columns)
+    }
+
+    /// The out-of-range policy in effect for `column`: its own, else the table's — except that a table-wide
+    /// `set_null` cannot apply to a non-nullable column, which then fails instead.
+    public func policy(for column: ColumnConfig) -> OutOfRangePolicy {
+        if let own = column.outOfRange { return own }
+        if outOfRange == .setNull && !column.nullable { return .fail }
+        return outOfRange
     }
 
     /// The declared target schema.

@@ -17,7 +17,7 @@ public struct TemporalBounds: Sendable, Equatable {
     /// The bounds of `column` in `table`, or nil for a column that is not a date or timestamp.
     /// Configured `min`/`max` narrow the sink's range; they never widen it.
     public init?(column: ColumnConfig, table: TableConfig) {
-        let policy = column.outOfRange ?? table.outOfRange
+        let policy = table.policy(for: column)
         switch column.type {
         case .date:
             let range = Self.sinkDateRange

@@ -82,6 +82,16 @@ func micros(_ text: String) -> Int64 { CivilTime.parseTimestamp(text)!.microseco
         }
     }
 
+    @Test func aTableWideSetNullLeavesNonNullableColumnsFailing() throws {
+        let table = try tableConfig("""
+              - {name: id, type: int64, nullable: false}
+              - {name: born, type: date}
+              - {name: updated_at, type: timestamptz, nullable: false}
+        """, extra: "    out_of_range: set_null")
+        #expect(table.policy(for: table.columns[1]) == .setNull)
+        #expect(table.policy(for: table.columns[2]) == .fail)
+    }
+
     @Test func configuredBoundsNarrowTheSinkRange() throws {
         let table = try tableConfig("""
               - {name: id, type: int64, nullable: false}

@@ -125,15 +125,12 @@ final class BytesPageDecoder: PageValuesDecoder {
     }
 
     func finish() -> ColumnValues {
-        // SluiceCore's ByteArrays can only be built value by value today; with a bulk initializer
-        // (`ByteArrays(offsets:bytes:)`, requested from the lead) this becomes one array copy.
-        var result = ByteArrays()
-        result.reserveCapacity(values: offsets.count - 1, bytes: bytes.count)
-        offsets.withUnsafeBufferPointer { slots in
-            for row in 0..<(slots.count - 1) {
-                result.append(UnsafeRawBufferPointer(start: bytes.base + slots[row], count: slots[row + 1] - slots[row]))
-            }
+        let count = bytes.count
+        let copied = [UInt8](unsafeUninitializedCapacity: count) { buffer, initialized in
+            if count > 0 { UnsafeMutableRawPointer(buffer.baseAddress!).copyMemory(from: bytes.base, byteCount: count) }
+            initialized = count
         }
-        return .bytes(result)
+        // Offsets are running sums of the value lengths: from 0, never decreasing, ending at `count`.
+        return .bytes(ByteArrays(offsets: offsets, bytes: copied))
     }
 }

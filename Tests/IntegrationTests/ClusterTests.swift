@@ -1,0 +1,144 @@
+import Foundation
+import Testing
+
+/// The driver and executors as separate processes, the way Kubernetes runs them, plus failures: a wrong
+/// token, a killed executor, a table whose data breaks a rule, bad credentials, a broken configuration.
+@Suite(.serialized) struct ClusterTests {
+    let token = "cluster-test-token-0123456789"
+
+    @Test func driverAndExecutorsAsSeparateProcesses() async throws {
+        let env = try TestEnvironment.load()
+        let fixture = try PipelineFixture(env: env)
+        defer { fixture.tearDown() }
+        let config = try fixture.pipeline()
+        let port = freePort()
+        let driver = try Child(Paths.sluice, ["driver", "--config", config, "--listen", "127.0.0.1:\(port)"],
+                               environment: ["SLUICE_TOKEN": token])
+        #expect(await driver.waitFor("driver.listening", seconds: 30), "driver did not start:\n\(driver.text)")
+
+        // An executor with the wrong token is refused, and says so.
+        let intruder = try Child(Paths.sluice, ["executor", "--connect", "127.0.0.1:\(port)", "--once"],
+                                 environment: ["SLUICE_TOKEN": "not-the-right-token-at-all"])
+        #expect(await intruder.wait(seconds: 30) != 0)
+        #expect(intruder.text.contains("authentication"), "\(intruder.text)")
+
+        let executors = try (1...2).map { index in
+            try Child(Paths.sluice, ["executor", "--connect", "127.0.0.1:\(port)", "--once", "--id", "pod-\(index)", "--slots", "2"],
+                      environment: ["SLUICE_TOKEN": token])
+        }
+        let status = await driver.wait(seconds: 120)
+        #expect(status == 0, "driver failed:\n\(driver.text.suffix(3000))")
+        for executor in executors { #expect(await executor.wait(seconds: 30) == 0, "\(executor.text.suffix(2000))") }
+        #expect(try fixture.clickhouseCount() == 2_000)
+        #expect(try fixture.bookmark() == "2024-01-01 00:33:20.000000Z")
+        #expect(driver.text.contains("pod-1") && driver.text.contains("pod-2"))
+    }
+
+    @Test func aKilledExecutorsTasksAreRetriedElsewhere() async throws {
+        let env = try TestEnvironment.load()
+        let fixture = try PipelineFixture(env: env)
+        defer { fixture.tearDown() }
+        // Every task sleeps 2 s inside PostgreSQL, so an executor is surely mid-task when it is killed.
+        let config = try fixture.pipeline(table: "    filters: [\"(SELECT pg_sleep(2)) IS NOT NULL\"]", partitions: 6)
+        let report = fixture.directory + "/report.json"
+        let run = try Child(Paths.sluice, ["run", "--config", config, "--local", "2", "--report", report])
+        #expect(await run.waitFor("executor.run_config", seconds: 60))
+        try await Task.sleep(for: .milliseconds(800))
+        let children = try Shell.run("pgrep", ["-P", "\(run.process.processIdentifier)"]).split(separator: "\n")
+        #expect(children.count == 2, "expected two executor processes")
+        let victim = try #require(children.first.flatMap { Int32($0) })
+        kill(victim, SIGKILL)
+        let status = await run.wait(seconds: 120)
+        #expect(status == 0, "run failed after an executor was killed:\n\(run.text.suffix(3000))")
+        #expect(run.text.contains("executor.lost"))
+        #expect(try fixture.clickhouseCount() == 2_000)
+        let json = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: report))) as? [String: Any]
+        let table = (json?["tables"] as? [[String: Any]])?.first
+        #expect(table?["rows_extracted"] as? Int == 2_000)
+        #expect((table?["attempts"] as? Int ?? 0) > 6, "a retried task counts its attempts")
+    }
+
+    @Test func aTableThatBreaksARuleFailsAndKeepsItsBookmark() async throws {
+        let env = try TestEnvironment.load()
+        let fixture = try PipelineFixture(env: env)
+        defer { fixture.tearDown() }
+        let config = try fixture.pipeline()
+        let first = try Shell.execute(Paths.sluice, ["run", "--config", config, "--local", "1"])
+        #expect(first.status == 0, "\(first.stderr.suffix(2000))")
+        let bookmark = try fixture.bookmark()
+
+        // A pre-1970 date under the default `fail` policy: the run fails, naming table, column and row.
+        try env.psql(fixture.database, "UPDATE items SET born = '1950-01-01', updated_at = '2030-01-01' WHERE id = 7")
+        let second = try Shell.execute(Paths.sluice, ["run", "--config", config, "--local", "1"])
+        #expect(second.status == 1)
+        let output = second.stdout + second.stderr
+        #expect(output.contains("1950-01-01") && output.contains("column born") && output.contains("table items"),
+                "\(output.suffix(3000))")
+        #expect(try fixture.bookmark() == bookmark, "a failed table must keep its bookmark")
+
+        // With the filter on, the same rows load and the value becomes NULL.
+        let lenient = try fixture.pipeline(outOfRange: "set_null")
+        let third = try Shell.execute(Paths.sluice, ["run", "--config", lenient, "--local", "1"])
+        #expect(third.status == 0, "\(third.stderr.suffix(2000))")
+        #expect(try env.clickhouse("SELECT isNull(born) FROM \(fixture.clean).items FINAL WHERE id = 7").trimmed == "1")
+        #expect(try fixture.bookmark() == "2030-01-01 00:00:00.000000Z")
+    }
+
+    @Test func validateNamesWhatIsWrong() async throws {
+        let env = try TestEnvironment.load()
+        let fixture = try PipelineFixture(env: env)
+        defer { fixture.tearDown() }
+        let good = try Shell.execute(Paths.sluice, ["validate", "--config", try fixture.pipeline()])
+        #expect(good.status == 0, "\(good.stdout)\(good.stderr)")
+        #expect(good.stdout.contains("ok   table items"))
+
+        let badPassword = try Shell.execute(Paths.sluice, ["validate", "--config", try fixture.pipeline(postgresPassword: "wrong")])
+        #expect(badPassword.status == 1)
+        #expect(badPassword.stdout.contains("FAIL postgres") && badPassword.stdout.contains("password authentication failed"),
+                "\(badPassword.stdout)")
+        #expect(!badPassword.stdout.contains("wrong"), "the password must not be printed")
+
+        let missingColumn = try String(contentsOfFile: try fixture.pipeline(), encoding: .utf8)
+            .replacingOccurrences(of: "{name: name, type: string}", with: "{name: title, type: string}")
+        let path = fixture.directory + "/missing-column.yaml"
+        try missingColumn.write(toFile: path, atomically: true, encoding: .utf8)
+        let missing = try Shell.execute(Paths.sluice, ["validate", "--config", path])
+        #expect(missing.status == 1)
+        #expect(missing.stdout.contains("FAIL table items") && missing.stdout.contains("title"), "\(missing.stdout)")
+    }
+
+    @Test func configurationErrorsNameFileLineAndKey() throws {
+        let directory = NSTemporaryDirectory() + "sluice-badconfig-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let path = directory + "/p.yaml"
+        try """
+        pipeline: broken
+        source:
+          postgres: {host: h, database: d, user: u}
+        sink:
+          clickhouse: {url: "http://c"}
+        staging: {directory: /tmp/x}
+        tables:
+          - name: t
+            primary_key: [id]
+            partiton: {column: id}
+            columns: [{name: id, type: int64, nullable: false}]
+        """.write(toFile: path, atomically: true, encoding: .utf8)
+        let result = try Shell.execute(Paths.sluice, ["run", "--config", path, "--local", "1"])
+        #expect(result.status != 0)
+        #expect(result.stderr.contains("\(path):10: tables.[0].partiton: unknown key 'partiton'"), "\(result.stderr)")
+    }
+
+    @Test func planShowsEachTasksPredicate() throws {
+        let env = try TestEnvironment.load()
+        let fixture = try PipelineFixture(env: env)
+        defer { fixture.tearDown() }
+        let result = try Shell.execute(Paths.sluice, ["plan", "--config", try fixture.pipeline(partitions: 3)])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("items: backfill, 3 task(s)"))
+        #expect(result.stdout.contains("task 2: \"id\" >= "))
+        // Planning creates nothing in ClickHouse.
+        #expect(try env.clickhouse("SELECT count() FROM system.databases WHERE name = '\(fixture.clean)'").trimmed == "0")
+    }
+}

@@ -1,0 +1,124 @@
+import Foundation
+import Testing
+
+/// A private PostgreSQL database, ClickHouse databases and staging directory for one test, with a small
+/// `items` table and a pipeline file pointing at them. Removed by ``tearDown()``.
+struct PipelineFixture {
+    let env: TestEnvironment
+    let database: String
+    let clean: String
+    let metadata: String
+    let directory: String
+
+    init(env: TestEnvironment, rows: Int = 2_000) throws {
+        self.env = env
+        database = try env.createDatabase(prefix: "cluster")
+        let suffix = UInt32.random(in: 0...UInt32.max)
+        clean = "cluster_clean_\(suffix)"
+        metadata = "cluster_meta_\(suffix)"
+        directory = NSTemporaryDirectory() + "sluice-cluster-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        try env.psql(database, """
+            CREATE TABLE items (id bigint PRIMARY KEY, name text, born date, updated_at timestamptz NOT NULL);
+            INSERT INTO items SELECT g, 'item ' || g, date '2000-01-01' + g, timestamptz '2024-01-01 00:00:00+00' + g * interval '1 second'
+            FROM generate_series(1, \(rows)) g;
+            """)
+    }
+
+    func tearDown() {
+        env.dropDatabase(database)
+        _ = try? env.clickhouse("DROP DATABASE IF EXISTS \(clean)")
+        _ = try? env.clickhouse("DROP DATABASE IF EXISTS \(metadata)")
+        try? FileManager.default.removeItem(atPath: directory)
+    }
+
+    /// Writes a pipeline for `items` and returns its path. `table` is extra YAML inside the table entry.
+    func pipeline(table: String = "", postgresPassword: String = "${PGPASSWORD}", partitions: Int = 4,
+                  outOfRange: String = "fail") throws -> String {
+        let text = """
+        pipeline: cluster-test
+        source:
+          postgres: {host: "${PGHOST}", port: "${PGPORT}", database: \(database), user: "${PGUSER}", password: "\(postgresPassword)"}
+        sink:
+          clickhouse: {url: "${SLUICE_CLICKHOUSE_URL}", user: "${SLUICE_CLICKHOUSE_USER}", password: "${SLUICE_CH_PASSWORD}",
+                       database: \(clean), metadata_database: \(metadata)}
+        staging: {directory: \(directory)/staging}
+        run: {heartbeat_interval: 500ms, executor_timeout: 3s, retries: 3}
+        tables:
+          - name: items
+            primary_key: [id]
+            cursor: updated_at
+            partition: {column: id, count: \(partitions)}
+            out_of_range: \(outOfRange)
+        \(table)
+            columns:
+              - {name: id, type: int64, nullable: false}
+              - {name: name, type: string}
+              - {name: born, type: date}
+              - {name: updated_at, type: timestamptz, nullable: false}
+        """
+        let path = directory + "/pipeline-\(UUID().uuidString).yaml"
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+
+    func clickhouseCount() throws -> Int {
+        Int(try env.clickhouse("SELECT count() FROM \(clean).items FINAL").trimmed) ?? -1
+    }
+
+    func bookmark() throws -> String {
+        try env.clickhouse("""
+            SELECT argMax(last_extracted_value, version) FROM \(metadata).cdc_state WHERE table_name = 'items' FORMAT TabSeparated
+            """).trimmed
+    }
+}
+
+/// A child process the test starts and stops itself.
+final class Child: @unchecked Sendable {
+    // @unchecked: the Process and pipes are used from the test's task only.
+    let process = Process()
+    private let output = Pipe()
+    private var collected = Data()
+    private let lock = NSLock()
+
+    init(_ executable: String, _ arguments: [String], environment: [String: String] = [:]) throws {
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        process.standardOutput = output
+        process.standardError = output
+        output.fileHandleForReading.readabilityHandler = { [weak self] handle in
+            let data = handle.availableData
+            guard let self, !data.isEmpty else { return }
+            self.lock.withLock { self.collected.append(data) }
+        }
+        try process.run()
+    }
+
+    var text: String { lock.withLock { String(decoding: collected, as: UTF8.self) } }
+
+    /// Waits for the process to exit (at most `seconds`, then kills it) and returns its status.
+    func wait(seconds: Double) async -> Int32 {
+        let deadline = Date().addingTimeInterval(seconds)
+        while process.isRunning && Date() < deadline { try? await Task.sleep(for: .milliseconds(50)) }
+        if process.isRunning { kill(process.processIdentifier, SIGKILL); process.waitUntilExit() }
+        output.fileHandleForReading.readabilityHandler = nil
+        return process.terminationStatus
+    }
+
+    /// Waits until the output contains `text`.
+    func waitFor(_ text: String, seconds: Double) async -> Bool {
+        let deadline = Date().addingTimeInterval(seconds)
+        while Date() < deadline {
+            if self.text.contains(text) { return true }
+            try? await Task.sleep(for: .milliseconds(50))
+        }
+        return false
+    }
+}
+
+/// A TCP port nothing listens on right now (below the ephemeral range would be safer, but these tests
+/// connect only after the driver reported it is listening).
+func freePort() -> Int {
+    Int.random(in: 20_000...24_999)
+}
