@@ -30,7 +30,7 @@ public struct PlanReport: Sendable {
                 header += " -> \(plan.loadTable)"
                 lines.append(header)
                 for (index, partition) in plan.partitions.enumerated() {
-                    let estimate = partition.estimatedRows.map { "~\($0) rows" } ?? "rows unknown"
+                    let estimate = "~\(partition.estimatedRows) rows"
                     let predicate = (try? partition.predicate?.render()) ?? nil
                     lines.append("  task \(index): \(predicate ?? "(all rows)")  [\(estimate)]")
                 }

@@ -76,7 +76,8 @@ public struct RunPlanner: Sendable {
             predicates.append(.cursorWindow(column: column.source, after: table.cursorLiteral(start), upTo: nil))
         }
         let base = PostgresQuery(table: source, columns: columns, predicates: predicates)
-        let partitions = try PartitionPlanning.partitions(for: table, base: base, catalog: catalog)
+        let input = table.partition.plannerInput(table: source, shared: predicates)
+        let partitions = try PartitionPlanner(catalog.connection).plan(input).entries
         let loadTable = SinkLayout(table: table).loadTable(runID: runID)
         return TablePlan(table: table, mode: mode, bookmarkBefore: bookmark, query: base, partitions: partitions,
                          loadTable: loadTable)

@@ -11,7 +11,8 @@ public struct TablePlan: Sendable {
     public var bookmarkBefore: BookmarkValue?
     /// The extraction query without a partition predicate (columns, filters, window).
     public var query: PostgresQuery
-    public var partitions: [PartitionPlan]
+    /// One entry per partition task, with its predicate and PostgreSQL's row estimate.
+    public var partitions: [PartitionPlanEntry]
     /// The ClickHouse table the tasks load: the target itself, or a fresh copy for a full reload.
     public var loadTable: String
 
@@ -20,19 +21,6 @@ public struct TablePlan: Sendable {
         var query = self.query
         if let predicate = partitions[index].predicate { query.predicates.append(predicate) }
         return query
-    }
-}
-
-/// One partition task's slice of a table.
-public struct PartitionPlan: Sendable {
-    /// nil: the whole (windowed) table.
-    public var predicate: PostgresPredicate?
-    /// PostgreSQL's estimate of the rows in the slice, when it has one.
-    public var estimatedRows: Int64?
-
-    public init(predicate: PostgresPredicate?, estimatedRows: Int64?) {
-        self.predicate = predicate
-        self.estimatedRows = estimatedRows
     }
 }
 
