@@ -187,15 +187,10 @@ extension CopyBinaryDecoder {
             let days = Int64(pgDays) + PostgresText.epochDays
             if case .dateToDate = opTable[column] {
                 guard let stored = Int32(exactly: days) else { throw valueError("date is out of range", column: column, row: row) }
-                if cutoffs[column] != nil {
-                    let (micros, overflow) = days.multipliedReportingOverflow(by: CivilTime.microsecondsPerDay)
-                    if try cutOff(overflow ? (days < 0 ? Int64.min : Int64.max) : micros, column: column, row: row) { return }
-                }
                 stores[column].append(stored)
             } else {
                 let (micros, overflow) = days.multipliedReportingOverflow(by: CivilTime.microsecondsPerDay)
                 guard !overflow else { throw valueError("date is out of range for a timestamp", column: column, row: row) }
-                if try cutOff(micros, column: column, row: row) { return }
                 stores[column].append(micros)
             }
         case .dateToString:
@@ -225,7 +220,6 @@ extension CopyBinaryDecoder {
             }
             let (micros, overflow) = pgMicros.addingReportingOverflow(PostgresText.epochMicroseconds)
             guard !overflow else { throw valueError("timestamp is out of range", column: column, row: row) }
-            if try cutOff(micros, column: column, row: row) { return }
             stores[column].append(micros)
         case .timestampToString(let zoned):
             try checkLength(value, 8, column: column, row: row)
@@ -257,20 +251,6 @@ extension CopyBinaryDecoder {
     }
 
     // MARK: Policies
-
-    /// Applies the column's date cutoff to a value (microseconds since 1970); true if it stored a NULL.
-    @inline(__always)
-    mutating func cutOff(_ micros: Int64, column: Int, row: Int) throws(SluiceError) -> Bool {
-        guard let cutoff = cutoffs[column], micros < cutoff.cutoffMicroseconds else { return false }
-        switch cutoff.action {
-        case .null:
-            try appendNull(column: column, row: row, reason: "a value before the cutoff")
-            return true
-        case .reject:
-            throw valueError("value is before the cutoff \(CivilTime.formatTimestamp(microseconds: cutoff.cutoffMicroseconds))",
-                             column: column, row: row)
-        }
-    }
 
     mutating func infinite(_ positive: Bool, column: Int, row: Int) throws(SluiceError) {
         let spelled = positive ? "infinity" : "-infinity"

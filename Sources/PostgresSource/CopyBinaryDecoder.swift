@@ -28,7 +28,6 @@ public struct CopyBinaryDecoder {
     var state = State.header
     let ops: [ValueOp]
     let nullable: [Bool]
-    let cutoffs: [DateCutoff?]
     let cursorIndex: Int?
     /// Keeps the column stores alive; `stores` points into it.
     let storeOwner: ColumnStores
@@ -86,30 +85,12 @@ public struct CopyBinaryDecoder {
                                   context: ErrorContext(table: options.table, column: cursor))
             }
         }
-        for (name, _) in options.dateCutoffs {
-            guard let index = columns.firstIndex(where: { $0.name == name }) else {
-                throw SluiceError(.postgresMissingColumn, "a date cutoff names a column that is not extracted",
-                                  context: ErrorContext(table: options.table, column: name))
-            }
-            switch conversions[index].target {
-            case .date, .timestamp, .timestampTZ: break
-            default:
-                throw SluiceError(.postgresUnsupportedConversion,
-                                  "a date cutoff applies to date, timestamp and timestamptz targets, not \(conversions[index].target)",
-                                  context: ErrorContext(table: options.table, column: name))
-            }
-            if options.dateCutoffs[name]?.action == .null && !schema.fields[index].nullable {
-                throw SluiceError(.postgresUnsupportedConversion, "a date cutoff turns values to NULL but the target field is not nullable",
-                                  context: ErrorContext(table: options.table, column: name))
-            }
-        }
         self.schema = schema
         self.columns = columns
         self.options = options
         self.conversions = conversions
         self.ops = conversions.map(\.op)
         self.nullable = schema.fields.map(\.nullable)
-        self.cutoffs = columns.map { options.dateCutoffs[$0.name] }
         self.cursorIndex = cursorIndex
         self.storeOwner = ColumnStores(schema.fields.map { ColumnStore(storage: $0.type.storage, capacity: options.batchRowCount) },
                                        ops: conversions.map(\.op))
@@ -122,7 +103,7 @@ public struct CopyBinaryDecoder {
         self.nulled = Array(repeating: 0, count: columns.count)
     }
 
-    /// Per source column name, how many values a policy turned to NULL (date cutoffs, infinities,
+    /// Per source column name, how many values a policy turned to NULL (infinities,
     /// numeric specials); columns with none are left out.
     public var nulledValues: [String: UInt64] {
         var result: [String: UInt64] = [:]

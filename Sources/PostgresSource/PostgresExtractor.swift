@@ -9,7 +9,7 @@ public struct ExtractionStats: Sendable, Hashable {
     public var bytes: Int
     public var batches: Int
     public var microseconds: UInt64
-    /// Per column, values a policy turned to NULL (date cutoff, infinities, numeric specials).
+    /// Per column, values a policy turned to NULL (infinities, numeric specials).
     public var nulledValues: [String: UInt64]
     /// The largest value of the cursor column, if one was configured and any row had one (see
     /// ``CopyBinaryDecoder/maxCursor`` for units).

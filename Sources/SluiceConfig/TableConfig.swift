@@ -25,11 +25,15 @@ public struct TableConfig: Sendable, Decodable {
     /// Default policy for date and timestamp values the sink cannot hold; see ``OutOfRangePolicy``.
     /// A table-wide `set_null` leaves non-nullable columns at `fail` (see ``policy(for:)``).
     public var outOfRange: OutOfRangePolicy
+    /// Numeric `NaN`/`±Infinity` and date/timestamp `±infinity`, which no sink type holds: `fail` (default)
+    /// or `set_null` (counted in the run report). Columns declared `string` receive PostgreSQL's spelling.
+    public var specialValues: SpecialValuesPolicy
     /// The declared target schema, in order.
     public var columns: [ColumnConfig]
 
     enum CodingKeys: String, CodingKey {
-        case name, source, target, primaryKey, cursor, lag, partition, filters, deletedWhen, outOfRange, columns
+        case name, source, target, primaryKey, cursor, lag, partition, filters, deletedWhen, outOfRange, specialValues
+        case columns
     }
 
     public init(from decoder: any Decoder) throws {
@@ -44,6 +48,7 @@ public struct TableConfig: Sendable, Decodable {
         filters = try c.decodeIfPresent([String].self, forKey: .filters) ?? []
         deletedWhen = try c.decodeIfPresent(String.self, forKey: .deletedWhen)
         outOfRange = try c.decodeIfPresent(OutOfRangePolicy.self, forKey: .outOfRange) ?? .fail
+        specialValues = try c.decodeIfPresent(SpecialValuesPolicy.self, forKey: .specialValues) ?? .fail
         columns = try c.decode([ColumnConfig].self, forKey: .columns)
     }
 
@@ -134,6 +139,14 @@ public enum OutOfRangePolicy: String, Sendable, Decodable {
     case setNull = "set_null"
     /// The whole row is dropped; counted in the run report.
     case dropRow = "drop_row"
+}
+
+/// What happens to values no sink type can hold (`NaN`, `infinity`).
+public enum SpecialValuesPolicy: String, Sendable, Decodable {
+    /// The task fails with an error naming the table, column and row.
+    case fail
+    /// The value becomes NULL (the column must be nullable); counted in the run report.
+    case setNull = "set_null"
 }
 
 /// What happens to the sub-second part of a timestamp in a sink that stores whole seconds.

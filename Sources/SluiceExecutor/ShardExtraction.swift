@@ -43,21 +43,20 @@ struct ShardExtraction {
         }
         let writer = try ParquetFileWriter(path: temporaryPath, schema: table.schema, options: writerOptions())
         let transformer = BatchTransformer(table: table)
-        var tracker = table.cursor.flatMap { cursor in
-            table.columns.firstIndex { $0.name == cursor }.map { CursorTracker(columnIndex: $0, type: table.columns[$0].type) }
-        }
+        let cursor = table.cursor.flatMap { table.column(named: $0) }
         var stats = TransformStats()
         var rowsExtracted: UInt64 = 0
         var lastProgress = ContinuousClock.now
-        var options = CopyDecodeOptions(batchRowCount: batchRows)
-        options.table = table.name
+        let special: SpecialValuePolicy = table.specialValues == .setNull ? .null : .reject
+        let options = CopyDecodeOptions(batchRowCount: batchRows, numericSpecials: special, infiniteDates: special,
+                                        cursorColumn: cursor?.source, table: table.name)
+        let extraction: ExtractionStats
         do {
-            _ = try PostgresExtractor.extractBlocking(config: postgres, source: task.source, schema: table.schema,
+            extraction = try PostgresExtractor.extractBlocking(config: postgres, source: task.source, schema: table.schema,
                                                       options: options, logger: logger) { batch in
                 let (filtered, batchStats) = try transformer.apply(batch, firstRow: Int(rowsExtracted) + 1)
                 rowsExtracted += UInt64(batch.rowCount)
                 stats.add(batchStats)
-                tracker?.observe(filtered)
                 if filtered.rowCount > 0 { try writer.write(filtered) }
                 if ContinuousClock.now - lastProgress > .seconds(2) {
                     lastProgress = ContinuousClock.now
@@ -83,8 +82,16 @@ struct ShardExtraction {
             throw SluiceError(.stagingIO, "cannot move the shard into place at \(task.shardPath)",
                               context: ErrorContext(table: table.name, task: task.label), underlying: "\(error)")
         }
+        // The decoder counts by source column; the report speaks of target columns.
+        for (sourceName, count) in extraction.nulledValues {
+            let target = table.columns.first { $0.source == sourceName }?.name ?? sourceName
+            stats.nulledValues[target, default: 0] += count
+        }
+        // The bookmark follows every extracted row, including rows a filter then dropped.
+        var maxCursor: String?
+        if let cursor, let value = extraction.maxCursor { maxCursor = BookmarkValue(type: cursor.type, storage: value).text }
         return Outcome(rowsExtracted: rowsExtracted, rowsWritten: UInt64(summary.rows), shardBytes: UInt64(summary.bytes),
-                       maxCursor: tracker?.maximumText, stats: stats)
+                       maxCursor: maxCursor, stats: stats)
     }
 
     private func writerOptions() -> ParquetWriterOptions {

@@ -40,7 +40,7 @@ struct CopyFuzzCorpusTests {
         let lenient = bytes[0] & 0x80 != 0
         let schema = Schema(set.map { Field(name: $0.0.name, type: $0.1) })
         let options = CopyDecodeOptions(batchRowCount: 3, numericSpecials: lenient ? .null : .reject, infiniteDates: lenient ? .null : .reject,
-                                        dateCutoffs: lenient ? ["d": DateCutoff()] : [:], validateUTF8: lenient,
+                                        validateUTF8: lenient,
                                         cursorColumn: set.contains { $0.0.name == "ts" } ? "ts" : nil)
         do {
             var decoder = try CopyBinaryDecoder(columns: set.map(\.0), schema: schema, options: options)

@@ -113,31 +113,6 @@ struct PolicyTests {
         #expect(error.message.contains("out of range"))
     }
 
-    @Test func dateCutoffTurnsOldValuesToNullAndCountsThem() throws {
-        let sql = """
-            SELECT * FROM (VALUES ('1969-12-31'::date, '1969-12-31 23:59:59.999999'::timestamp, '1970-01-01'::date),
-                                  ('1970-01-01', '1970-01-01 00:00:00', '0044-03-15 BC'),
-                                  ('0044-03-15 BC', NULL, '2024-01-01')) AS t(d, ts, other)
-            """
-        let cols = try columns(sql)
-        let schema = Schema([Field(name: "d", type: .date), Field(name: "ts", type: .timestamp), Field(name: "other", type: .date)])
-        let options = CopyDecodeOptions(dateCutoffs: ["d": DateCutoff(), "ts": DateCutoff()])
-        var decoder = try CopyBinaryDecoder(columns: cols, schema: schema, options: options)
-        var batches: [RecordBatch] = []
-        try decoder.feed(try TestDatabase.copyBytes(connection, sql)) { batches.append($0) }
-        if let last = try decoder.finish() { batches.append(last) }
-        #expect(texts(batches, column: 0) == [nil, "1970-01-01", nil])
-        #expect(texts(batches, column: 1) == [nil, "1970-01-01 00:00:00.000000", nil])
-        #expect(texts(batches, column: 2) == ["1970-01-01", "-0043-03-15", "2024-01-01"])  // not configured: kept
-        #expect(decoder.nulledValues == ["d": 2, "ts": 1])
-    }
-
-    @Test func dateCutoffCanRejectTheRow() throws {
-        let sql = "SELECT * FROM (VALUES ('2000-01-01'::date), ('1900-01-01')) AS t(d)"
-        let error = try decodeError(sql, [.date], options: CopyDecodeOptions(dateCutoffs: ["d": DateCutoff(action: .reject)], table: "x"))
-        #expect(error.context == ErrorContext(table: "x", column: "d", row: 2))
-    }
-
     @Test func dateIntoTimestampIsMidnight() throws {
         let sql = "SELECT * FROM (VALUES ('2024-01-02'::date), ('1969-12-31')) AS t(d)"
         let batches = try TestDatabase.decode(connection, sql, columns: try columns(sql), targets: [.timestampTZ])

@@ -109,20 +109,18 @@ func micros(_ text: String) -> Int64 { CivilTime.parseTimestamp(text)!.microseco
 }
 
 @Suite struct BookmarkTests {
-    @Test func cursorTrackerKeepsTheExactMaximum() throws {
-        var tracker = CursorTracker(columnIndex: 0, type: .timestampTZ)
-        var a = ColumnBuilder(type: .timestampTZ)
-        a.append(micros("2024-01-01 00:00:00.000001")); a.appendNull(); a.append(micros("2023-12-31 23:59:59.999999"))
-        tracker.observe(try RecordBatch(schema: Schema([Field(name: "u", type: .timestampTZ)]), columns: [a.finish()]))
-        #expect(tracker.maximumText == "2024-01-01 00:00:00.000001Z")
-        let parsed = try #require(BookmarkValue(type: .timestampTZ, text: tracker.maximumText!))
+    @Test func bookmarksKeepTheirExactValue() throws {
+        let text = "2024-01-01 00:00:00.000001Z"
+        let parsed = try #require(BookmarkValue(type: .timestampTZ, text: text))
         #expect(parsed.storage == micros("2024-01-01 00:00:00.000001"))
+        #expect(parsed.text == text)
         #expect(parsed.minus(lagMicroseconds: 2).text == "2023-12-31 23:59:59.999999Z")
+        #expect(BookmarkValue(type: .timestamp, storage: -1).text == "1969-12-31 23:59:59.999999")
         #expect(BookmarkValue(type: .int64, text: "-42")?.text == "-42")
         #expect(BookmarkValue(type: .date, text: "1969-07-20")?.epochSeconds == -14_256_000)
-        var empty = CursorTracker(columnIndex: 0, type: .int64)
-        empty.observe(try RecordBatch(schema: Schema([Field(name: "u", type: .int64)]), columns: [Column(values: .int64([]))]))
-        #expect(empty.maximumText == nil)
+        #expect(BookmarkValue(type: .date, text: "2024-03-01")?.minus(lagMicroseconds: 1).text == "2024-02-29")
+        #expect(BookmarkValue(type: .int32, text: "12.5") == nil)
+        #expect(BookmarkValue(type: .timestampTZ, text: "yesterday") == nil)
     }
 }
 

@@ -1,3 +1,4 @@
+import Glibc
 import Logging
 import NIOCore
 import SluiceCore
@@ -228,10 +229,21 @@ struct LoopbackTests {
     @Test("connecting to a port nobody listens on fails with wire_connect_failed")
     func connectFailure() async throws {
         let (logger, _) = CapturingLogHandler.logger()
-        // Bind and close a server to get a port that is free.
-        let server = try await WireServer.start(host: "127.0.0.1", port: 0, secret: Self.secret, logger: logger)
-        let port = server.port
-        await server.close()
+        // A socket bound but not listening holds a port no other (parallel) test can take, and refuses
+        // connections to it.
+        let holder = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(holder) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { raw in
+                bind(holder, raw, length) == 0 && getsockname(holder, raw, &length) == 0
+            }
+        }
+        #expect(bound)
+        let port = Int(UInt16(bigEndian: address.sin_port))
         let error = await #expect(throws: SluiceError.self) {
             _ = try await DriverConnection.connect(
                 host: "127.0.0.1", port: port, secret: Self.secret, executorID: "e", slots: 1, logger: logger)

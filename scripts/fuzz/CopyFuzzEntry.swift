@@ -29,7 +29,7 @@ public func fuzzCopy(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let schema = Schema(set.map { Field(name: $0.0.name, type: $0.1) })
     let lenient = data[0] & 0x80 != 0
     let options = CopyDecodeOptions(batchRowCount: 3, numericSpecials: lenient ? .null : .reject, infiniteDates: lenient ? .null : .reject,
-                                    dateCutoffs: lenient ? ["d": DateCutoff()] : [:], validateUTF8: lenient,
+                                    validateUTF8: lenient,
                                     cursorColumn: set.contains { $0.0.name == "ts" } ? "ts" : nil)
     guard var decoder = try? CopyBinaryDecoder(columns: set.map(\.0), schema: schema, options: options) else { return 0 }
     let stream = UnsafeRawBufferPointer(start: data + 2, count: size - 2)

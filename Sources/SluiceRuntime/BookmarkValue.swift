@@ -1,38 +1,5 @@
 public import SluiceCore
 
-/// Follows the largest cursor value among extracted rows, to become the table's next bookmark.
-public struct CursorTracker: Sendable {
-    public let columnIndex: Int
-    public let type: DataType
-    public private(set) var maximum: Int64?
-
-    public init(columnIndex: Int, type: DataType) {
-        self.columnIndex = columnIndex
-        self.type = type
-    }
-
-    public mutating func observe(_ batch: RecordBatch) {
-        let column = batch.columns[columnIndex]
-        switch column.values {
-        case .int32(let values):
-            for row in values.indices where !column.isNull(row) { note(Int64(values[row])) }
-        case .int64(let values):
-            for row in values.indices where !column.isNull(row) { note(values[row]) }
-        default:
-            break
-        }
-    }
-
-    private mutating func note(_ value: Int64) {
-        if maximum.map({ value > $0 }) ?? true { maximum = value }
-    }
-
-    /// The maximum as exact text (`42`, `2024-01-02`, `2024-01-02 03:04:05.123456`); nil when no row had a value.
-    public var maximumText: String? {
-        maximum.map { BookmarkValue(type: type, storage: $0).text }
-    }
-}
-
 /// A bookmark: a cursor value at full source precision, convertible to and from its exact text.
 public struct BookmarkValue: Sendable, Equatable, Comparable {
     public var type: DataType
