@@ -13,16 +13,22 @@ ENV_FILE=$(scripts/services.sh start)
 # shellcheck disable=SC1090
 source "$ENV_FILE"
 
-echo "==> building sluice"
-swift build --product sluice 2>&1 | grep -E "error|warning: unre|Compiling|Build complete" | tail -n 3
+echo "==> building sluice (a first build takes a few minutes)"
+if ! swift build --product sluice >/tmp/sluice-quickstart-build.log 2>&1; then
+    grep -E "error" /tmp/sluice-quickstart-build.log | head -n 20
+    echo "build failed; full log: /tmp/sluice-quickstart-build.log"
+    exit 1
+fi
 SLUICE="$(swift build --show-bin-path)/sluice"
 
 echo "==> seeding public.orders with $ROWS rows"
 psql -q -v rows="$ROWS" -f examples/quickstart/seed.sql
 
 export SLUICE_STAGING=${SLUICE_STAGING:-/tmp/sluice-staging}
-echo "==> sluice run --local 2"
-"$SLUICE" run --config examples/quickstart/pipeline.yaml --local 2
+# The table was just seeded anew, so load it whole (a first run would be a backfill anyway; later runs of
+# this script force one). Incremental runs are what `sluice run` does without --mode once a bookmark exists.
+echo "==> sluice run --local 2 --mode backfill"
+"$SLUICE" run --config examples/quickstart/pipeline.yaml --local 2 --mode backfill
 
 ch() { curl -sS --fail-with-body -u "$SLUICE_CLICKHOUSE_USER:$SLUICE_CH_PASSWORD" "$SLUICE_CLICKHOUSE_URL/" --data-binary "$1"; }
 echo

@@ -96,7 +96,7 @@ public struct PipelineLoader: Sendable {
             let detail = context.map { "\(problem) \($0.text)" } ?? problem
             return SluiceError(.configSyntax, "invalid YAML: \(detail)", context: ErrorContext(file: file, line: mark.line))
         case .duplicatedKeysInMapping(let duplicates, let context):
-            return SluiceError(.configSyntax, "duplicate keys: \(duplicates.joined(separator: ", ")) \(context.text)",
+            return SluiceError(.configSyntax, "a mapping repeats the key(s) \(duplicates.joined(separator: ", "))",
                                context: ErrorContext(file: file, line: context.mark.line))
         default:
             return SluiceError(.configSyntax, "invalid YAML: \(error)", context: ErrorContext(file: file))

@@ -78,6 +78,15 @@ struct PipelineValidator {
                 throw error(path + ["cursor"], "cursor column '\(cursor)' is \(column.type); use an integer, date or timestamp column")
             }
         }
+        if table.backfillWindow != nil {
+            guard table.cursor != nil else {
+                throw error(path + ["backfill_window"], "backfill_window needs a cursor column")
+            }
+            guard table.backfillWindowUnits != nil else {
+                throw error(path + ["backfill_window"],
+                            "backfill_window '\(table.backfillWindow!)' is not a positive duration (30d, 12h) for a date or timestamp cursor, or a positive count for an integer cursor")
+            }
+        }
         let partition = table.partition
         if let count = partition.count, !(1...100_000).contains(count) {
             throw error(path + ["partition", "count"], "partition count must be 1...100000")

@@ -17,6 +17,10 @@ public struct TableConfig: Sendable, Decodable {
     /// How far behind the bookmark an incremental run starts again, for transactions that commit late
     /// (default 0). The sink deduplicates, so the overlap never doubles rows.
     public var lag: ConfigDuration
+    /// Backfill in slices of the cursor, one per run (`30d` for a date or timestamp cursor, a count for an
+    /// integer one): each run loads the next slice and keeps the table in backfill until a slice reaches the
+    /// newest row; then the table switches to incremental runs by itself. None: one run backfills everything.
+    public var backfillWindow: String?
     public var partition: PartitionConfig
     /// SQL conditions on source columns, pushed into the extraction query (trusted configuration text).
     public var filters: [String]
@@ -32,7 +36,8 @@ public struct TableConfig: Sendable, Decodable {
     public var columns: [ColumnConfig]
 
     enum CodingKeys: String, CodingKey {
-        case name, source, target, primaryKey, cursor, lag, partition, filters, deletedWhen, outOfRange, specialValues
+        case name, source, target, primaryKey, cursor, lag, backfillWindow, partition, filters, deletedWhen, outOfRange
+        case specialValues
         case columns
     }
 
@@ -44,6 +49,7 @@ public struct TableConfig: Sendable, Decodable {
         primaryKey = try c.decode([String].self, forKey: .primaryKey)
         cursor = try c.decodeIfPresent(String.self, forKey: .cursor)
         lag = try c.decodeIfPresent(ConfigDuration.self, forKey: .lag) ?? .zero
+        backfillWindow = try c.decodeIfPresent(String.self, forKey: .backfillWindow)
         partition = try c.decodeIfPresent(PartitionConfig.self, forKey: .partition) ?? PartitionConfig()
         filters = try c.decodeIfPresent([String].self, forKey: .filters) ?? []
         deletedWhen = try c.decodeIfPresent(String.self, forKey: .deletedWhen)
@@ -58,6 +64,20 @@ public struct TableConfig: Sendable, Decodable {
         if let own = column.outOfRange { return own }
         if outOfRange == .setNull && !column.nullable { return .fail }
         return outOfRange
+    }
+
+    /// ``backfillWindow`` in the cursor's units: microseconds for timestamps, days for dates (rounded up),
+    /// the count for integers; nil when there is none or it does not parse.
+    public var backfillWindowUnits: Int64? {
+        guard let text = backfillWindow, let cursor, let column = column(named: cursor) else { return nil }
+        switch column.type {
+        case .date:
+            return ConfigDuration(parsing: text).map { ($0.microseconds + 86_399_999_999) / 86_400_000_000 }.flatMap { $0 > 0 ? $0 : nil }
+        case .timestamp, .timestampTZ:
+            return ConfigDuration(parsing: text).flatMap { $0.microseconds > 0 ? $0.microseconds : nil }
+        default:
+            return Int64(text).flatMap { $0 > 0 ? $0 : nil }
+        }
     }
 
     /// The declared target schema.

@@ -32,7 +32,8 @@ public enum Driver {
         }
         defer { snapshot.close() }
 
-        let planner = RunPlanner(pipeline: pipeline, runID: runID, modeOverride: options.modeOverride, bookmarks: bookmarks)
+        let planner = RunPlanner(pipeline: pipeline, runID: runID, modeOverride: options.modeOverride,
+                                 reloadRange: options.reloadRange, bookmarks: bookmarks)
         var reports: [String: TableReport] = [:]
         var plans: [String: TablePlan] = [:]
         var tasksByTable: [(String, [TaskSpec])] = []
@@ -40,7 +41,8 @@ public enum Driver {
         for (table, outcome) in try await planner.plan(tables: tables, snapshot: snapshot.snapshotID) {
             switch outcome {
             case .failure(let error):
-                var report = TableReport(table: table.name, mode: table.cursor == nil ? .fullReload : .backfill)
+                var report = TableReport(table: table.name,
+                                         mode: table.cursor == nil ? .fullReload : options.reloadRange == nil ? .backfill : .rangeReload)
                 report.error = "\(error)"
                 reports[table.name] = report
                 logger.error("table.plan.failed", metadata: ["sluice.table": "\(table.name)", "sluice.error": "\(error)"])

@@ -7,6 +7,8 @@ public struct DriverOptions: Sendable {
     /// Only these tables (nil: all).
     public var tables: [String]?
     public var modeOverride: ModeOverride?
+    /// Extract this past range of each selected table's cursor again (`--from`/`--to`).
+    public var reloadRange: CursorRange?
     public var listenHost: String
     /// 0: any free port (local runs).
     public var listenPort: Int
@@ -27,6 +29,7 @@ public struct DriverOptions: Sendable {
         self.configPath = configPath
         self.tables = tables
         self.modeOverride = modeOverride
+        self.reloadRange = nil
         self.listenHost = listenHost
         self.listenPort = listenPort
         self.localExecutors = localExecutors

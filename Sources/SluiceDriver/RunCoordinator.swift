@@ -57,8 +57,10 @@ actor RunCoordinator {
         lastExecutorSeen = .now
         let reason = error ?? SluiceError(.executorLost, "executor \(id) disconnected")
         let running = scheduler.runningTasks(on: id)
-        if running.isEmpty && error == nil {
+        if running.isEmpty {
+            // Nothing was lost: a clean goodbye, or a connection cut while the run ends.
             logger.info("executor.left", metadata: ["sluice.executor.id": "\(id)"])
+            if let error { logger.debug("executor.left.reason", metadata: ["sluice.error": "\(error)"]) }
         } else {
             logger.warning("executor.lost", metadata: ["sluice.executor.id": "\(id)", "sluice.error": "\(reason)",
                                                        "sluice.tasks": "\(running.count)"])

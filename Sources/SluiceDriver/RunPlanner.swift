@@ -11,12 +11,15 @@ public struct RunPlanner: Sendable {
     public let pipeline: PipelineConfig
     public let runID: String
     public let modeOverride: ModeOverride?
+    public let reloadRange: CursorRange?
     public let bookmarks: any BookmarkStoring
 
-    public init(pipeline: PipelineConfig, runID: String, modeOverride: ModeOverride?, bookmarks: any BookmarkStoring) {
+    public init(pipeline: PipelineConfig, runID: String, modeOverride: ModeOverride?, reloadRange: CursorRange? = nil,
+                bookmarks: any BookmarkStoring) {
         self.pipeline = pipeline
         self.runID = runID
         self.modeOverride = modeOverride
+        self.reloadRange = reloadRange
         self.bookmarks = bookmarks
     }
 
@@ -70,46 +73,120 @@ public struct RunPlanner: Sendable {
         var predicates: [PostgresPredicate] = table.filters.map { .sql($0) }
         if let deleted = table.deletedWhen { predicates.append(.sql("(\(deleted)) IS NOT TRUE")) }
 
-        let (mode, bookmark) = try decideMode(table, stored: stored)
-        if mode == .incremental, let bookmark, let cursor = table.cursor, let column = table.column(named: cursor) {
-            let start = bookmark.minus(lagMicroseconds: table.lag.microseconds)
-            predicates.append(.cursorWindow(column: column.source, after: table.cursorLiteral(start), upTo: nil))
+        let mode: TableReport.Mode
+        let bookmark: BookmarkValue?
+        let rule: BookmarkRule
+        if let cursor = try CursorColumn(table: table, catalog: catalog, source: source) {
+            bookmark = try cursor.bookmark(stored)
+            (mode, rule) = try window(for: table, cursor: cursor, bookmark: bookmark, backfill: stored?.backfill ?? true,
+                                      shared: predicates, catalog: catalog, source: source, into: &predicates)
+        } else {
+            if reloadRange != nil {
+                throw SluiceError(.configInvalid, "--from/--to need a cursor column; table \(table.name) has none",
+                                  context: ErrorContext(table: table.name))
+            }
+            (mode, bookmark, rule) = (.fullReload, nil, .unchanged)
         }
         let base = PostgresQuery(table: source, columns: columns, predicates: predicates)
         let input = table.partition.plannerInput(table: source, shared: predicates)
         let partitions = try PartitionPlanner(catalog.connection).plan(input).entries
         let loadTable = SinkLayout(table: table).loadTable(runID: runID)
         return TablePlan(table: table, mode: mode, bookmarkBefore: bookmark, query: base, partitions: partitions,
-                         loadTable: loadTable)
+                         loadTable: loadTable, bookmarkRule: rule)
     }
 
-    private func decideMode(_ table: TableConfig, stored: StoredBookmark?) throws(SluiceError)
-        -> (TableReport.Mode, BookmarkValue?)
-    {
-        guard let cursor = table.cursor, let column = table.column(named: cursor) else { return (.fullReload, nil) }
-        let bookmark: BookmarkValue?
-        if let text = stored?.value {
-            guard let value = BookmarkValue(type: column.type, text: text) else {
-                throw SluiceError(.bookmarkInvalid, "stored bookmark '\(text)' is not a \(column.type) value",
-                                  context: ErrorContext(table: table.name, column: cursor))
+    /// Chooses the run's slice of the cursor and adds its predicate.
+    private func window(for table: TableConfig, cursor: CursorColumn, bookmark: BookmarkValue?, backfill: Bool,
+                        shared: [PostgresPredicate], catalog: PostgresCatalog, source: PostgresTableName,
+                        into predicates: inout [PostgresPredicate]) throws(SluiceError) -> (TableReport.Mode, BookmarkRule) {
+        if let range = reloadRange {
+            guard let from = BookmarkValue(type: cursor.config.type, text: range.from),
+                  let to = BookmarkValue(type: cursor.config.type, text: range.to), from < to
+            else {
+                throw SluiceError(.configInvalid, "--from \(range.from) --to \(range.to) is not a range of \(cursor.config.type) values",
+                                  context: ErrorContext(table: table.name, column: cursor.config.name))
             }
-            bookmark = value
-        } else {
-            bookmark = nil
+            predicates.append(.range(column: cursor.config.source, lower: cursor.literal(from), upper: cursor.literal(to),
+                                     includeNulls: false))
+            return (.rangeReload, .unchanged)
         }
+        let incremental: Bool
         switch modeOverride {
-        case .backfill?:
-            return (.backfill, bookmark)
+        case .backfill?: incremental = false
         case .incremental?:
-            guard let bookmark else {
+            guard bookmark != nil else {
                 throw SluiceError(.bookmarkInvalid, "no bookmark yet: the first run of a table is a backfill",
                                   context: ErrorContext(table: table.name))
             }
-            return (.incremental, bookmark)
-        case nil:
-            if let bookmark, stored?.backfill == false { return (.incremental, bookmark) }
-            return (.backfill, bookmark)
+            incremental = true
+        case nil: incremental = bookmark != nil && !backfill
         }
+        if incremental, let bookmark {
+            let start = bookmark.minus(lagMicroseconds: table.lag.microseconds)
+            predicates.append(.cursorWindow(column: cursor.config.source, after: cursor.literal(start), upTo: nil))
+            return (.incremental, .largestExtracted)
+        }
+        // Backfill: everything, or the next slice when the table backfills in windows.
+        let resume = modeOverride == .backfill ? nil : bookmark
+        if let after = resume {
+            let start = after.minus(lagMicroseconds: table.lag.microseconds)
+            predicates.append(.cursorWindow(column: cursor.config.source, after: cursor.literal(start), upTo: nil))
+        }
+        guard let width = table.backfillWindowUnits else { return (.backfill, .largestExtracted) }
+        guard let bounds = try catalog.keyBounds(source, column: cursor.config.source, kind: cursor.kind, where: predicates)
+        else { return (.backfill, .largestExtracted) }
+        let sliceStart = resume?.storage ?? bounds.min
+        let (sliceEnd, overflow) = sliceStart.addingReportingOverflow(width)
+        if overflow || sliceEnd >= bounds.max { return (.backfill, .largestExtracted) }
+        let end = BookmarkValue(type: cursor.config.type, storage: sliceEnd)
+        let upTo = PostgresPredicate.cursorWindow(column: cursor.config.source, after: nil, upTo: cursor.literal(end))
+        if resume == nil, let sql = try upTo.render() {
+            // The first slice also takes the rows whose cursor is NULL, which no later window selects.
+            predicates.append(.sql("(\(sql)) OR \(SQL.quoteIdentifier(cursor.config.source)) IS NULL"))
+        } else {
+            predicates.append(upTo)
+        }
+        return (.backfill, .sliceEnd(end))
+    }
+}
+
+/// A table's cursor: its declared column and how PostgreSQL stores it.
+struct CursorColumn {
+    let config: ColumnConfig
+    let kind: PartitionKeyKind
+
+    init?(table: TableConfig, catalog: PostgresCatalog, source: PostgresTableName) throws(SluiceError) {
+        guard let name = table.cursor, let config = table.column(named: name) else { return nil }
+        let (kind, _) = try catalog.keyKind(source, column: config.source)
+        let agrees: Bool
+        switch (kind, config.type) {
+        case (.integer, .int16), (.integer, .int32), (.integer, .int64), (.date, .date),
+             (.timestamp, .timestamp), (.timestamp, .timestampTZ), (.timestampTZ, .timestamp), (.timestampTZ, .timestampTZ):
+            agrees = true
+        default:
+            agrees = false
+        }
+        guard agrees else {
+            throw SluiceError(.configInvalid, "the cursor is a \(kind.rawValue) column in PostgreSQL but declared \(config.type); declare it with the same kind of type",
+                              context: ErrorContext(table: table.name, column: name))
+        }
+        self.config = config
+        self.kind = kind
+    }
+
+    /// The stored bookmark, parsed.
+    func bookmark(_ stored: StoredBookmark?) throws(SluiceError) -> BookmarkValue? {
+        guard let text = stored?.value else { return nil }
+        guard let value = BookmarkValue(type: config.type, text: text) else {
+            throw SluiceError(.bookmarkInvalid, "stored bookmark '\(text)' is not a \(config.type) value",
+                              context: ErrorContext(column: config.name))
+        }
+        return value
+    }
+
+    /// A literal of the source column's own type.
+    func literal(_ value: BookmarkValue) -> PostgresLiteral {
+        kind.literal(value.storage)
     }
 }
 

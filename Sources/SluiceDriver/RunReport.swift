@@ -69,6 +69,8 @@ public struct TableReport: Sendable, Encodable {
         case incremental
         /// No cursor: the whole table, swapped in when loaded.
         case fullReload = "full_reload"
+        /// A past range of the cursor extracted again (`--from`/`--to`); the bookmark does not move.
+        case rangeReload = "range_reload"
     }
 
     public enum Status: String, Sendable, Encodable {

@@ -18,6 +18,15 @@ struct TableFinalizer: Sendable {
             return nil
         }
         guard let cursor = plan.table.cursor, let column = plan.table.column(named: cursor) else { return nil }
+        switch plan.bookmarkRule {
+        case .unchanged:
+            return plan.bookmarkBefore?.text
+        case .sliceEnd(let end):
+            try await bookmarks.save(table: name, value: end.text, epochSeconds: end.epochSeconds, backfill: true, runID: runID)
+            return end.text
+        case .largestExtracted:
+            break
+        }
         var newest = plan.bookmarkBefore
         for result in results {
             guard let text = result.maxCursor else { continue }
@@ -25,10 +34,9 @@ struct TableFinalizer: Sendable {
                 throw SluiceError(.bookmarkInvalid, "an executor reported cursor '\(text)', which is not a \(column.type)",
                                   context: ErrorContext(table: name, column: cursor))
             }
+            // Never backwards: an overlapping window (lag) can find values before the bookmark.
             if newest.map({ value > $0 }) ?? true { newest = value }
         }
-        // Never move a bookmark backwards: an overlapping window (lag) can only find values at or after it.
-        if let before = plan.bookmarkBefore, let candidate = newest, candidate < before { newest = before }
         try await bookmarks.save(table: name, value: newest?.text, epochSeconds: newest?.epochSeconds ?? 0,
                                  backfill: false, runID: runID)
         return newest?.text

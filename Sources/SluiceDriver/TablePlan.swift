@@ -15,12 +15,37 @@ public struct TablePlan: Sendable {
     public var partitions: [PartitionPlanEntry]
     /// The ClickHouse table the tasks load: the target itself, or a fresh copy for a full reload.
     public var loadTable: String
+    /// How the bookmark moves when the table succeeds.
+    public var bookmarkRule: BookmarkRule
 
     /// The query of partition `index`.
     public func query(partition index: Int) -> PostgresQuery {
         var query = self.query
         if let predicate = partitions[index].predicate { query.predicates.append(predicate) }
         return query
+    }
+}
+
+/// How a table's bookmark moves after its load succeeded.
+public enum BookmarkRule: Sendable, Equatable {
+    /// Not at all (no cursor, or a reload of a past range).
+    case unchanged
+    /// To the largest cursor value extracted (never backwards); the table is then out of backfill.
+    case largestExtracted
+    /// To the end of this run's backfill slice; the table stays in backfill.
+    case sliceEnd(BookmarkValue)
+}
+
+/// A past range of the cursor to extract again (`sluice run --from --to`), bounds as text.
+public struct CursorRange: Sendable, Equatable {
+    /// Inclusive.
+    public var from: String
+    /// Exclusive.
+    public var to: String
+
+    public init(from: String, to: String) {
+        self.from = from
+        self.to = to
     }
 }
 

@@ -23,13 +23,4 @@ extension TableConfig {
         try PostgresTableName(parsing: source)
     }
 
-    /// A typed SQL literal for a cursor value of this table.
-    public func cursorLiteral(_ bookmark: BookmarkValue) -> PostgresLiteral {
-        switch bookmark.type {
-        case .date: .date(bookmark.storage)
-        case .timestamp: .timestamp(bookmark.storage)
-        case .timestampTZ: .timestampTZ(bookmark.storage)
-        default: .integer(bookmark.storage)
-        }
-    }
 }

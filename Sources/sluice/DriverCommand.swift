@@ -19,11 +19,17 @@ struct DriverCommand: AsyncParsableCommand {
     @Option(help: "backfill or incremental, for every selected table (default: from each table's bookmark).")
     var mode: ModeOverride?
 
+    @OptionGroup var range: RangeOptions
+
     @Option(help: "Read the executor token from this file instead of SLUICE_TOKEN.")
     var tokenFile: String?
 
     @Option(help: "Write the run report as JSON to this file.")
     var report: String?
+
+    func validate() throws {
+        try range.check(mode: mode)
+    }
 
     func run() async throws {
         let logger = logging.bootstrap(label: "sluice.driver")
@@ -32,7 +38,9 @@ struct DriverCommand: AsyncParsableCommand {
                 configPath: pipeline.config, tables: pipeline.tableFilter, modeOverride: mode, listenHost: listen.host,
                 listenPort: listen.port, secret: try loadSecret(file: tokenFile), reportPath: report,
                 logLevel: logging.logLevel.rawValue)
-            let outcome = try await Driver.run(options, logger: logger)
+            var runOptions = options
+            runOptions.reloadRange = range.cursorRange
+            let outcome = try await Driver.run(runOptions, logger: logger)
             print(outcome.text)
             if !outcome.succeeded { throw ExitCode(1) }
         } catch let error as SluiceError {

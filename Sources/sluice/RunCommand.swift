@@ -31,6 +31,8 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "backfill or incremental, for every selected table (default: from each table's bookmark).")
     var mode: ModeOverride?
 
+    @OptionGroup var range: RangeOptions
+
     @Option(help: "Read the executor token from this file instead of SLUICE_TOKEN.")
     var tokenFile: String?
 
@@ -38,6 +40,7 @@ struct RunCommand: AsyncParsableCommand {
     var report: String?
 
     func validate() throws {
+        try range.check(mode: mode)
         guard local >= 0, local <= 256 else { throw ValidationError("--local must be 0...256") }
         guard slots >= 1, slots <= 64 else { throw ValidationError("--slots must be 1...64") }
         if local == 0 && listen == nil { throw ValidationError("give --local N, or --listen HOST:PORT for external executors") }
@@ -52,7 +55,9 @@ struct RunCommand: AsyncParsableCommand {
                 configPath: pipeline.config, tables: pipeline.tableFilter, modeOverride: mode,
                 listenHost: listen?.host ?? "127.0.0.1", listenPort: listen?.port ?? 0, localExecutors: local,
                 executorSlots: slots, secret: secret, reportPath: report, logLevel: logging.logLevel.rawValue)
-            let outcome = try await Driver.run(options, logger: logger)
+            var runOptions = options
+            runOptions.reloadRange = range.cursorRange
+            let outcome = try await Driver.run(runOptions, logger: logger)
             print(outcome.text)
             if !outcome.succeeded { throw ExitCode(1) }
         } catch let error as SluiceError {

@@ -34,7 +34,7 @@ struct PipelineFixture {
 
     /// Writes a pipeline for `items` and returns its path. `table` is extra YAML inside the table entry.
     func pipeline(table: String = "", postgresPassword: String = "${PGPASSWORD}", partitions: Int = 4,
-                  outOfRange: String = "fail") throws -> String {
+                  partition: String? = nil, outOfRange: String = "fail") throws -> String {
         let text = """
         pipeline: cluster-test
         source:
@@ -48,7 +48,7 @@ struct PipelineFixture {
           - name: items
             primary_key: [id]
             cursor: updated_at
-            partition: {column: id, count: \(partitions)}
+            partition: \(partition ?? "{column: id, count: \(partitions)}")
             out_of_range: \(outOfRange)
         \(table)
             columns:

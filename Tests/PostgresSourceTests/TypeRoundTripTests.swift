@@ -105,9 +105,10 @@ let typeCases: [TypeCase] = [
 
 @Suite("Types against PostgreSQL 15")
 struct TypeRoundTripTests {
-    /// Creates `types_<name>(id, v)` holding the native values, a NULL, then the text-only values.
-    func prepare(_ connection: PostgresConnection, _ testCase: TypeCase) throws -> String {
-        let table = "types_\(testCase.name)"
+    /// Creates `types_<use>_<name>(id, v)` holding the native values, a NULL, then the text-only values.
+    /// Each test uses its own tables: the two tests run in parallel over the same cases.
+    func prepare(_ connection: PostgresConnection, _ testCase: TypeCase, use: String = #function) throws -> String {
+        let table = "types_\(use.prefix(while: { $0.isLetter }).lowercased())_\(testCase.name)"
         try connection.execute("DROP TABLE IF EXISTS \(table); CREATE TABLE \(table) (id int PRIMARY KEY, v \(testCase.sqlType))")
         var id = 0
         for value in testCase.native + ["NULL"] + testCase.textOnly {

@@ -229,6 +229,22 @@ func expectConfigError(_ body: () throws -> Void, sourceLocation: SourceLocation
         #expect(nullPolicy?.message.contains("needs a nullable column") == true)
     }
 
+    @Test func repeatedKeysAreNamedWithTheirLine() throws {
+        let text = (baseConfig + "\n" + ordersTable).replacingOccurrences(of: "    cursor: updated_at\n",
+                                                                         with: "    cursor: updated_at\n    cursor: id\n")
+        let error = try error(in: text)
+        #expect(error?.code == .configSyntax)
+        #expect(error?.message == "a mapping repeats the key(s) cursor")
+        #expect(error?.context.line != nil)
+    }
+
+    @Test func backfillWindowsMustFitTheCursor() throws {
+        let error = try error(in: (baseConfig + "\n" + ordersTable)
+            .replacingOccurrences(of: "    cursor: updated_at\n", with: "    cursor: updated_at\n    backfill_window: 30 days\n"))
+        #expect(error?.message.contains("not a positive duration") == true)
+        #expect(error?.context.key == "tables.[0].backfill_window")
+    }
+
     @Test func yamlSyntaxErrorsHaveALine() throws {
         let error = try error(in: baseConfig + "\ntables:\n  - name: [unclosed\n")
         #expect(error?.code == .configSyntax)
