@@ -43,6 +43,28 @@ public struct CursorBookmark: Sendable, Hashable, CustomStringConvertible {
 
     /// The bookmark as a SQL literal.
     public var literal: PostgresLiteral { kind.literal(value) }
+
+    /// Seconds since 1970-01-01 of a date or timestamp bookmark (for people: `cdc_state.last_extracted_time`);
+    /// nil for integers.
+    public var epochSeconds: Int64? {
+        switch kind {
+        case .integer: nil
+        case .date: value * 86_400
+        case .timestamp, .timestampTZ: CivilTime.floorDivide(value, CivilTime.microsecondsPerSecond).quotient
+        }
+    }
+}
+
+extension PartitionKeyKind {
+    /// A duration in this kind's units, for ``IncrementalWindow/lag``: microseconds for timestamps, whole days
+    /// (rounded up) for dates, and 0 for integers, whose values say nothing about time.
+    public func units(ofMicroseconds microseconds: Int64) -> Int64 {
+        switch self {
+        case .integer: 0
+        case .date: (max(0, microseconds) + CivilTime.microsecondsPerDay - 1) / CivilTime.microsecondsPerDay
+        case .timestamp, .timestampTZ: max(0, microseconds)
+        }
+    }
 }
 
 /// The rows an incremental run extracts: `cursor > bookmark - lag AND cursor <= upper`.

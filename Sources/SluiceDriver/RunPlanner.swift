@@ -74,9 +74,10 @@ public struct RunPlanner: Sendable {
         if let deleted = table.deletedWhen { predicates.append(.sql("(\(deleted)) IS NOT TRUE")) }
 
         let mode: TableReport.Mode
-        let bookmark: BookmarkValue?
+        let bookmark: CursorBookmark?
         let rule: BookmarkRule
-        if let cursor = try CursorColumn(table: table, catalog: catalog, source: source) {
+        let cursor = try CursorColumn(table: table, catalog: catalog, source: source)
+        if let cursor {
             bookmark = try cursor.bookmark(stored)
             (mode, rule) = try window(for: table, cursor: cursor, bookmark: bookmark, backfill: stored?.backfill ?? true,
                                       shared: predicates, catalog: catalog, source: source, into: &predicates)
@@ -92,22 +93,21 @@ public struct RunPlanner: Sendable {
         let partitions = try PartitionPlanner(catalog.connection).plan(input).entries
         let loadTable = SinkLayout(table: table).loadTable(runID: runID)
         return TablePlan(table: table, mode: mode, bookmarkBefore: bookmark, query: base, partitions: partitions,
-                         loadTable: loadTable, bookmarkRule: rule)
+                         loadTable: loadTable, bookmarkRule: rule, cursorKind: cursor?.kind)
     }
 
     /// Chooses the run's slice of the cursor and adds its predicate.
-    private func window(for table: TableConfig, cursor: CursorColumn, bookmark: BookmarkValue?, backfill: Bool,
+    private func window(for table: TableConfig, cursor: CursorColumn, bookmark: CursorBookmark?, backfill: Bool,
                         shared: [PostgresPredicate], catalog: PostgresCatalog, source: PostgresTableName,
                         into predicates: inout [PostgresPredicate]) throws(SluiceError) -> (TableReport.Mode, BookmarkRule) {
         if let range = reloadRange {
-            guard let from = BookmarkValue(type: cursor.config.type, text: range.from),
-                  let to = BookmarkValue(type: cursor.config.type, text: range.to), from < to
+            guard let from = CursorBookmark(text: range.from, kind: cursor.kind),
+                  let to = CursorBookmark(text: range.to, kind: cursor.kind), from.value < to.value
             else {
                 throw SluiceError(.configInvalid, "--from \(range.from) --to \(range.to) is not a range of \(cursor.config.type) values",
                                   context: ErrorContext(table: table.name, column: cursor.config.name))
             }
-            predicates.append(.range(column: cursor.config.source, lower: cursor.literal(from), upper: cursor.literal(to),
-                                     includeNulls: false))
+            predicates.append(.range(column: cursor.config.source, lower: from.literal, upper: to.literal, includeNulls: false))
             return (.rangeReload, .unchanged)
         }
         let incremental: Bool
@@ -121,25 +121,24 @@ public struct RunPlanner: Sendable {
             incremental = true
         case nil: incremental = bookmark != nil && !backfill
         }
+        let lag = cursor.kind.units(ofMicroseconds: table.lag.microseconds)
         if incremental, let bookmark {
-            let start = bookmark.minus(lagMicroseconds: table.lag.microseconds)
-            predicates.append(.cursorWindow(column: cursor.config.source, after: cursor.literal(start), upTo: nil))
+            predicates.append(IncrementalWindow(column: cursor.config.source, kind: cursor.kind, bookmark: bookmark, lag: lag).predicate)
             return (.incremental, .largestExtracted)
         }
         // Backfill: everything, or the next slice when the table backfills in windows.
         let resume = modeOverride == .backfill ? nil : bookmark
-        if let after = resume {
-            let start = after.minus(lagMicroseconds: table.lag.microseconds)
-            predicates.append(.cursorWindow(column: cursor.config.source, after: cursor.literal(start), upTo: nil))
+        if let resume {
+            predicates.append(IncrementalWindow(column: cursor.config.source, kind: cursor.kind, bookmark: resume, lag: lag).predicate)
         }
         guard let width = table.backfillWindowUnits else { return (.backfill, .largestExtracted) }
         guard let bounds = try catalog.keyBounds(source, column: cursor.config.source, kind: cursor.kind, where: predicates)
         else { return (.backfill, .largestExtracted) }
-        let sliceStart = resume?.storage ?? bounds.min
+        let sliceStart = resume?.value ?? bounds.min
         let (sliceEnd, overflow) = sliceStart.addingReportingOverflow(width)
         if overflow || sliceEnd >= bounds.max { return (.backfill, .largestExtracted) }
-        let end = BookmarkValue(type: cursor.config.type, storage: sliceEnd)
-        let upTo = PostgresPredicate.cursorWindow(column: cursor.config.source, after: nil, upTo: cursor.literal(end))
+        let end = CursorBookmark(kind: cursor.kind, value: sliceEnd)
+        let upTo = IncrementalWindow(column: cursor.config.source, kind: cursor.kind, upper: end).predicate
         if resume == nil, let sql = try upTo.render() {
             // The first slice also takes the rows whose cursor is NULL, which no later window selects.
             predicates.append(.sql("(\(sql)) OR \(SQL.quoteIdentifier(cursor.config.source)) IS NULL"))
@@ -175,19 +174,15 @@ struct CursorColumn {
     }
 
     /// The stored bookmark, parsed.
-    func bookmark(_ stored: StoredBookmark?) throws(SluiceError) -> BookmarkValue? {
+    func bookmark(_ stored: StoredBookmark?) throws(SluiceError) -> CursorBookmark? {
         guard let text = stored?.value else { return nil }
-        guard let value = BookmarkValue(type: config.type, text: text) else {
+        guard let value = CursorBookmark(text: text, kind: kind) else {
             throw SluiceError(.bookmarkInvalid, "stored bookmark '\(text)' is not a \(config.type) value",
                               context: ErrorContext(column: config.name))
         }
         return value
     }
 
-    /// A literal of the source column's own type.
-    func literal(_ value: BookmarkValue) -> PostgresLiteral {
-        kind.literal(value.storage)
-    }
 }
 
 extension SluiceError.Code {

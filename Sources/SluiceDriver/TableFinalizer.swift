@@ -1,3 +1,4 @@
+import PostgresSource
 import SluiceConfig
 public import SluiceCore
 import SluiceRuntime
@@ -17,12 +18,13 @@ struct TableFinalizer: Sendable {
             try await sink.swapIn(plan: plan)
             return nil
         }
-        guard let cursor = plan.table.cursor, let column = plan.table.column(named: cursor) else { return nil }
+        guard let cursor = plan.table.cursor, let kind = plan.cursorKind else { return nil }
         switch plan.bookmarkRule {
         case .unchanged:
             return plan.bookmarkBefore?.text
         case .sliceEnd(let end):
-            try await bookmarks.save(table: name, value: end.text, epochSeconds: end.epochSeconds, backfill: true, runID: runID)
+            try await bookmarks.save(table: name, value: end.text, epochSeconds: end.epochSeconds ?? 0, backfill: true,
+                                     runID: runID)
             return end.text
         case .largestExtracted:
             break
@@ -30,12 +32,12 @@ struct TableFinalizer: Sendable {
         var newest = plan.bookmarkBefore
         for result in results {
             guard let text = result.maxCursor else { continue }
-            guard let value = BookmarkValue(type: column.type, text: text) else {
-                throw SluiceError(.bookmarkInvalid, "an executor reported cursor '\(text)', which is not a \(column.type)",
+            guard let value = CursorBookmark(text: text, kind: kind) else {
+                throw SluiceError(.bookmarkInvalid, "an executor reported cursor '\(text)', which is not a \(kind.rawValue) value",
                                   context: ErrorContext(table: name, column: cursor))
             }
             // Never backwards: an overlapping window (lag) can find values before the bookmark.
-            if newest.map({ value > $0 }) ?? true { newest = value }
+            if newest.map({ value.value > $0.value }) ?? true { newest = value }
         }
         try await bookmarks.save(table: name, value: newest?.text, epochSeconds: newest?.epochSeconds ?? 0,
                                  backfill: false, runID: runID)

@@ -8,7 +8,7 @@ public struct TablePlan: Sendable {
     public var table: TableConfig
     public var mode: TableReport.Mode
     /// The bookmark the run starts from (incremental runs), exact.
-    public var bookmarkBefore: BookmarkValue?
+    public var bookmarkBefore: CursorBookmark?
     /// The extraction query without a partition predicate (columns, filters, window).
     public var query: PostgresQuery
     /// One entry per partition task, with its predicate and PostgreSQL's row estimate.
@@ -17,6 +17,8 @@ public struct TablePlan: Sendable {
     public var loadTable: String
     /// How the bookmark moves when the table succeeds.
     public var bookmarkRule: BookmarkRule
+    /// How PostgreSQL stores the cursor (nil without one): the unit of bookmarks.
+    public var cursorKind: PartitionKeyKind?
 
     /// The query of partition `index`.
     public func query(partition index: Int) -> PostgresQuery {
@@ -33,7 +35,7 @@ public enum BookmarkRule: Sendable, Equatable {
     /// To the largest cursor value extracted (never backwards); the table is then out of backfill.
     case largestExtracted
     /// To the end of this run's backfill slice; the table stays in backfill.
-    case sliceEnd(BookmarkValue)
+    case sliceEnd(CursorBookmark)
 }
 
 /// A past range of the cursor to extract again (`sluice run --from --to`), bounds as text.

@@ -89,7 +89,10 @@ struct ShardExtraction {
         }
         // The bookmark follows every extracted row, including rows a filter then dropped.
         var maxCursor: String?
-        if let cursor, let value = extraction.maxCursor { maxCursor = BookmarkValue(type: cursor.type, storage: value).text }
+        if let cursor, let value = extraction.maxCursor, case .postgres(_, _, let columns) = task.source,
+           let source = columns.first(where: { $0.name == cursor.source }), let kind = PartitionKeyKind(typeOID: source.typeOID) {
+            maxCursor = CursorBookmark(kind: kind, value: value).text
+        }
         return Outcome(rowsExtracted: rowsExtracted, rowsWritten: UInt64(summary.rows), shardBytes: UInt64(summary.bytes),
                        maxCursor: maxCursor, stats: stats)
     }

@@ -43,6 +43,21 @@ struct IncrementalTests {
         #expect(CursorBookmark(text: "2024-01-02", kind: .date)?.value == 19_724)
         #expect(CursorBookmark(text: "-42", kind: .integer)?.value == -42)
         #expect(CursorBookmark(text: "yesterday", kind: .timestamp) == nil)
+        #expect(CursorBookmark(kind: .timestampTZ, value: -1).text == "1969-12-31 23:59:59.999999Z")
+        #expect(CursorBookmark(kind: .timestampTZ, value: -1).epochSeconds == -1)
+        #expect(CursorBookmark(text: "1969-07-20", kind: .date)?.epochSeconds == -14_256_000)
+        #expect(CursorBookmark(kind: .integer, value: 5).epochSeconds == nil)
+    }
+
+    @Test func lagsConvertToTheCursorsUnits() {
+        #expect(PartitionKeyKind.timestamp.units(ofMicroseconds: 300_000_000) == 300_000_000)
+        #expect(PartitionKeyKind.date.units(ofMicroseconds: 1) == 1)
+        #expect(PartitionKeyKind.date.units(ofMicroseconds: 86_400_000_000) == 1)
+        #expect(PartitionKeyKind.date.units(ofMicroseconds: 86_400_000_001) == 2)
+        #expect(PartitionKeyKind.integer.units(ofMicroseconds: 1_000_000) == 0)
+        let window = IncrementalWindow(column: "d", kind: .date, bookmark: CursorBookmark(kind: .date, value: 100),
+                                       lag: PartitionKeyKind.date.units(ofMicroseconds: 1))
+        #expect(window.lowerExclusive == 99)
     }
 
     @Test func rowsSharingTheBookmarksExactValueAreNeitherDoubledNorLost() throws {

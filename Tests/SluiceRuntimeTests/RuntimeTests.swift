@@ -108,22 +108,6 @@ func micros(_ text: String) -> Int64 { CivilTime.parseTimestamp(text)!.microseco
     }
 }
 
-@Suite struct BookmarkTests {
-    @Test func bookmarksKeepTheirExactValue() throws {
-        let text = "2024-01-01 00:00:00.000001Z"
-        let parsed = try #require(BookmarkValue(type: .timestampTZ, text: text))
-        #expect(parsed.storage == micros("2024-01-01 00:00:00.000001"))
-        #expect(parsed.text == text)
-        #expect(parsed.minus(lagMicroseconds: 2).text == "2023-12-31 23:59:59.999999Z")
-        #expect(BookmarkValue(type: .timestamp, storage: -1).text == "1969-12-31 23:59:59.999999")
-        #expect(BookmarkValue(type: .int64, text: "-42")?.text == "-42")
-        #expect(BookmarkValue(type: .date, text: "1969-07-20")?.epochSeconds == -14_256_000)
-        #expect(BookmarkValue(type: .date, text: "2024-03-01")?.minus(lagMicroseconds: 1).text == "2024-02-29")
-        #expect(BookmarkValue(type: .int32, text: "12.5") == nil)
-        #expect(BookmarkValue(type: .timestampTZ, text: "yesterday") == nil)
-    }
-}
-
 @Suite struct SinkLayoutTests {
     @Test func addsCompanionAndVersionColumns() throws {
         let table = try tableConfig("""
