@@ -1,4 +1,7 @@
 import ArgumentParser
+#if canImport(Glibc)
+import Glibc
+#endif
 import Foundation
 import SluiceCore
 import SluiceExecutor
@@ -39,6 +42,7 @@ struct ExecutorCommand: AsyncParsableCommand {
 
     func run() async throws {
         let logger = logging.bootstrap(label: "sluice.executor")
+        Self.tuneAllocator()
         do {
             let name = id ?? "\(ProcessInfo.processInfo.hostName)-\(ProcessInfo.processInfo.processIdentifier)"
             let seconds = patience ?? (once ? 60 : nil)
@@ -49,5 +53,17 @@ struct ExecutorCommand: AsyncParsableCommand {
         } catch {
             throw fail(error)
         }
+    }
+}
+
+extension ExecutorCommand {
+    /// Extraction allocates and frees a batch's arrays thousands of times per task. glibc's defaults hand large
+    /// freed blocks back to the kernel and fault them in again on the next batch; keeping them cost 12% less
+    /// extraction CPU on bench/extract. Memory stays bounded by the largest batch and row group.
+    static func tuneAllocator() {
+        #if canImport(Glibc)
+        _ = mallopt(M_TRIM_THRESHOLD, 256 << 20)
+        _ = mallopt(M_MMAP_THRESHOLD, 64 << 20)
+        #endif
     }
 }
