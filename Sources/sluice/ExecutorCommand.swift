@@ -1,7 +1,5 @@
 import ArgumentParser
-#if canImport(Glibc)
-import Glibc
-#endif
+import CMalloc
 import Foundation
 import SluiceCore
 import SluiceExecutor
@@ -61,9 +59,7 @@ extension ExecutorCommand {
     /// freed blocks back to the kernel and fault them in again on the next batch; keeping them cost 12% less
     /// extraction CPU on bench/extract. Memory stays bounded by the largest batch and row group.
     static func tuneAllocator() {
-        #if canImport(Glibc)
         _ = mallopt(M_TRIM_THRESHOLD, 256 << 20)
         _ = mallopt(M_MMAP_THRESHOLD, 64 << 20)
-        #endif
     }
 }
