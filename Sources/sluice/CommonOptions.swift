@@ -61,22 +61,3 @@ func loadSecret(file: String?) throws(SluiceError) -> WireSecret {
     if let file { return try WireSecret.fromFile(file) }
     return try WireSecret.fromEnvironment()
 }
-
-/// `--from`/`--to`: extract a past range of the cursor again, without moving bookmarks.
-struct RangeOptions: ParsableArguments {
-    @Option(help: "Reload rows whose cursor is at least this value (with --to; e.g. 2024-01-01 or 2024-01-01 00:00:00).")
-    var from: String?
-
-    @Option(help: "Reload rows whose cursor is below this value (with --from).")
-    var to: String?
-
-    var cursorRange: CursorRange? {
-        guard let from, let to else { return nil }
-        return CursorRange(from: from, to: to)
-    }
-
-    func check(mode: ModeOverride?) throws {
-        if (from == nil) != (to == nil) { throw ValidationError("give --from and --to together") }
-        if from != nil && mode != nil { throw ValidationError("--from/--to reload a range; they do not combine with --mode") }
-    }
-}

@@ -1,9 +1,5 @@
-public import ArgumentParser
-import Foundation
-import Logging
+import ArgumentParser
 import SluiceCore
-public import SluiceDriver
-import SluiceWire
 
 /// `sluice run`: the driver plus, with `--local N`, N executor processes on this machine.
 struct RunCommand: AsyncParsableCommand {
@@ -16,7 +12,7 @@ struct RunCommand: AsyncParsableCommand {
             Exits 0 when every table succeeded, 1 otherwise.
             """)
 
-    @OptionGroup var pipeline: PipelineOptions
+    @OptionGroup var runOptions: RunOptions
     @OptionGroup var logging: LoggingOptions
 
     @Option(help: "Start this many local executor processes.")
@@ -28,19 +24,7 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "Where the driver listens for executors (default 127.0.0.1 and a free port with --local).")
     var listen: HostPort?
 
-    @Option(help: "backfill or incremental, for every selected table (default: from each table's bookmark).")
-    var mode: ModeOverride?
-
-    @OptionGroup var range: RangeOptions
-
-    @Option(help: "Read the executor token from this file instead of SLUICE_TOKEN.")
-    var tokenFile: String?
-
-    @Option(help: "Write the run report as JSON to this file.")
-    var report: String?
-
     func validate() throws {
-        try range.check(mode: mode)
         guard local >= 0, local <= 256 else { throw ValidationError("--local must be 0...256") }
         guard slots >= 1, slots <= 64 else { throw ValidationError("--slots must be 1...64") }
         if local == 0 && listen == nil { throw ValidationError("give --local N, or --listen HOST:PORT for external executors") }
@@ -49,21 +33,12 @@ struct RunCommand: AsyncParsableCommand {
     func run() async throws {
         let logger = logging.bootstrap(label: "sluice.driver")
         do {
-            let secret = local > 0 && tokenFile == nil && ProcessInfo.processInfo.environment["SLUICE_TOKEN"] == nil
-                ? nil : try loadSecret(file: tokenFile)
-            let options = DriverOptions(
-                configPath: pipeline.config, tables: pipeline.tableFilter, modeOverride: mode,
-                listenHost: listen?.host ?? "127.0.0.1", listenPort: listen?.port ?? 0, localExecutors: local,
-                executorSlots: slots, secret: secret, reportPath: report, logLevel: logging.logLevel.rawValue)
-            var runOptions = options
-            runOptions.reloadRange = range.cursorRange
-            let outcome = try await Driver.run(runOptions, logger: logger)
-            print(outcome.text)
-            if !outcome.succeeded { throw ExitCode(1) }
+            let options = try runOptions.driverOptions(listen: listen, localExecutors: local, slots: slots,
+                                                secret: local > 0 ? .generatedUnlessGiven : .required,
+                                                logLevel: logging.logLevel)
+            try await RunOptions.execute(options, logger: logger)
         } catch let error as SluiceError {
             throw fail(error)
         }
     }
 }
-
-extension ModeOverride: ExpressibleByArgument {}

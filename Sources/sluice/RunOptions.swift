@@ -1,0 +1,69 @@
+public import ArgumentParser
+import Foundation
+import Logging
+import SluiceCore
+public import SluiceDriver
+
+/// What `sluice run` and `sluice driver` share: which tables, which mode or range, the token and the report.
+struct RunOptions: ParsableArguments {
+    @OptionGroup var pipeline: PipelineOptions
+
+    @Option(help: "backfill or incremental, for every selected table (default: from each table's bookmark).")
+    var mode: ModeOverride?
+
+    @Option(help: "Reload rows whose cursor is at least this value (with --to; e.g. 2024-01-01 or 2024-01-01 00:00:00).")
+    var from: String?
+
+    @Option(help: "Reload rows whose cursor is below this value (with --from). Bookmarks do not move.")
+    var to: String?
+
+    @Option(help: "Read the executor token from this file instead of SLUICE_TOKEN.")
+    var tokenFile: String?
+
+    @Option(help: "Write the run report as JSON to this file.")
+    var report: String?
+
+    func validate() throws {
+        if (from == nil) != (to == nil) { throw ValidationError("give --from and --to together") }
+        if from != nil && mode != nil { throw ValidationError("--from/--to reload a range; they do not combine with --mode") }
+    }
+
+    /// Driver options for these arguments; `secret` nil lets a local run make up its own token.
+    func driverOptions(listen: HostPort?, localExecutors: Int, slots: Int, secret: WireSecretChoice,
+                       logLevel: Logger.Level) throws(SluiceError) -> DriverOptions {
+        var options = DriverOptions(
+            configPath: pipeline.config, tables: pipeline.tableFilter, modeOverride: mode,
+            listenHost: listen?.host ?? "127.0.0.1", listenPort: listen?.port ?? 0, localExecutors: localExecutors,
+            executorSlots: slots, secret: nil, reportPath: report, logLevel: logLevel.rawValue)
+        if let from, let to { options.reloadRange = CursorRange(from: from, to: to) }
+        switch secret {
+        case .required: options.secret = try loadSecret(file: tokenFile)
+        case .generatedUnlessGiven:
+            if tokenFile != nil || ProcessInfo.processInfo.environment["SLUICE_TOKEN"] != nil {
+                options.secret = try loadSecret(file: tokenFile)
+            }
+        }
+        return options
+    }
+
+    /// Runs the driver, prints the report, and exits 1 when a table failed.
+    static func execute(_ options: DriverOptions, logger: Logger) async throws {
+        do {
+            let outcome = try await Driver.run(options, logger: logger)
+            print(outcome.text)
+            if !outcome.succeeded { throw ExitCode(1) }
+        } catch let error as SluiceError {
+            throw fail(error)
+        }
+    }
+}
+
+/// Where the executor token comes from.
+enum WireSecretChoice {
+    /// From SLUICE_TOKEN or --token-file, or fail.
+    case required
+    /// From SLUICE_TOKEN or --token-file if given; otherwise the run makes one up for its local executors.
+    case generatedUnlessGiven
+}
+
+extension ModeOverride: ExpressibleByArgument {}
