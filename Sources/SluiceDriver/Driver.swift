@@ -22,7 +22,7 @@ public enum Driver {
         logger.info("run.start", metadata: ["sluice.pipeline": "\(pipeline.pipeline)", "sluice.tables": "\(tables.count)"])
 
         let sink = try SinkPreparation(pipeline: pipeline, runID: runID, logger: logger)
-        let bookmarks = try sink.bookmarkStore()
+        let bookmarks = sink.bookmarkStore()
         try await bookmarks.prepare()
 
         // One snapshot for the whole run: planning and every task read the same data.
@@ -30,52 +30,24 @@ public enum Driver {
         let snapshot = try await BlockingIO.run(name: "sluice.snapshot") { () throws(SluiceError) in
             try SnapshotHolder(config: postgres)
         }
-        defer { snapshot.close() }
-
-        let planner = RunPlanner(pipeline: pipeline, runID: runID, modeOverride: options.modeOverride,
-                                 reloadRange: options.reloadRange, bookmarks: bookmarks)
-        var reports: [String: TableReport] = [:]
-        var plans: [String: TablePlan] = [:]
-        var tasksByTable: [(String, [TaskSpec])] = []
-        var nextTaskID: UInt64 = 1
-        for (table, outcome) in try await planner.plan(tables: tables, snapshot: snapshot.snapshotID) {
-            switch outcome {
-            case .failure(let error):
-                var report = TableReport(table: table.name,
-                                         mode: table.cursor == nil ? .fullReload : options.reloadRange == nil ? .backfill : .rangeReload)
-                report.error = "\(error)"
-                reports[table.name] = report
-                logger.error("table.plan.failed", metadata: ["sluice.table": "\(table.name)", "sluice.error": "\(error)"])
-            case .success(let plan):
-                do throws(SluiceError) {
-                    try await sink.prepare(plan)
-                    var report = TableReport(table: table.name, mode: plan.mode)
-                    report.bookmarkBefore = plan.bookmarkBefore?.text
-                    report.bookmarkAfter = report.bookmarkBefore
-                    report.tasks = plan.partitions.count
-                    reports[table.name] = report
-                    plans[table.name] = plan
-                    let tasks = try makeTasks(plan, runID: runID, snapshot: snapshot.snapshotID, staging: pipeline.staging.directory,
-                                              firstID: nextTaskID)
-                    nextTaskID += UInt64(tasks.count)
-                    tasksByTable.append((table.name, tasks))
-                } catch {
-                    var report = TableReport(table: table.name, mode: plan.mode)
-                    report.error = "\(error)"
-                    reports[table.name] = report
-                    logger.error("table.prepare.failed", metadata: ["sluice.table": "\(table.name)", "sluice.error": "\(error)"])
-                }
+        // Planning and serving read inside the snapshot; it is released however they end.
+        let served: Result<[String: TableReport], SluiceError>
+        do throws(SluiceError) {
+            let prepared = try await prepareTables(tables, options: options, pipeline: pipeline, runID: runID,
+                                                   snapshot: snapshot.snapshotID, sink: sink, bookmarks: bookmarks, logger: logger)
+            let finalizer = TableFinalizer(plans: prepared.plans, bookmarks: bookmarks, sink: sink, runID: runID)
+            let coordinator = RunCoordinator(retries: pipeline.run.retries, reports: prepared.reports, finalizer: finalizer,
+                                             logger: logger)
+            if !prepared.tasks.isEmpty {
+                try await serve(options: options, pipeline: loaded, runID: runID, coordinator: coordinator,
+                                tasksByTable: prepared.tasks, logger: logger)
             }
+            served = .success(await coordinator.finalReports())
+        } catch {
+            served = .failure(error)
         }
-
-        let finalizer = TableFinalizer(plans: plans, bookmarks: bookmarks, sink: sink, runID: runID)
-        let coordinator = RunCoordinator(retries: pipeline.run.retries, reports: reports, finalizer: finalizer, logger: logger)
-        if !tasksByTable.isEmpty {
-            try await serve(options: options, pipeline: loaded, runID: runID, coordinator: coordinator,
-                            tasksByTable: tasksByTable, logger: logger)
-        }
-
-        let finished = await coordinator.finalReports()
+        await BlockingIO.run(name: "sluice.snapshot") { snapshot.close() }
+        let finished = try served.get()
         let report = RunReport(
             runID: runID, pipeline: pipeline.pipeline, startedAt: ISO8601DateFormatter().string(from: startedAt),
             seconds: seconds(ContinuousClock.now - started),
@@ -89,6 +61,43 @@ public enum Driver {
         }
         logger.info("run.finish", metadata: ["sluice.succeeded": "\(report.succeeded)", "sluice.seconds": "\(report.seconds)"])
         return report
+    }
+
+    /// Plans every table inside the run's snapshot and prepares its ClickHouse table. A table that cannot be
+    /// planned or prepared is reported failed; the others get their tasks.
+    static func prepareTables(_ tables: [TableConfig], options: DriverOptions, pipeline: PipelineConfig, runID: String,
+                              snapshot: String, sink: SinkPreparation, bookmarks: ClickHouseBookmarks, logger: Logger)
+        async throws(SluiceError) -> (reports: [String: TableReport], plans: [String: TablePlan], tasks: [(String, [TaskSpec])])
+    {
+        let planner = RunPlanner(pipeline: pipeline, runID: runID, modeOverride: options.modeOverride,
+                                 reloadRange: options.reloadRange, bookmarks: bookmarks)
+        var reports: [String: TableReport] = [:]
+        var plans: [String: TablePlan] = [:]
+        var tasksByTable: [(String, [TaskSpec])] = []
+        var nextTaskID: UInt64 = 1
+        for (table, outcome) in try await planner.plan(tables: tables, snapshot: snapshot) {
+            do throws(SluiceError) {
+                let plan = try outcome.get()
+                try await sink.prepare(plan)
+                var report = TableReport(table: table.name, mode: plan.mode)
+                report.bookmarkBefore = plan.bookmarkBefore?.text
+                report.bookmarkAfter = report.bookmarkBefore
+                report.tasks = plan.partitions.count
+                let tasks = try makeTasks(plan, runID: runID, snapshot: snapshot, staging: pipeline.staging.directory,
+                                          firstID: nextTaskID)
+                nextTaskID += UInt64(tasks.count)
+                reports[table.name] = report
+                plans[table.name] = plan
+                tasksByTable.append((table.name, tasks))
+            } catch {
+                let mode: TableReport.Mode = table.cursor == nil ? .fullReload : options.reloadRange == nil ? .backfill : .rangeReload
+                var report = TableReport(table: table.name, mode: (try? outcome.get())?.mode ?? mode)
+                report.error = "\(error)"
+                reports[table.name] = report
+                logger.error("table.prepare.failed", metadata: ["sluice.table": "\(table.name)", "sluice.error": "\(error)"])
+            }
+        }
+        return (reports, plans, tasksByTable)
     }
 
     static func selectTables(_ pipeline: PipelineConfig, names: [String]?) throws(SluiceError) -> [TableConfig] {
