@@ -14,7 +14,7 @@ import Testing
         let port = freePort()
         let driver = try Child(Paths.sluice, ["driver", "--config", config, "--listen", "127.0.0.1:\(port)"],
                                environment: ["SLUICE_TOKEN": token])
-        #expect(await driver.waitFor("driver.listening", seconds: 30), "driver did not start:\n\(driver.text)")
+        #expect(await driver.waitFor("driver.listening", seconds: 90), "driver did not start:\n\(driver.text)")
 
         // An executor with the wrong token is refused, and says so.
         let intruder = try Child(Paths.sluice, ["executor", "--connect", "127.0.0.1:\(port)", "--once"],

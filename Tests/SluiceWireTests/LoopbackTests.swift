@@ -36,7 +36,7 @@ struct LoopbackTests {
                 var accepted = 0
                 for await connection in server.connections {
                     #expect(connection.slots == 3)
-                    #expect(connection.heartbeatInterval == .milliseconds(500))
+                    #expect(connection.heartbeatInterval == Self.relaxed.heartbeatInterval)
                     group.addTask { try await Self.runDriverSide(connection) }
                     accepted += 1
                     if accepted == 2 { break }

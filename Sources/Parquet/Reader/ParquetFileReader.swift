@@ -210,7 +210,8 @@ public final class ParquetFileReader: Sendable {
         }
         // Old parquet-mr understates total_compressed_size; never read past the data either way.
         let slack: Int64 = Self.understatesChunkSize(metadata.createdBy) ? 100 : 0
-        let length = Int(min(meta.totalCompressedSize + slack, dataEnd - start))
+        let available = dataEnd - start
+        let length = Int(min(min(meta.totalCompressedSize, available) + slack, available))
         try input.read(offset: Int(start), count: length, into: &buffer)
         let decoder = ColumnChunkDecoder(descriptor: descriptor, codec: meta.codec, rows: rows, options: options)
         return try buffer.withBytes { (raw) throws(SluiceError) in

@@ -98,7 +98,9 @@ struct Int96Converter: BytesConverter {
         guard length == 12 else { throw ParquetError.corrupt("INT96 value of \(length) bytes") }
         let nanos = Int64(bitPattern: UInt64(littleEndian: start.loadUnaligned(as: UInt64.self)))
         let julian = Int64(Int32(bitPattern: UInt32(littleEndian: start.loadUnaligned(fromByteOffset: 8, as: UInt32.self))))
-        let micros = nanos >= 0 ? nanos / 1000 : (nanos - 999) / 1000
+        // Floor division that cannot overflow (a corrupt file may hold any 64-bit pattern here).
+        let (quotient, remainder) = nanos.quotientAndRemainder(dividingBy: 1000)
+        let micros = remainder < 0 ? quotient - 1 : quotient
         let (dayMicros, overflow) = (julian - 2_440_588).multipliedReportingOverflow(by: CivilTime.microsecondsPerDay)
         let (result, overflow2) = dayMicros.addingReportingOverflow(micros)
         guard !overflow, !overflow2 else {
