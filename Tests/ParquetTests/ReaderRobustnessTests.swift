@@ -39,7 +39,7 @@ import Testing
                       ParquetWriterOptions(compression: .snappy, dictionaryEnabled: false)])
     func randomByteDamageNeverCrashes(options: ParquetWriterOptions) throws {
         let bytes = try Self.sample(options)
-        var rng = SeededRandom(seed: 99)
+        var rng = SplitMix64(seed: 99)
         var rejected = 0
         for _ in 0..<1500 {
             var damaged = bytes

@@ -8,7 +8,7 @@ import Testing
 @Suite struct RoundTripPropertyTests {
     @Test(arguments: 0..<60)
     func randomTableRoundTrips(seed: Int) throws {
-        var rng = SeededRandom(seed: UInt64(seed) &* 0x5851_F42D_4C95_7F2D &+ 17)
+        var rng = SplitMix64(seed: UInt64(seed) &* 0x5851_F42D_4C95_7F2D &+ 17)
         let schema = RandomTables.schema(&rng)
         let options = RandomTables.options(&rng)
         let batches = try (0..<Int.random(in: 1...3, using: &rng)).map { _ in

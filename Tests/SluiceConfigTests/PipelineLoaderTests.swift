@@ -284,7 +284,7 @@ func expectConfigError(_ body: () throws -> Void, sourceLocation: SourceLocation
     @Test func damagedFilesNeverCrashTheLoader() throws {
         let text = Array((baseConfig + "\n" + ordersTable).utf8)
         let alphabet = Array(" :-[]{}\"'#&*!|>%@`\n\t\\,?0123456789abcdefxyz$".utf8)
-        var generator = SeededGenerator(seed: 0x5EED)
+        var generator = SplitMix64(seed: 0x5EED)
         var parsed = 0, rejected = 0
         for _ in 0..<3_000 {
             var bytes = text
@@ -308,15 +308,3 @@ func expectConfigError(_ body: () throws -> Void, sourceLocation: SourceLocation
     }
 }
 
-/// A small deterministic generator (SplitMix64) for reproducible random tests.
-struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}

@@ -2,19 +2,6 @@ import Foundation
 import Parquet
 import SluiceCore
 
-/// Deterministic random generator for property tests (SplitMix64).
-struct SeededRandom: RandomNumberGenerator {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
 /// Random schemas, values and writer options.
 enum RandomTables {
     static let types: [DataType] = [
@@ -23,14 +10,14 @@ enum RandomTables {
         .decimal(precision: 20, scale: 5), .string, .json, .binary, .uuid, .date, .time, .timestamp, .timestampTZ,
     ]
 
-    static func schema(_ rng: inout SeededRandom) -> Schema {
+    static func schema(_ rng: inout SplitMix64) -> Schema {
         let count = Int.random(in: 1...6, using: &rng)
         return Schema((0..<count).map { k in
             Field(name: "c\(k)", type: types.randomElement(using: &rng)!, nullable: Bool.random(using: &rng))
         })
     }
 
-    static func options(_ rng: inout SeededRandom) -> ParquetWriterOptions {
+    static func options(_ rng: inout SplitMix64) -> ParquetWriterOptions {
         var options = ParquetWriterOptions()
         options.compression = [.uncompressed, .snappy, .zstd, .gzip].randomElement(using: &rng)!
         options.dataPageVersion = Bool.random(using: &rng) ? .v1 : .v2
@@ -42,9 +29,9 @@ enum RandomTables {
     }
 
     /// A value of `type`; `distinct` bounds how many different values appear (low values make dictionaries).
-    static func value(_ type: DataType, distinct: UInt64, _ rng: inout SeededRandom) -> Value {
+    static func value(_ type: DataType, distinct: UInt64, _ rng: inout SplitMix64) -> Value {
         let pick = rng.next() % distinct
-        var local = SeededRandom(seed: pick &* 7919 &+ 1)
+        var local = SplitMix64(seed: pick &* 7919 &+ 1)
         switch type {
         case .boolean: return .boolean(pick % 2 == 0)
         case .int8: return .int(Int64.random(in: -128...127, using: &local))
@@ -76,7 +63,7 @@ enum RandomTables {
         }
     }
 
-    static func batch(_ schema: Schema, rows: Int, _ rng: inout SeededRandom) throws -> RecordBatch {
+    static func batch(_ schema: Schema, rows: Int, _ rng: inout SplitMix64) throws -> RecordBatch {
         var columns: [Column] = []
         for field in schema.fields {
             let nullPercent = field.nullable ? [0, 5, 50, 100].randomElement(using: &rng)! : 0
