@@ -113,3 +113,17 @@ struct RLEHybridEncoder: ~Copyable {
         currentValue = 0
     }
 }
+
+extension RLEHybridEncoder {
+    /// A dictionary-encoded data page's values (RLE_DICTIONARY): the index bit width in one byte, then the
+    /// indices in the RLE/bit-packed hybrid, without a length prefix (parquet-format Encodings.md).
+    static func appendDictionaryIndices(_ indices: borrowing PODBuffer<UInt32>, dictionarySize: Int,
+                                        to output: inout ByteBuffer) {
+        let width = max(1, BitPacking.bitWidth(of: UInt64(max(dictionarySize, 1) - 1)))
+        output.appendByte(UInt8(width))
+        var rle = RLEHybridEncoder(bitWidth: width, capacity: indices.count * width / 8 + 64)
+        for k in 0..<indices.count { rle.put(indices.base[k]) }
+        rle.finish()
+        output.append(contentsOf: rle.output)
+    }
+}

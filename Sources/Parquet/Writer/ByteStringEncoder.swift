@@ -191,12 +191,7 @@ final class ByteStringEncoder: ColumnValueEncoder {
     func finishPage(into output: inout ByteBuffer) -> (ParquetEncoding, PageMinMax?) {
         let encoding: ParquetEncoding
         if dictionaryEnabled {
-            let width = max(1, BitPacking.bitWidth(of: UInt64(max(dictionary.count, 1) - 1)))
-            output.appendByte(UInt8(width))
-            var rle = RLEHybridEncoder(bitWidth: width, capacity: indices.count * width / 8 + 64)
-            for k in 0..<indices.count { rle.put(indices.base[k]) }
-            rle.finish()
-            output.append(contentsOf: rle.output)
+            RLEHybridEncoder.appendDictionaryIndices(indices, dictionarySize: dictionary.count, to: &output)
             indices.removeAll()
             encoding = .rleDictionary
             dictionaryUsed = true
