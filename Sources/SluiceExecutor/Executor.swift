@@ -43,25 +43,43 @@ public enum Executor {
         }
     }
 
+    static func runner(for config: WireMessage.RunConfig, logger: Logger) -> Result<TaskRunner, SluiceError> {
+        Result { () throws(SluiceError) -> TaskRunner in
+            let pipeline = try PipelineLoader().parse(config.yaml, file: config.fileName)
+            let sink = pipeline.sink.clickhouse
+            return TaskRunner(pipeline: pipeline, loader: ShardLoader(client: try sink.client(), database: sink.database),
+                              logger: logger)
+        }
+    }
+
     /// One session with a driver.
     static func serve(_ connection: DriverConnection, options: ExecutorOptions, logger: Logger) async throws {
         try await connection.executeThenClose { inbound, outbound in
-            var runner: TaskRunner?
+            // The run's configuration as this executor loaded it: a runner, or why there is none (an unset
+            // ${VAR} in this executor's environment, say). Tasks then fail with that reason, retryably, so the
+            // driver tries other executors and, if all fail the same way, reports the reason for the table.
+            var loaded: Result<TaskRunner, SluiceError> = .failure(
+                SluiceError(.internalError, "task assigned before the run configuration"))
             try await withThrowingDiscardingTaskGroup { tasks in
                 for try await message in inbound {
                     switch message {
                     case .runConfig(let config):
-                        let pipeline = try PipelineLoader().parse(config.yaml, file: config.fileName)
-                        let sink = pipeline.sink.clickhouse
-                        runner = TaskRunner(pipeline: pipeline,
-                                            loader: ShardLoader(client: try sink.client(), database: sink.database),
-                                            logger: logger)
-                        logger.info("executor.run_config", metadata: ["sluice.run": "\(config.runID)"])
+                        loaded = Self.runner(for: config, logger: logger).mapError {
+                            SluiceError(.configInvalid, "executor \(options.executorID) cannot load the run configuration",
+                                        context: $0.context, underlying: "\($0)")
+                        }
+                        if case .failure(let error) = loaded {
+                            logger.error("executor.run_config.failed", metadata: ["sluice.error": "\(error)"])
+                        } else {
+                            logger.info("executor.run_config", metadata: ["sluice.run": "\(config.runID)"])
+                        }
                     case .assignTask(let task):
-                        guard let runner else {
-                            try await outbound.send(.taskFailed(TaskFailure(
-                                taskID: task.id, attempt: task.attempt,
-                                error: SluiceError(.internalError, "task assigned before the run configuration"), retryable: true)))
+                        let runner: TaskRunner
+                        switch loaded {
+                        case .success(let ready): runner = ready
+                        case .failure(let error):
+                            try await outbound.send(.taskFailed(TaskFailure(taskID: task.id, attempt: task.attempt, error: error,
+                                                                            retryable: true)))
                             continue
                         }
                         tasks.addTask {

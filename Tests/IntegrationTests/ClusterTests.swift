@@ -34,6 +34,24 @@ import Testing
         #expect(driver.text.contains("pod-1") && driver.text.contains("pod-2"))
     }
 
+    @Test func anExecutorThatCannotLoadTheConfigurationSaysWhy() async throws {
+        let env = try TestEnvironment.load()
+        let fixture = try PipelineFixture(env: env, rows: 10)
+        defer { fixture.tearDown() }
+        let config = try fixture.pipeline(partitions: 1)
+        let port = freePort()
+        let driver = try Child(Paths.sluice, ["driver", "--config", config, "--listen", "127.0.0.1:\(port)"],
+                               environment: ["SLUICE_TOKEN": token])
+        #expect(await driver.waitFor("driver.listening", seconds: 90), "driver did not start:\n\(driver.text)")
+        // The executor's environment lacks the PostgreSQL password the pipeline names as ${PGPASSWORD}.
+        let executor = try Child(Paths.sluice, ["executor", "--connect", "127.0.0.1:\(port)", "--once"],
+                                 environment: ["SLUICE_TOKEN": token], removing: ["PGPASSWORD"])
+        #expect(await driver.wait(seconds: 120) == 1)
+        _ = await executor.wait(seconds: 30)
+        #expect(driver.text.contains("cannot load the run configuration") && driver.text.contains("PGPASSWORD"),
+                "\(driver.text.suffix(3000))")
+    }
+
     @Test func aKilledExecutorsTasksAreRetriedElsewhere() async throws {
         let env = try TestEnvironment.load()
         let fixture = try PipelineFixture(env: env)
