@@ -3,9 +3,11 @@ import Parquet
 import SluiceCore
 import Testing
 
-/// Files written by pyarrow (scripts/gen-parquet-golden.py), committed under Fixtures/golden with their
-/// expected values: every type, each encoding, both page versions, every codec, INT96, NULL patterns,
-/// empty and single-row files. Sluice must read each with the expected Sluice types and exact values.
+/// Files written by pyarrow (scripts/gen-parquet-golden.py) and by Spark's parquet-mr writer (`spark_*`,
+/// scripts/gen-parquet-golden-spark.py), committed under Fixtures/golden with their expected values: every type,
+/// each encoding, both page versions, every codec, INT96, NULL patterns, empty and single-row files. Sluice must
+/// read each with the expected Sluice types and exact values. Spark's files also record their layout (codecs,
+/// encodings, page kinds, CRCs, as the generator's own Thrift decoder saw them), which Sluice must read alike.
 @Suite struct GoldenFileTests {
     static let directory = TestFiles.fixtures.appendingPathComponent("golden")
 
@@ -16,6 +18,7 @@ import Testing
 
     @Test func goldenFilesArePresent() {
         #expect(Self.names().count >= 25, "golden files missing in \(Self.directory.path)")
+        #expect(Self.names().filter { $0.hasPrefix("spark_") }.count >= 20, "Spark golden files missing in \(Self.directory.path)")
     }
 
     @Test(arguments: names())
@@ -40,6 +43,50 @@ import Testing
         }
         CrossCheck.compare(got, columns, schema: schema, reader: "sluice reading golden \(name)")
         try checkLayout(name, reader)
+        if let layout = expected["layout"] as? [String: Any] {
+            try checkRecordedLayout(name, layout, reader)
+        }
+    }
+
+    /// The footer and page headers as the generator recorded them: per row group and column chunk the path, codec,
+    /// encodings, each page as "PAGE_TYPE:ENCODING", and whether every page has a CRC (which Sluice verifies).
+    func checkRecordedLayout(_ name: String, _ layout: [String: Any], _ reader: ParquetFileReader) throws {
+        #expect(reader.metadata.createdBy == layout["created_by"] as? String, "\(name): created_by")
+        let groups = try #require(layout["row_groups"] as? [[[String: Any]]])
+        #expect(reader.metadata.rowGroups.count == groups.count, "\(name): row groups")
+        for (g, (group, wanted)) in zip(reader.metadata.rowGroups, groups).enumerated() {
+            #expect(group.columns.count == wanted.count, "\(name): row group \(g) columns")
+            for (chunk, want) in zip(group.columns, wanted) {
+                let meta = try #require(chunk.metaData)
+                let pages = try pageSummary(reader, meta)
+                let got = "\(meta.pathInSchema.joined(separator: ".")) \(meta.codec) "
+                    + "\(Set(meta.encodings.map(\.description)).sorted()) \(pages.kinds) crc \(pages.allHaveCRC)"
+                let expected = "\(want["column"] as? String ?? "?") \(want["codec"] as? String ?? "?") "
+                    + "\(want["encodings"] as? [String] ?? []) \(want["pages"] as? [String] ?? []) crc \(want["crc"] as? Bool ?? false)"
+                #expect(got == expected, "\(name): row group \(g)")
+            }
+        }
+    }
+
+    /// Each page of a column chunk as "PAGE_TYPE:ENCODING", and whether every page header carries a CRC.
+    func pageSummary(_ reader: ParquetFileReader, _ meta: ParquetColumnMetaData) throws -> (kinds: [String], allHaveCRC: Bool) {
+        let start = meta.dictionaryPageOffset.flatMap { $0 > 0 ? $0 : nil } ?? meta.dataPageOffset
+        let bytes = try reader.input.read(offset: Int(start), count: Int(meta.totalCompressedSize))
+        var kinds: [String] = []
+        var allHaveCRC = true
+        try bytes.withUnsafeBytes { raw in
+            var position = 0
+            while position < raw.count {
+                let (header, length) = try ParquetPageHeader.decode(UnsafeRawBufferPointer(rebasing: raw[position...]))
+                let encoding = header.dataPage?.encoding ?? header.dataPageV2?.encoding ?? header.dictionaryPage?.encoding
+                kinds.append("\(header.type):\(encoding.map(\.description) ?? "?")")
+                allHaveCRC = allHaveCRC && header.crc != nil
+                try #require(header.compressedPageSize >= 0, "negative page size")
+                position += length + Int(header.compressedPageSize)
+            }
+            #expect(position == raw.count, "pages end at \(position), the chunk at \(raw.count)")
+        }
+        return (kinds, allHaveCRC)
     }
 
     /// The file really uses the codec or encoding its name says.

@@ -15,6 +15,8 @@ extension ParquetColumnStatistics {
     ///
     /// The deprecated `min`/`max` fields are used only when the new ones are absent and the column's order is
     /// signed (parquet-mr wrote them with signed comparisons, which are wrong for strings and unsigned types).
+    /// A NaN min or max is ignored, as parquet.thrift tells readers to: parquet-mr (Spark) writes NaN as the max
+    /// of a float/double chunk that holds one.
     init(_ statistics: ParquetStatistics, descriptor: ParquetColumnDescriptor) {
         nullCount = statistics.nullCount.map { Int($0) }
         distinctCount = statistics.distinctCount.map { Int($0) }
@@ -26,7 +28,15 @@ extension ParquetColumnStatistics {
         guard Self.isOrdered(descriptor) else { return }
         if let minBytes { min = Self.decode(minBytes, descriptor) }
         if let maxBytes { max = Self.decode(maxBytes, descriptor) }
-        if min == nil || max == nil { min = nil; max = nil }
+        if min == nil || max == nil || Self.isNaN(min) || Self.isNaN(max) { min = nil; max = nil }
+    }
+
+    private static func isNaN(_ value: Value?) -> Bool {
+        switch value {
+        case .float(let v): v.isNaN
+        case .double(let v): v.isNaN
+        default: false
+        }
     }
 
     /// Whether min/max statistics of this column mean anything (INT96 and unannotated FLBA have no order).
