@@ -18,14 +18,15 @@ PURE=(ArrayJSON ColumnConversion ColumnStore CopyBinaryDecoder CopyBinaryDecoder
 SOURCES=()
 for f in "${PURE[@]}"; do SOURCES+=("Sources/PostgresSource/$f.swift"); done
 
-if [[ ! -x "$OUT/copy-fuzz" || -n "$(find Sources/PostgresSource Sources/SluiceCore scripts/fuzz -newer "$OUT/copy-fuzz" -name '*.swift' | head -1)" ]]; then
+if [[ ! -x "$OUT/copy-fuzz" || -n "$(find Sources/PostgresSource Sources/SluiceCore scripts/fuzz Tests/PostgresSourceTests/CopyFuzzHarness.swift -newer "$OUT/copy-fuzz" -name '*.swift' | head -1)" ]]; then
     echo "building $OUT/copy-fuzz" >&2
     swiftc -O -g -parse-as-library -swift-version 6 "${FEATURES[@]}" -sanitize=fuzzer,address \
         -module-name SluiceCore -emit-module -emit-module-path "$OUT/copy-obj/SluiceCore.swiftmodule" \
         -emit-library -static -o "$OUT/copy-obj/libSluiceCore.a" Sources/SluiceCore/*.swift
     # The decoder's files and the entry form one module, so the entry reaches the decoder's API directly.
     swiftc -O -g -parse-as-library -swift-version 6 "${FEATURES[@]}" -sanitize=fuzzer,address \
-        -module-name PostgresSource -I "$OUT/copy-obj" "${SOURCES[@]}" scripts/fuzz/CopyFuzzEntry.swift \
+        -module-name PostgresSource -D SLUICE_FUZZ -I "$OUT/copy-obj" "${SOURCES[@]}" \
+        Tests/PostgresSourceTests/CopyFuzzHarness.swift scripts/fuzz/CopyFuzzEntry.swift \
         -L "$OUT/copy-obj" -lSluiceCore -o "$OUT/copy-fuzz"
 fi
 
