@@ -67,22 +67,18 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .target(name: "SluiceScheduler", dependencies: ["SluiceCore"], swiftSettings: strictSettings),
-        /// What driver and executor share about a run: sink layout, preliminary filters, bookmarks.
-        .target(
-            name: "SluiceRuntime",
-            dependencies: ["SluiceCore", "SluiceConfig", "PostgresSource", "ClickHouseSink", "HTTPTransport"],
-            swiftSettings: strictSettings
-        ),
+        /// The upper floor's contracts: Source, Stage and Sink, the bookmark model, the run plan. Pure.
+        .target(name: "SluicePipeline", dependencies: ["SluiceCore", "SluiceConfig", logging], swiftSettings: strictSettings),
 
-        // Connectors.
+        // Connectors: each implements SluicePipeline's protocols; none imports another.
         .target(
             name: "PostgresSource",
-            dependencies: ["SluiceCore", "CLibPQ", logging],
+            dependencies: ["SluiceCore", "SluiceConfig", "SluicePipeline", "CLibPQ", logging],
             swiftSettings: strictSettings
         ),
         .target(
             name: "ClickHouseSink",
-            dependencies: ["SluiceCore", "HTTPTransport", logging],
+            dependencies: ["SluiceCore", "SluiceConfig", "SluicePipeline", "HTTPTransport", logging],
             swiftSettings: strictSettings
         ),
         .target(name: "HTTPTransport", dependencies: ["SluiceCore", "CCurl"], swiftSettings: strictSettings),
@@ -91,8 +87,7 @@ let package = Package(
         .target(
             name: "SluiceDriver",
             dependencies: [
-                "SluiceCore", "SluiceConfig", "SluiceRuntime", "SluiceWire", "SluiceWireNIO", "SluiceScheduler", "PostgresSource",
-                "ClickHouseSink", nioCore, nioPosix, logging,
+                "SluiceCore", "SluiceConfig", "SluicePipeline", "SluiceWire", "SluiceWireNIO", "SluiceScheduler", logging,
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: strictSettings
@@ -100,8 +95,7 @@ let package = Package(
         .target(
             name: "SluiceExecutor",
             dependencies: [
-                "SluiceCore", "SluiceConfig", "SluiceRuntime", "SluiceWire", "SluiceWireNIO", "PostgresSource", "Parquet", "ClickHouseSink",
-                nioCore, nioPosix, logging,
+                "SluiceCore", "SluiceConfig", "SluicePipeline", "SluiceWire", "SluiceWireNIO", "Parquet", logging,
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: strictSettings
@@ -109,13 +103,17 @@ let package = Package(
         .executableTarget(
             name: "sluice",
             dependencies: [
-                "SluiceCore", "SluiceConfig", "SluiceDriver", "SluiceExecutor", "Parquet", "PostgresSource",
-                "ClickHouseSink", "CMalloc", logging,
+                "SluiceCore", "SluiceConfig", "SluicePipeline", "SluiceDriver", "SluiceExecutor", "SluiceWire", "Parquet",
+                "PostgresSource", "ClickHouseSink", "CMalloc", logging,
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ],
             swiftSettings: strictSettings
         ),
+
+        // In-memory fakes of every part (source, sink, bookmark store) for driver and executor tests.
+        .target(name: "SluiceTestKit", dependencies: ["SluiceCore", "SluiceConfig", "SluicePipeline"], swiftSettings: strictSettings),
 
         // Benchmarks: `bench/NAME` scripts run `sluice-bench NAME` (release build) beside a baseline.
         .executableTarget(
@@ -138,21 +136,32 @@ let package = Package(
             name: "SluiceWireTests",
             dependencies: ["SluiceWire", "SluiceWireNIO", "SluiceCore", nioCore, nioPosix, logging,
                            .product(name: "NIOEmbedded", package: "swift-nio"),
+                           .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                            .product(name: "NIOTestUtils", package: "swift-nio")],
             exclude: ["FuzzCorpus", "Interop"],
             swiftSettings: strictSettings
         ),
         .testTarget(name: "SluiceSchedulerTests", dependencies: ["SluiceScheduler"], swiftSettings: strictSettings),
-        .testTarget(name: "SluiceRuntimeTests", dependencies: ["SluiceRuntime", "SluiceConfig", "SluiceCore"],
-                    swiftSettings: strictSettings),
         .testTarget(name: "PostgresSourceTests", dependencies: ["PostgresSource", "SluiceCore"], exclude: ["Fixtures"],
                     swiftSettings: strictSettings),
         .testTarget(name: "HTTPTransportTests", dependencies: ["HTTPTransport", "SluiceCore"], swiftSettings: strictSettings),
-        .testTarget(name: "ClickHouseSinkTests", dependencies: ["ClickHouseSink", "HTTPTransport", "SluiceCore"],
+        .testTarget(name: "ClickHouseSinkTests",
+                    dependencies: ["ClickHouseSink", "HTTPTransport", "SluiceCore", "SluiceConfig", "SluicePipeline", logging],
+                    swiftSettings: strictSettings),
+        .testTarget(name: "SluicePipelineTests", dependencies: ["SluicePipeline", "SluiceConfig", "SluiceCore"],
+                    swiftSettings: strictSettings),
+        .testTarget(name: "SluiceDriverTests",
+                    dependencies: ["SluiceDriver", "SluiceExecutor", "SluiceTestKit", "SluicePipeline", "SluiceConfig", "SluiceCore",
+                                   "SluiceWire", logging],
+                    swiftSettings: strictSettings),
+        .testTarget(name: "SluiceExecutorTests",
+                    dependencies: ["SluiceExecutor", "SluiceTestKit", "SluicePipeline", "SluiceConfig", "SluiceCore", "Parquet", logging],
                     swiftSettings: strictSettings),
         .testTarget(
             name: "IntegrationTests",
-            dependencies: ["SluiceCore", "SluiceConfig", "Parquet", "PostgresSource", "ClickHouseSink"],
+            // Runs the built `sluice` binary and talks to the servers with psql and curl: no module of its own.
+            dependencies: [],
+            exclude: ["Tools"],
             swiftSettings: strictSettings
         ),
     ]

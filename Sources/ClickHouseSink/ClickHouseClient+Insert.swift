@@ -23,9 +23,11 @@ extension ClickHouseClient {
     /// The sequence is iterated on the request's own thread: its closures must not be isolated to an actor
     /// (a lazy `map` written in `@MainActor` code, say), or Swift's runtime isolation check stops the process.
     ///
-    /// ClickHouse writes blocks as they arrive, so an insert that fails midway (an encoding error, a
-    /// broken connection) may leave the blocks before the failure in the table; load into a staging
-    /// table and swap or replace partitions when that matters.
+    /// ClickHouse writes blocks as they arrive and treats the end of a body as the end of the data, so an insert
+    /// cut off by a broken connection may leave the blocks before the cut in the table. A batch the source
+    /// cannot produce, or the encoder cannot encode, makes the server reject the whole insert (see
+    /// ``NativeInsertBody``). Load into a staging table and attach it when all-or-nothing matters
+    /// (``ClickHouseStageWriter`` does).
     ///
     /// - Throws: errors naming the server, database and table: ``SluiceError/Code/clickHouseUnknownDatabase``,
     ///   ``SluiceError/Code/clickHouseUnknownTable``, ``SluiceError/Code/clickHouseSchemaMismatch``,
@@ -36,20 +38,32 @@ extension ClickHouseClient {
         database: String, table: String, schema: Schema, batches: sending S,
         mapping: ClickHouseTypeMapping = ClickHouseTypeMapping(), settings: [String: String] = [:]
     ) async throws(SluiceError) -> ClickHouseInsertSummary {
+        try await insert(database: database, table: table, schema: schema, from: SequenceBatchSource(batches),
+                         mapping: mapping, settings: settings)
+    }
+
+    /// Streams the batches of `source` into `database.table`; see ``insert(database:table:schema:batches:mapping:settings:)``.
+    /// A source that throws aborts the insert, which the server then rejects as a whole.
+    @discardableResult
+    public func insert(
+        database: String, table: String, schema: Schema, from source: sending some BatchSource,
+        mapping: ClickHouseTypeMapping = ClickHouseTypeMapping(), settings: [String: String] = [:],
+        checkTable: Bool? = nil
+    ) async throws(SluiceError) -> ClickHouseInsertSummary {
         let context = ErrorContext(table: "\(database).\(table)")
         let operation = "INSERT into \(database).\(table)"
         guard schema.count > 0 else {
             throw SluiceError(.invalidBatch, "an insert needs at least one column", context: context)
         }
         let encoder = ClickHouseNativeEncoder(schema: schema, mapping: mapping)
-        if config.verifyTableBeforeInsert {
+        if checkTable ?? config.verifyTableBeforeInsert {
             try await verifyTable(database: database, table: table, encoder: encoder)
         }
         // The statement goes first in the body, not in the URL: 18.16 refuses URLs over 16 KiB, which a
         // wide table's column list can pass. The data starts after the newline.
         let columns = schema.fields.map { ClickHouseSQL.identifier($0.name) }.joined(separator: ", ")
         let sql = "INSERT INTO \(ClickHouseSQL.qualifiedName(database: database, table: table)) (\(columns)) FORMAT Native\n"
-        let body = NativeInsertBody(encoder: encoder, prefix: Array(sql.utf8), batches: batches)
+        let body = NativeInsertBody(encoder: encoder, prefix: Array(sql.utf8), batches: source)
         let request = try makeRequest(settings: settings, contentType: "application/octet-stream",
                                       body: .stream(length: nil) { (buffer) throws(SluiceError) -> Int in try body.fill(buffer) })
         let started = ContinuousClock.now
@@ -58,8 +72,10 @@ extension ClickHouseClient {
         do {
             response = try await http.execute(request)
         } catch {
-            throw transportError(error, operation: operation, context: context)
+            throw transportError(body.failure ?? error, operation: operation, context: context)
         }
+        // The body's own failure first: the server's reply to the poison block says nothing useful.
+        if let failure = body.failure { throw failure.adding(context) }
         guard response.isSuccess else {
             throw serverError(response, operation: operation, context: context)
         }
@@ -79,7 +95,7 @@ extension ClickHouseClient {
     func verifyTable(database: String, table: String, encoder: ClickHouseNativeEncoder) async throws(SluiceError) {
         let context = ErrorContext(table: "\(database).\(table)")
         let operation = "INSERT into \(database).\(table)"
-        let columns = try await rows("SELECT name, type FROM system.columns WHERE database = \(ClickHouseSQL.stringLiteral(database)) AND table = \(ClickHouseSQL.stringLiteral(table))")
+        let columns = try await tableColumns(database: database, table: table)
         if columns.isEmpty {
             let databases = try await value("SELECT count() FROM system.databases WHERE name = \(ClickHouseSQL.stringLiteral(database))")
             if databases == "0" {
@@ -89,28 +105,21 @@ extension ClickHouseClient {
             throw SluiceError(.clickHouseUnknownTable, "\(operation) failed on ClickHouse \(config.endpoint): table \(database).\(table) does not exist",
                               context: context)
         }
-        var tableTypes: [String: String] = [:]
-        for row in columns where row.count == 2 {
-            if let name = row[0], let type = row[1] { tableTypes[name] = type }
-        }
-        var problems: [String] = []
-        var firstColumn: String?
-        for (field, type) in zip(encoder.schema.fields, encoder.types) {
-            let problem: String
-            if let tableType = tableTypes[field.name] {
-                guard !type.isWireCompatible(withTableType: tableType) else { continue }
-                problem = "column \(field.name) is \(tableType) in the table but Sluice sends \(type) (from \(field.type)\(field.nullable ? "" : " not null"))"
-            } else {
-                problem = "column \(field.name) does not exist in the table"
-            }
-            problems.append(problem)
-            firstColumn = firstColumn ?? field.name
-        }
-        guard problems.isEmpty else {
+        let expected = zip(encoder.schema.fields, encoder.types).map { ClickHouseColumnCheck.Expected(field: $0, type: $1) }
+        let check = ClickHouseColumnCheck(expected: expected, actual: columns, exact: false)
+        guard check.problems.isEmpty else {
             throw SluiceError(.clickHouseSchemaMismatch,
-                              "\(operation) on ClickHouse \(config.endpoint): the table does not match the data: " + problems.joined(separator: "; "),
-                              context: ErrorContext(column: firstColumn).merged(into: context))
+                              "\(operation) on ClickHouse \(config.endpoint): the table does not match the data: " + check.problems.joined(separator: "; "),
+                              context: ErrorContext(column: check.firstColumn).merged(into: context))
+        }
+    }
+
+    /// The columns of `database.table` as `system.columns` lists them, in order; empty when the table does not exist.
+    public func tableColumns(database: String, table: String) async throws(SluiceError) -> [(name: String, type: String)] {
+        let rows = try await rows("SELECT name, type FROM system.columns WHERE database = \(ClickHouseSQL.stringLiteral(database)) AND table = \(ClickHouseSQL.stringLiteral(table))")
+        return rows.compactMap { row in
+            guard row.count == 2, let name = row[0], let type = row[1] else { return nil }
+            return (name, type)
         }
     }
 }
-

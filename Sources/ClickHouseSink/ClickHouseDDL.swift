@@ -18,6 +18,20 @@ public enum ClickHouseDDL {
         "DROP TABLE IF EXISTS \(ClickHouseSQL.qualifiedName(database: database, table: table))"
     }
 
+    /// `RENAME TABLE a TO b, c TO d` in `database`: all renames happen together.
+    public static func rename(database: String, _ pairs: [(from: String, to: String)]) -> String {
+        "RENAME TABLE " + pairs.map {
+            ClickHouseSQL.qualifiedName(database: database, table: $0.from) + " TO " + ClickHouseSQL.qualifiedName(database: database, table: $0.to)
+        }.joined(separator: ", ")
+    }
+
+    /// `ALTER TABLE target ATTACH PARTITION tuple() FROM source`: the parts of an unpartitioned `source` become
+    /// parts of `target` at once (hard links; `source` keeps its own). Both tables must have the same structure.
+    public static func attachAll(database: String, into target: String, from source: String) -> String {
+        "ALTER TABLE \(ClickHouseSQL.qualifiedName(database: database, table: target)) ATTACH PARTITION tuple() FROM "
+            + ClickHouseSQL.qualifiedName(database: database, table: source)
+    }
+
     /// `CREATE TABLE IF NOT EXISTS `db`.`t` (`c` Type, ...) ENGINE = ... [PARTITION BY ...] ORDER BY ...`.
     ///
     /// - Throws: ``SluiceError/Code/clickHouseInvalidDefinition`` for what ClickHouse would reject or

@@ -1,17 +1,11 @@
 import Foundation
 public import SluiceCore
 
-/// A column usable as a partition key or cursor, with values carried as Int64 in SluiceCore's units.
-public enum PartitionKeyKind: String, Sendable, Hashable {
-    /// smallint, integer, bigint: the integer.
-    case integer
-    /// timestamp: microseconds since 1970-01-01 (wall clock).
-    case timestamp
-    /// timestamptz: microseconds since 1970-01-01 UTC.
-    case timestampTZ
-    /// date: days since 1970-01-01.
-    case date
+/// A column usable as a partition key: the same four kinds as a cursor, with values carried as Int64 in
+/// SluiceCore's units (``SluiceCore/CursorKind``).
+public typealias PartitionKeyKind = CursorKind
 
+extension CursorKind {
     /// The kind of a column of this type OID, nil when it cannot be a key.
     public init?(typeOID: UInt32) {
         switch typeOID {

@@ -23,7 +23,7 @@ public struct ExtractionStats: Sendable, Hashable {
 public enum PostgresExtractor {
     /// Runs the whole extraction on a dedicated thread (``BlockingIO``): the connection, the COPY stream and
     /// every `consume` call stay on that thread. Conversion errors are found before connecting.
-    public static func extract(config: PostgresConnectionConfig, source: TaskSource, schema: Schema,
+    public static func extract(config: PostgresConnectionConfig, source: PostgresReadSpec, schema: Schema,
                                options: CopyDecodeOptions = CopyDecodeOptions(), logger: Logger? = nil,
                                consume: @escaping @Sendable (RecordBatch) throws -> Void) async throws -> ExtractionStats {
         try await BlockingIO.run(name: "sluice.postgres.copy") { () throws -> ExtractionStats in
@@ -32,12 +32,10 @@ public enum PostgresExtractor {
     }
 
     /// The same on the calling thread, for callers that already run on a thread of their own.
-    public static func extractBlocking(config: PostgresConnectionConfig, source: TaskSource, schema: Schema,
+    public static func extractBlocking(config: PostgresConnectionConfig, source: PostgresReadSpec, schema: Schema,
                                        options: CopyDecodeOptions = CopyDecodeOptions(), logger: Logger? = nil,
                                        consume: (RecordBatch) throws -> Void) throws -> ExtractionStats {
-        guard case .postgres(let query, let snapshot, let columns) = source else {
-            throw SluiceError(.internalError, "not a PostgreSQL task source", context: ErrorContext(table: options.table))
-        }
+        let (query, snapshot, columns) = (source.query, source.snapshot, source.columns)
         let started = DispatchTime.now().uptimeNanoseconds
         let context = ErrorContext(table: options.table)
         var decoderOptions = options

@@ -4,13 +4,30 @@ public import SluiceCore
 /// columns, the casts the catalogue asked for (``PostgresColumn/selectCast``), and the WHERE clause built
 /// from the partition predicate, the cursor window, pushed-down filters and the soft-delete predicate.
 public struct PostgresQuery: Sendable, Hashable {
+    /// A column computed in the SELECT list from trusted configuration SQL (the soft-delete flag).
+    public struct Computed: Sendable, Hashable {
+        /// A SQL expression over the table's columns.
+        public var expression: String
+        /// How the COPY stream carries it (its name is the output alias).
+        public var column: SourceColumn
+
+        public init(expression: String, column: SourceColumn) {
+            self.expression = expression
+            self.column = column
+        }
+    }
+
     public var table: PostgresTableName
     public var columns: [PostgresColumn]
+    /// Output after ``columns``.
+    public var computed: [Computed]
     public var predicates: [PostgresPredicate]
 
-    public init(table: PostgresTableName, columns: [PostgresColumn], predicates: [PostgresPredicate] = []) {
+    public init(table: PostgresTableName, columns: [PostgresColumn], computed: [Computed] = [],
+                predicates: [PostgresPredicate] = []) {
         self.table = table
         self.columns = columns
+        self.computed = computed
         self.predicates = predicates
     }
 
@@ -19,10 +36,10 @@ public struct PostgresQuery: Sendable, Hashable {
         guard !columns.isEmpty else {
             throw SluiceError(.invalidValue, "an extraction query needs at least one column", context: ErrorContext(table: table.description))
         }
-        let list = columns.map { column in
+        let list = (columns.map { column in
             let name = SQL.quoteIdentifier(column.name)
             return column.selectCast.map { "\(name)::\($0) AS \(name)" } ?? name
-        }.joined(separator: ", ")
+        } + computed.map { "(\($0.expression)) AS \(SQL.quoteIdentifier($0.column.name))" }).joined(separator: ", ")
         var text = "SELECT \(list) FROM \(table.quoted)"
         var rendered: [String] = []
         for predicate in predicates {
@@ -32,11 +49,11 @@ public struct PostgresQuery: Sendable, Hashable {
         return text
     }
 
-    /// The columns as the COPY stream carries them (after casts), for ``TaskSource/postgres(query:snapshot:columns:)``.
-    public var sourceColumns: [SourceColumn] { columns.map(\.sourceColumn) }
+    /// The columns as the COPY stream carries them (after casts), computed ones last.
+    public var sourceColumns: [SourceColumn] { columns.map(\.sourceColumn) + computed.map(\.column) }
 
-    /// The task source for this query, read inside `snapshot` when one is given.
-    public func taskSource(snapshot: String?) throws(SluiceError) -> TaskSource {
-        .postgres(query: try sql(), snapshot: snapshot, columns: sourceColumns)
+    /// What a task reads for this query, inside `snapshot` when one is given.
+    public func readSpec(snapshot: String?, cursorColumn: String? = nil) throws(SluiceError) -> PostgresReadSpec {
+        PostgresReadSpec(query: try sql(), snapshot: snapshot, columns: sourceColumns, cursorColumn: cursorColumn)
     }
 }

@@ -57,7 +57,7 @@ enum ExtractBench {
         let schema = Schema(fields)
         let partitions: [PostgresPredicate?] = options.partitions.isEmpty ? [nil] : options.partitions.map { .sql($0) }
         let sources = try partitions.map { predicate throws(SluiceError) in
-            try PostgresQuery(table: table, columns: columns, predicates: predicate.map { [$0] } ?? []).taskSource(snapshot: nil)
+            try PostgresQuery(table: table, columns: columns, predicates: predicate.map { [$0] } ?? []).readSpec(snapshot: nil)
         }
         for _ in 0..<options.repetitions {
             let cpuBefore = cpuSeconds()

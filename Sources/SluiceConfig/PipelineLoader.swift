@@ -2,18 +2,7 @@ public import SluiceCore
 import Foundation
 import Yams
 
-/// A validated pipeline plus what executors need to load the same pipeline themselves.
-public struct LoadedPipeline: Sendable {
-    public var config: PipelineConfig
-    /// The configuration as one YAML document (tables from `tables_dir` inlined, `${VAR}` references left
-    /// unexpanded), which the driver ships to executors so that secrets never travel: each executor expands
-    /// them from its own environment.
-    public var bundle: String
-    /// The file it was read from, for messages.
-    public var file: String
-}
-
-/// Reads, expands and validates pipeline configuration files.
+/// Reads, expands and validates pipeline configuration files: once, in the process that starts a run.
 public struct PipelineLoader: Sendable {
     public var environment: [String: String]
 
@@ -22,47 +11,48 @@ public struct PipelineLoader: Sendable {
         self.environment = environment ?? ProcessInfo.processInfo.environment
     }
 
-    /// Loads `path`, plus every `*.yaml`/`*.yml` file in its `tables_dir` (one table per file, relative
-    /// to the configuration file's directory), and validates the result.
-    public func load(path: String) throws(SluiceError) -> LoadedPipeline {
-        let text = try readFile(path)
-        var root = try compose(text, file: path)
-        if let tablesDir = root.mapping?.first(where: { $0.key.string == "tables_dir" })?.value.string {
-            let directory = resolve(tablesDir, relativeTo: path)
-            var extra: [Node] = []
-            for file in try yamlFiles(in: directory, referencedFrom: path) {
-                let tableNode = try compose(try readFile(file), file: file)
-                // Validate each table file on its own first, so its errors name its own file and line.
-                _ = try YAMLNodeDecoder(file: file, substitution: substitution).decode(TableConfig.self, from: tableNode)
-                extra.append(tableNode)
-            }
-            root = Self.replacingTablesDir(in: root, with: extra)
-        }
-        let config = try decode(root, file: path)
-        let bundle: String
-        do {
-            bundle = try Yams.serialize(node: root)
-        } catch {
-            throw SluiceError(.configSyntax, "cannot serialise the configuration bundle", context: ErrorContext(file: path),
-                              underlying: "\(error)")
-        }
-        return LoadedPipeline(config: config, bundle: bundle, file: path)
+    /// Loads `path`, plus every `*.yaml`/`*.yml` file in its `tables_dir` (one table per file, relative to the
+    /// configuration file's directory), and validates the result. Errors name the file each value came from.
+    public func load(path: String) throws(SluiceError) -> PipelineConfig {
+        try parse(try Self.readFile(path), file: path)
     }
 
-    /// Parses and validates a configuration given as text (what an executor receives from the driver).
+    /// Parses and validates a configuration given as text, as if read from `file` (whose directory
+    /// `tables_dir` is relative to).
     public func parse(_ text: String, file: String) throws(SluiceError) -> PipelineConfig {
-        try decode(try compose(text, file: file), file: file)
-    }
-
-    private var substitution: EnvironmentSubstitution { EnvironmentSubstitution(environment: environment) }
-
-    private func decode(_ root: Node, file: String) throws(SluiceError) -> PipelineConfig {
-        let config = try YAMLNodeDecoder(file: file, substitution: substitution).decode(PipelineConfig.self, from: root)
+        let root = try Self.compose(text, file: file)
+        var config = try decoder(file: file, text: text).decode(PipelineConfig.self, from: root)
+        var located: [(table: TableConfig, file: String, node: Node, path: [PipelineValidator.PathPart])] = []
+        let inline = root.mapping?.first { $0.key.string == "tables" }?.value.sequence.map(Array.init) ?? []
+        for (index, table) in config.tables.enumerated() where index < inline.count {
+            located.append((table, file, root, ["tables", .index(index)]))
+        }
+        if let tablesDir = root.mapping?.first(where: { $0.key.string == "tables_dir" })?.value.string {
+            for tableFile in try yamlFiles(in: resolve(tablesDir, relativeTo: file), referencedFrom: file) {
+                let tableText = try Self.readFile(tableFile)
+                let node = try Self.compose(tableText, file: tableFile)
+                let table = try decoder(file: tableFile, text: tableText).decode(TableConfig.self, from: node)
+                located.append((table, tableFile, node, []))
+            }
+        }
+        config.tables = located.map(\.table)
         try PipelineValidator(file: file, root: root).validate(config)
+        var names: [String: String] = [:]
+        for entry in located {
+            let validator = PipelineValidator(file: entry.file, root: entry.node)
+            if let other = names.updateValue(entry.file, forKey: entry.table.name) {
+                throw validator.error(entry.path + ["name"], "duplicate table name '\(entry.table.name)' (also in \(other))")
+            }
+            try validator.validate(entry.table, at: entry.path)
+        }
         return config
     }
 
-    private func readFile(_ path: String) throws(SluiceError) -> String {
+    private func decoder(file: String, text: String) -> YAMLNodeDecoder {
+        YAMLNodeDecoder(file: file, text: text, substitution: EnvironmentSubstitution(environment: environment))
+    }
+
+    static func readFile(_ path: String) throws(SluiceError) -> String {
         guard let data = FileManager.default.contents(atPath: path) else {
             let exists = FileManager.default.fileExists(atPath: path)
             throw SluiceError(.configSyntax, exists ? "cannot read the file" : "no such file",
@@ -74,7 +64,8 @@ public struct PipelineLoader: Sendable {
         return text
     }
 
-    private func compose(_ text: String, file: String) throws(SluiceError) -> Node {
+    /// The YAML tree of `text`, whose top level must be a mapping.
+    static func compose(_ text: String, file: String) throws(SluiceError) -> Node {
         let node: Node?
         do {
             node = try Yams.compose(yaml: text)
@@ -115,15 +106,5 @@ public struct PipelineLoader: Sendable {
                               context: ErrorContext(file: file, key: "tables_dir"))
         }
         return names.filter { $0.hasSuffix(".yaml") || $0.hasSuffix(".yml") }.sorted().map { directory + "/" + $0 }
-    }
-
-    private static func replacingTablesDir(in root: Node, with tables: [Node]) -> Node {
-        guard var mapping = root.mapping else { return root }
-        var pairs: [(Node, Node)] = mapping.filter { $0.key.string != "tables_dir" && $0.key.string != "tables" }
-            .map { ($0.key, $0.value) }
-        let inline = mapping.first { $0.key.string == "tables" }?.value.sequence.map(Array.init) ?? []
-        pairs.append((Node("tables"), Node(inline + tables)))
-        mapping = Node.Mapping(pairs, mapping.tag, mapping.style)
-        return .mapping(mapping)
     }
 }

@@ -7,35 +7,16 @@ struct PipelineValidator {
     let file: String
     let root: Node
 
+    /// The pipeline-wide settings (tables are validated one by one, each against its own file).
     func validate(_ config: PipelineConfig) throws(SluiceError) {
         guard !config.tables.isEmpty else {
             throw error(["tables"], "the pipeline has no tables (give `tables:` or `tables_dir:`)")
         }
-        if !StagingConfig.compressions.contains(config.staging.compression) {
-            throw error(["staging", "compression"],
-                        "unknown compression '\(config.staging.compression)' (use \(StagingConfig.compressions.joined(separator: ", ")))")
-        }
-        if config.source.postgres.password.inline != nil && config.source.postgres.password.file != nil {
-            throw error(["source", "postgres", "password_file"], "give either password or password_file, not both")
-        }
-        if config.sink.clickhouse.password.inline != nil && config.sink.clickhouse.password.file != nil {
-            throw error(["sink", "clickhouse", "password_file"], "give either password or password_file, not both")
-        }
-        let sslModes = ["disable", "allow", "prefer", "require", "verify-ca", "verify-full"]
-        if !sslModes.contains(config.source.postgres.sslmode) {
-            throw error(["source", "postgres", "sslmode"], "unknown sslmode '\(config.source.postgres.sslmode)'")
-        }
         if !(0...100).contains(config.run.retries) { throw error(["run", "retries"], "retries must be 0...100") }
         if config.run.batchRows < 1 { throw error(["run", "batch_rows"], "batch_rows must be at least 1") }
-        var names = Set<String>()
-        for (index, table) in config.tables.enumerated() {
-            let at: [PathPart] = ["tables", .index(index)]
-            guard names.insert(table.name).inserted else { throw error(at + ["name"], "duplicate table name '\(table.name)'") }
-            try validate(table, at: at)
-        }
     }
 
-    private func validate(_ table: TableConfig, at path: [PathPart]) throws(SluiceError) {
+    func validate(_ table: TableConfig, at path: [PathPart]) throws(SluiceError) {
         guard !table.columns.isEmpty else { throw error(path + ["columns"], "table \(table.name) declares no columns") }
         var columnNames = Set<String>()
         for (index, column) in table.columns.enumerated() {
@@ -47,6 +28,13 @@ struct PipelineValidator {
                 guard column.isTemporal else {
                     throw error(at, "min, max and out_of_range apply to date and timestamp columns; \(column.name) is \(column.type)")
                 }
+            }
+            if column.subseconds == .drop && table.isKey(column) && (column.type == .timestamp || column.type == .timestampTZ) {
+                throw error(at + ["subseconds"],
+                            "\(column.name) is part of the primary key: its microseconds must stay in the key (a whole-second sink would merge rows that differ below the second); remove subseconds: drop")
+            }
+            if column.subseconds != nil && column.type != .timestamp && column.type != .timestampTZ {
+                throw error(at + ["subseconds"], "subseconds applies to timestamp columns; \(column.name) is \(column.type)")
             }
             if column.isTemporal && column.outOfRange == .setNull && !column.nullable {
                 throw error(at + ["out_of_range"],
@@ -73,7 +61,11 @@ struct PipelineValidator {
                 throw error(path + ["cursor"], "cursor column '\(cursor)' is not a declared column of table \(table.name)")
             }
             switch column.type {
-            case .int16, .int32, .int64, .date, .timestamp, .timestampTZ: break
+            case .int16, .int32, .int64:
+                if table.lag != nil {
+                    throw error(path + ["lag"], "lag is a duration and applies to date and timestamp cursors; '\(cursor)' is \(column.type)")
+                }
+            case .date, .timestamp, .timestampTZ: break
             default:
                 throw error(path + ["cursor"], "cursor column '\(cursor)' is \(column.type); use an integer, date or timestamp column")
             }
@@ -111,7 +103,7 @@ struct PipelineValidator {
         init(stringLiteral value: String) { self = .key(value) }
     }
 
-    private func error(_ path: [PathPart], _ message: String) -> SluiceError {
+    func error(_ path: [PathPart], _ message: String) -> SluiceError {
         var node: Node? = root
         var line = root.mark?.line
         var names: [String] = []

@@ -14,9 +14,11 @@ public struct TableConfig: Sendable, Decodable {
     /// A target column whose value grows when a row changes (`updated_at`, a sequence). Incremental runs
     /// extract rows whose cursor passed the bookmark. Without one, every run reloads the whole table.
     public var cursor: String?
-    /// How far behind the bookmark an incremental run starts again, for transactions that commit late
-    /// (default 0). The sink deduplicates, so the overlap never doubles rows.
-    public var lag: ConfigDuration
+    /// How far behind the bookmark an incremental run starts again, for transactions that commit late. When
+    /// not given: ``defaultTimestampLag`` for a timestamp cursor, one day for a date cursor (a day's later rows
+    /// share the bookmark's value), none for an integer cursor. The sink keeps one row per key and version,
+    /// so the overlap never doubles rows.
+    public var lag: ConfigDuration?
     /// Backfill in slices of the cursor, one per run (`30d` for a date or timestamp cursor, a count for an
     /// integer one): each run loads the next slice and keeps the table in backfill until a slice reaches the
     /// newest row; then the table switches to incremental runs by itself. None: one run backfills everything.
@@ -24,7 +26,9 @@ public struct TableConfig: Sendable, Decodable {
     public var partition: PartitionConfig
     /// SQL conditions on source columns, pushed into the extraction query (trusted configuration text).
     public var filters: [String]
-    /// A SQL condition on source columns that marks soft-deleted rows; such rows are not extracted.
+    /// A SQL condition on source columns that marks soft-deleted rows. A table's first backfill and full reloads
+    /// leave such rows out; every other run extracts them and loads them as a newer version flagged deleted
+    /// (`_sluice_deleted = 1`), so that a row deleted after it was loaded stops counting as live.
     public var deletedWhen: String?
     /// Default policy for date and timestamp values the sink cannot hold; see ``OutOfRangePolicy``.
     /// A table-wide `set_null` leaves non-nullable columns at `fail` (see ``policy(for:)``).
@@ -48,7 +52,7 @@ public struct TableConfig: Sendable, Decodable {
         target = try c.decodeIfPresent(String.self, forKey: .target) ?? name
         primaryKey = try c.decode([String].self, forKey: .primaryKey)
         cursor = try c.decodeIfPresent(String.self, forKey: .cursor)
-        lag = try c.decodeIfPresent(ConfigDuration.self, forKey: .lag) ?? .zero
+        lag = try c.decodeIfPresent(ConfigDuration.self, forKey: .lag)
         backfillWindow = try c.decodeIfPresent(String.self, forKey: .backfillWindow)
         partition = try c.decodeIfPresent(PartitionConfig.self, forKey: .partition) ?? PartitionConfig()
         filters = try c.decodeIfPresent([String].self, forKey: .filters) ?? []
@@ -56,6 +60,29 @@ public struct TableConfig: Sendable, Decodable {
         outOfRange = try c.decodeIfPresent(OutOfRangePolicy.self, forKey: .outOfRange) ?? .fail
         specialValues = try c.decodeIfPresent(SpecialValuesPolicy.self, forKey: .specialValues) ?? .fail
         columns = try c.decode([ColumnConfig].self, forKey: .columns)
+    }
+
+    /// The default lag of a timestamp cursor: transactions rarely take longer than this between taking a cursor
+    /// value and committing it, and re-reading five minutes of changes costs little.
+    public static let defaultTimestampLag = ConfigDuration(microseconds: 5 * 60_000_000)
+
+    /// The lag in effect: the configured one, or the default for the cursor column's type.
+    public var effectiveLag: ConfigDuration {
+        if let lag { return lag }
+        switch cursor.flatMap({ column(named: $0) })?.type {
+        case .timestamp?, .timestampTZ?: return Self.defaultTimestampLag
+        case .date?: return .seconds(86_400)
+        default: return .zero
+        }
+    }
+
+    /// Whether `column` is part of the primary key.
+    public func isKey(_ column: ColumnConfig) -> Bool { primaryKey.contains(column.name) }
+
+    /// What happens to `column`'s sub-second part in a whole-second sink: its own setting, else `column` for
+    /// primary key timestamps (rows that differ only below the second must stay distinct), else `drop`.
+    public func subseconds(for column: ColumnConfig) -> SubsecondPolicy {
+        column.subseconds ?? (isKey(column) ? .column : .drop)
     }
 
     /// The out-of-range policy in effect for `column`: its own, else the table's — except that a table-wide
@@ -101,7 +128,7 @@ public struct TableConfig: Sendable, Decodable {
 
 /// How a table is split into partition tasks.
 public struct PartitionConfig: Sendable, Decodable {
-    public enum Strategy: String, Sendable, Decodable {
+    public enum Strategy: String, Sendable, Codable, ConfigChoice {
         /// Equal-width ranges of an integer, date or timestamp column between its min and max.
         case range
         /// Ranges with similar row counts, from the column's distribution (for skewed keys).
@@ -152,7 +179,7 @@ public struct PartitionConfig: Sendable, Decodable {
 /// What happens to a date or timestamp the sink cannot represent (ClickHouse 18.16 holds
 /// 1970-01-01 ... 2105-12-31 in `Date` and 1970 ... 2106-02-07 in `DateTime`, and silently corrupts
 /// anything else).
-public enum OutOfRangePolicy: String, Sendable, Decodable {
+public enum OutOfRangePolicy: String, Sendable, Codable, ConfigChoice {
     /// The task fails with an error naming the table, column and row (default: never guess).
     case fail
     /// The value becomes NULL (the seed's pre-1970 filter); counted per column in the run report.
@@ -162,7 +189,7 @@ public enum OutOfRangePolicy: String, Sendable, Decodable {
 }
 
 /// What happens to values no sink type can hold (`NaN`, `infinity`).
-public enum SpecialValuesPolicy: String, Sendable, Decodable {
+public enum SpecialValuesPolicy: String, Sendable, Codable, ConfigChoice {
     /// The task fails with an error naming the table, column and row.
     case fail
     /// The value becomes NULL (the column must be nullable); counted in the run report.
@@ -170,7 +197,7 @@ public enum SpecialValuesPolicy: String, Sendable, Decodable {
 }
 
 /// What happens to the sub-second part of a timestamp in a sink that stores whole seconds.
-public enum SubsecondPolicy: String, Sendable, Decodable {
+public enum SubsecondPolicy: String, Sendable, Codable, ConfigChoice {
     /// Cut (the default): the sink holds the timestamp floored to the second.
     case drop
     /// Kept in a companion column `<name>_us` (UInt32, 0...999999) beside the whole seconds.
@@ -193,8 +220,8 @@ public struct ColumnConfig: Sendable, Decodable {
     public var min: String?
     /// Latest value allowed (default: the sink's limit).
     public var max: String?
-    /// For timestamp columns in a whole-second sink; default ``SubsecondPolicy/drop``.
-    public var subseconds: SubsecondPolicy
+    /// For timestamp columns in a whole-second sink; nil: the table's default (``TableConfig/subseconds(for:)``).
+    public var subseconds: SubsecondPolicy?
 
     enum CodingKeys: String, CodingKey { case name, source, type, nullable, outOfRange, min, max, subseconds }
 
@@ -207,13 +234,32 @@ public struct ColumnConfig: Sendable, Decodable {
         outOfRange = try c.decodeIfPresent(OutOfRangePolicy.self, forKey: .outOfRange)
         min = try c.decodeIfPresent(String.self, forKey: .min)
         max = try c.decodeIfPresent(String.self, forKey: .max)
-        subseconds = try c.decodeIfPresent(SubsecondPolicy.self, forKey: .subseconds) ?? .drop
+        subseconds = try c.decodeIfPresent(SubsecondPolicy.self, forKey: .subseconds)
     }
 
     public var isTemporal: Bool {
         switch type {
         case .date, .timestamp, .timestampTZ: true
         default: false
+        }
+    }
+}
+
+extension TableConfig {
+    /// Settings that are allowed but can lose rows without an error, in words (`sluice validate` prints them as
+    /// warnings).
+    public var advice: [String] {
+        guard let cursor, let column = column(named: cursor) else { return [] }
+        switch column.type {
+        case .timestamp, .timestampTZ, .date:
+            guard let lag, lag.microseconds == 0 else { return [] }
+            return ["cursor \(cursor) has lag 0: a row whose transaction takes its cursor value before a run's snapshot "
+                + "but commits after it falls behind the new bookmark and is never loaded; remove `lag: 0` to re-read the "
+                + "last \(Self.defaultTimestampLag) on every run (loads are versioned, so the overlap costs no duplicates)"]
+        default:
+            return ["cursor \(cursor) is an integer, which no lag can look back on: a row whose transaction takes its "
+                + "value before a run's snapshot but commits after it is never loaded; prefer a timestamp cursor "
+                + "(updated_at) with the default lag, or reload ranges with --from/--to"]
         }
     }
 }

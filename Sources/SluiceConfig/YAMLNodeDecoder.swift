@@ -8,11 +8,14 @@ import Yams
 /// Swift property names map to snake_case YAML keys: `primaryKey` reads `primary_key`.
 struct YAMLNodeDecoder {
     let file: String
+    /// The file's whole text, kept by values that decode part of it later (``ConnectorSection``).
+    var text: String = ""
     let substitution: EnvironmentSubstitution
 
-    func decode<T: Decodable>(_ type: T.Type, from node: Node) throws(SluiceError) -> T {
-        let state = DecodingState(file: file, substitution: substitution)
-        let decoder = NodeDecoder(node: node, state: state, path: [], codingPath: [])
+    /// Decodes `type` from `node`; `path` names where `node` sits in its file, for messages.
+    func decode<T: Decodable>(_ type: T.Type, from node: Node, path: [String] = []) throws(SluiceError) -> T {
+        let state = DecodingState(file: file, text: text, substitution: substitution)
+        let decoder = NodeDecoder(node: node, state: state, path: path, codingPath: [])
         do {
             let value = try T(from: decoder)
             try decoder.checkNoUnknownKeys()
@@ -20,7 +23,7 @@ struct YAMLNodeDecoder {
         } catch let error as SluiceError {
             throw error
         } catch let error as DecodingError {
-            throw state.convert(error, root: node)
+            throw state.convert(error, root: node, path: path)
         } catch {
             throw SluiceError(.configInvalid, "\(error)", context: ErrorContext(file: file))
         }
@@ -30,10 +33,12 @@ struct YAMLNodeDecoder {
 /// Shared by every decoder of one decoding pass.
 final class DecodingState {
     let file: String
+    let text: String
     let substitution: EnvironmentSubstitution
 
-    init(file: String, substitution: EnvironmentSubstitution) {
+    init(file: String, text: String, substitution: EnvironmentSubstitution) {
         self.file = file
+        self.text = text
         self.substitution = substitution
     }
 
@@ -42,7 +47,7 @@ final class DecodingState {
     }
 
     /// Turns a `DecodingError` thrown by a type's own `init(from:)` into a located error.
-    func convert(_ error: DecodingError, root: Node) -> SluiceError {
+    func convert(_ error: DecodingError, root: Node, path rootPath: [String]) -> SluiceError {
         let codingPath: [any CodingKey]
         let message: String
         switch error {
@@ -56,7 +61,7 @@ final class DecodingState {
             return SluiceError(.configInvalid, "\(error)", context: ErrorContext(file: file))
         }
         var node: Node? = root
-        var path: [String] = []
+        var path = rootPath
         for key in codingPath {
             if let index = key.intValue, let sequence = node?.sequence {
                 node = index < sequence.count ? sequence[index] : nil

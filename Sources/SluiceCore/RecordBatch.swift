@@ -49,3 +49,23 @@ public struct RecordBatch: Sendable, Hashable {
         Value(of: columns[column], type: schema.fields[column].type, at: row)
     }
 }
+
+/// Record batches pulled one at a time by a consumer that may run on another thread (a sink writer streaming
+/// them into a request body): ``next()`` returns nil at the end and throws when a batch cannot be produced,
+/// so the consumer can abort instead of mistaking a failure for the end.
+public protocol BatchSource {
+    mutating func next() throws(SluiceError) -> RecordBatch?
+}
+
+/// A ``BatchSource`` over batches already in memory.
+public struct BatchList: BatchSource, Sendable {
+    private var remaining: ArraySlice<RecordBatch>
+
+    public init(_ batches: [RecordBatch]) {
+        remaining = batches[...]
+    }
+
+    public mutating func next() throws(SluiceError) -> RecordBatch? {
+        remaining.popFirst()
+    }
+}

@@ -1,5 +1,5 @@
 /// One named, typed column of a ``Schema``.
-public struct Field: Sendable, Hashable {
+public struct Field: Sendable, Hashable, Codable {
     public var name: String
     public var type: DataType
     public var nullable: Bool
@@ -12,7 +12,7 @@ public struct Field: Sendable, Hashable {
 }
 
 /// An ordered list of fields: the shape of a ``RecordBatch``, a Parquet file or a sink table.
-public struct Schema: Sendable, Hashable {
+public struct Schema: Sendable, Hashable, Codable {
     public var fields: [Field]
 
     public init(_ fields: [Field]) {

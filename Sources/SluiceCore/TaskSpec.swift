@@ -1,8 +1,9 @@
-/// One unit of work the driver hands to an executor: extract one partition of one table, write it as a
-/// Parquet shard, and load that shard into the sink.
+/// One unit of work the driver hands to an executor: read one partition of one table, run the table's stages
+/// over it, write the rows as a Parquet shard, and stage that shard in the sink. The driver commits the staged
+/// rows afterwards (exactly one attempt per task), so an executor never makes rows visible by itself.
 ///
-/// The executor combines a task with the pipeline configuration it received when it joined the run
-/// (target schema, transforms, sink), so a task carries only what the driver decided for this run.
+/// Everything the driver decided about the table (its schemas, stages and sink target) travels once per run
+/// in the run's plan; a task carries only what differs between tasks.
 public struct TaskSpec: Sendable, Hashable {
     /// Unique within a run; stays the same across attempts.
     public var id: UInt64
@@ -13,82 +14,81 @@ public struct TaskSpec: Sendable, Hashable {
     public var table: String
     public var partitionIndex: UInt32
     public var partitionCount: UInt32
-    public var source: TaskSource
+    /// What to read: the source connector's own description of this partition (a query, files, ...).
+    public var read: ConnectorPayload
     /// Where the Parquet shard goes: `<staging>/<run>/<table>/part-<partition>.parquet`.
     public var shardPath: String
 
     public init(id: UInt64, attempt: UInt32, runID: String, table: String, partitionIndex: UInt32,
-                partitionCount: UInt32, source: TaskSource, shardPath: String) {
+                partitionCount: UInt32, read: ConnectorPayload, shardPath: String) {
         self.id = id
         self.attempt = attempt
         self.runID = runID
         self.table = table
         self.partitionIndex = partitionIndex
         self.partitionCount = partitionCount
-        self.source = source
+        self.read = read
         self.shardPath = shardPath
     }
 
-    /// `table#partition` — how logs and errors name a task.
+    /// `table#partition`: how logs and errors name a task.
     public var label: String { "\(table)#\(partitionIndex)" }
 }
 
-/// What a task reads.
-public enum TaskSource: Sendable, Hashable {
-    /// Rows of `query` (a SELECT the driver built) from PostgreSQL, read with COPY BINARY inside the
-    /// exported `snapshot` when one is given. `columns` lists the query's output columns as PostgreSQL
-    /// describes them, since COPY BINARY does not carry types.
-    case postgres(query: String, snapshot: String?, columns: [SourceColumn])
-}
+/// A connector's own description of a piece of work or of its outcome, opaque to the engine: `kind` names the
+/// connector (`postgres`, `clickhouse`) and `bytes` are whatever that connector encodes (JSON for Sluice's own).
+public struct ConnectorPayload: Sendable, Hashable {
+    public var kind: String
+    public var bytes: [UInt8]
 
-/// A source column as the source's catalogue describes it.
-public struct SourceColumn: Sendable, Hashable {
-    public var name: String
-    /// PostgreSQL type OID (`pg_type.oid`).
-    public var typeOID: UInt32
-    /// The type's name as `format_type` prints it (`numeric(12,2)`, `timestamp with time zone`).
-    public var typeName: String
-    /// `pg_attribute.atttypmod`, -1 when none.
-    public var typeModifier: Int32
-
-    public init(name: String, typeOID: UInt32, typeName: String, typeModifier: Int32 = -1) {
-        self.name = name
-        self.typeOID = typeOID
-        self.typeName = typeName
-        self.typeModifier = typeModifier
+    public init(kind: String, bytes: [UInt8]) {
+        self.kind = kind
+        self.bytes = bytes
     }
+
+    /// No payload.
+    public static let none = ConnectorPayload(kind: "", bytes: [])
 }
 
-/// What an executor reports after a task succeeded.
+/// What an executor reports after a task succeeded: what it read, what the stages did, what it staged.
 public struct TaskResult: Sendable, Hashable {
     public var taskID: UInt64
     public var attempt: UInt32
+    /// Rows the source returned.
     public var rowsExtracted: UInt64
-    public var rowsLoaded: UInt64
+    /// Rows written to the shard and staged in the sink (after the stages dropped what they drop).
+    public var rowsStaged: UInt64
+    /// Of ``rowsStaged``, rows flagged deleted (soft-deleted at the source since an earlier load).
+    public var rowsDeleted: UInt64
+    /// Rows a stage dropped (rows rejected by a validation are failures, not drops).
+    public var rowsDropped: UInt64
+    /// Per target column, values a stage or the source's policy turned to NULL.
+    public var nulledValues: [String: UInt64]
+    /// The largest cursor value among the extracted rows, as exact text (`2024-01-02 03:04:05.123456Z`, `42`);
+    /// nil when the table has no cursor or no row had one.
+    public var maxCursor: String?
     public var shardPath: String
     public var shardBytes: UInt64
-    /// The largest cursor value among the extracted rows, as exact text (`2024-01-02 03:04:05.123456`,
-    /// `42`); nil when the table has no cursor or no row was extracted.
-    public var maxCursor: String?
-    /// Per column, how many values a preliminary filter turned to NULL (dates out of range, ...).
-    public var nulledValues: [String: UInt64]
-    /// Rows dropped by a filter applied in the executor (rows rejected by a validation are failures, not drops).
-    public var rowsFiltered: UInt64
+    /// The sink's receipt for what it staged: what the driver commits (or discards) for this attempt.
+    public var receipt: ConnectorPayload
     public var extractMicroseconds: UInt64
     public var loadMicroseconds: UInt64
 
-    public init(taskID: UInt64, attempt: UInt32, rowsExtracted: UInt64, rowsLoaded: UInt64, shardPath: String,
-                shardBytes: UInt64, maxCursor: String?, nulledValues: [String: UInt64] = [:], rowsFiltered: UInt64 = 0,
-                extractMicroseconds: UInt64 = 0, loadMicroseconds: UInt64 = 0) {
+    public init(taskID: UInt64, attempt: UInt32, rowsExtracted: UInt64, rowsStaged: UInt64, rowsDeleted: UInt64 = 0,
+                rowsDropped: UInt64 = 0, nulledValues: [String: UInt64] = [:], maxCursor: String?, shardPath: String,
+                shardBytes: UInt64, receipt: ConnectorPayload = .none, extractMicroseconds: UInt64 = 0,
+                loadMicroseconds: UInt64 = 0) {
         self.taskID = taskID
         self.attempt = attempt
         self.rowsExtracted = rowsExtracted
-        self.rowsLoaded = rowsLoaded
+        self.rowsStaged = rowsStaged
+        self.rowsDeleted = rowsDeleted
+        self.rowsDropped = rowsDropped
+        self.nulledValues = nulledValues
+        self.maxCursor = maxCursor
         self.shardPath = shardPath
         self.shardBytes = shardBytes
-        self.maxCursor = maxCursor
-        self.nulledValues = nulledValues
-        self.rowsFiltered = rowsFiltered
+        self.receipt = receipt
         self.extractMicroseconds = extractMicroseconds
         self.loadMicroseconds = loadMicroseconds
     }

@@ -1,16 +1,13 @@
-import Foundation
-public import Logging
-import PostgresSource
 import SluiceConfig
+import Foundation
 public import SluiceCore
-import SluiceRuntime
+public import SluicePipeline
 
-/// What `sluice plan` prints: per table, the mode, the window and each partition task.
+/// What `sluice plan` prints: per table, the mode, the window, the target and each partition task.
 public struct PlanReport: Sendable {
     public struct Table: Sendable {
         public var name: String
-        public var outcome: Result<TablePlan, SluiceError>
-        public var sql: [String]
+        public var outcome: Result<TableRun, SluiceError>
     }
 
     public var tables: [Table]
@@ -23,37 +20,40 @@ public struct PlanReport: Sendable {
             switch table.outcome {
             case .failure(let error):
                 lines.append("\(table.name): cannot plan: \(error)")
-            case .success(let plan):
-                var header = "\(table.name): \(plan.mode.rawValue), \(plan.partitions.count) task(s)"
-                if let bookmark = plan.bookmarkBefore { header += ", bookmark \(bookmark.text)" }
-                if plan.table.lag.microseconds > 0 { header += ", lag \(plan.table.lag)" }
-                header += " -> \(plan.loadTable)"
+            case .success(let run):
+                var header = "\(table.name): \(run.decision.mode.rawValue), \(run.tasks.count) task(s)"
+                if let bookmark = run.decision.bookmarkBefore { header += ", bookmark \(bookmark.text)" }
+                if run.decision.lag > 0 { header += ", lag \(run.config.effectiveLag)" }
+                header += " -> \(run.target.summary)"
                 lines.append(header)
-                for (index, partition) in plan.partitions.enumerated() {
-                    let estimate = "~\(partition.estimatedRows) rows"
-                    let predicate = (try? partition.predicate?.render()) ?? nil
-                    lines.append("  task \(index): \(predicate ?? "(all rows)")  [\(estimate)]")
+                for (index, partition) in run.partitions.enumerated() {
+                    let estimate = partition.estimatedRows.map { "~\($0) row\($0 == 1 ? "" : "s")" } ?? "size unknown"
+                    lines.append("  task \(index): \(partition.summary)  [\(estimate)]")
                 }
-                if let sql = table.sql.first { lines.append("  query: \(sql)") }
+                if let first = run.partitions.first, let query = Self.query(of: first) { lines.append("  query: \(query)") }
             }
         }
         return lines.joined(separator: "\n")
     }
+
+    /// The query a PostgreSQL partition runs, when the payload carries one.
+    static func query(of partition: SourcePartition) -> String? {
+        struct Query: Decodable { var query: String }
+        return (try? JSONDecoder().decode(Query.self, from: Data(partition.read.bytes)))?.query
+    }
 }
 
 extension Driver {
-    /// Plans a run without running it (and without creating anything in ClickHouse).
-    public static func plan(configPath: String, tables names: [String]?, modeOverride: ModeOverride?,
-                            logger: Logger) async throws(SluiceError) -> PlanReport {
-        let pipeline = try PipelineLoader().load(path: configPath).config
-        let tables = try selectTables(pipeline, names: names)
-        let sink = try SinkPreparation(pipeline: pipeline, runID: "plan", logger: logger)
-        let planner = RunPlanner(pipeline: pipeline, runID: "plan", modeOverride: modeOverride,
-                                 bookmarks: sink.bookmarkStore())
-        let planned = try await planner.plan(tables: tables, snapshot: nil)
-        return PlanReport(tables: planned.map { table, outcome in
-            let sql = (try? outcome.get()).map { plan in (try? plan.query(partition: 0).sql()).map { [$0] } ?? [] } ?? []
-            return PlanReport.Table(name: table.name, outcome: outcome, sql: sql)
+    /// Plans a run without running it: no snapshot is held and nothing is created in the sink.
+    public func plan() async throws(SluiceError) -> PlanReport {
+        let tables = try selectedTables()
+        let view = try await source.openRun(consistent: false)
+        let planned = await plan(tables, runID: "plan", in: view, prepare: false, logger: logger)
+        await view.close()
+        return PlanReport(tables: tables.map { table in
+            if let run = planned.runs.first(where: { $0.name == table.name }) { return .init(name: table.name, outcome: .success(run)) }
+            let error = planned.errors[table.name] ?? SluiceError(.internalError, "not planned")
+            return .init(name: table.name, outcome: .failure(error))
         })
     }
 }

@@ -1,28 +1,33 @@
 import Foundation
 import Logging
 import SluiceConfig
-import SluiceCore
+public import SluiceCore
+import SluicePipeline
 import SluiceWire
 import SluiceWireNIO
 
 extension Driver {
-    /// Serves the run's tasks to executors until every table is finished: listens, starts local executors
-    /// if asked, feeds the coordinator, watches for a run with no executor left, then says SHUTDOWN.
-    static func serve(options: DriverOptions, pipeline: LoadedPipeline, runID: String, coordinator: RunCoordinator,
-                      tasksByTable: [(String, [TaskSpec])], logger: Logger) async throws(SluiceError) {
-        let (secret, token) = try secretAndToken(options)
+    /// Serves the run's tasks to executors until every table is finished: listens, starts local executors if
+    /// asked, sends each executor the run plan, feeds the coordinator, watches for a run with no executor left or
+    /// a stop request (cancellation), then says SHUTDOWN.
+    func serve(runID: String, tables: [TableRun], coordinator: RunCoordinator, logger: Logger) async throws(SluiceError) {
+        let work = RunWork(runID: runID, source: pipeline.source, sink: pipeline.sink, staging: pipeline.staging,
+                           batchRows: pipeline.run.batchRows, tables: tables.map(\.work))
+        let runConfig = WireMessage.RunConfig(runID: runID, plan: try work.json())
+        let (secret, token) = try secretAndToken()
         var wire = WireConfiguration()
-        wire.heartbeatInterval = .microseconds(pipeline.config.run.heartbeatInterval.microseconds)
-        wire.missedHeartbeats = max(2, Int(pipeline.config.run.executorTimeout.microseconds
-            / max(1, pipeline.config.run.heartbeatInterval.microseconds)))
+        wire.heartbeatInterval = .microseconds(pipeline.run.heartbeatInterval.microseconds)
+        wire.missedHeartbeats = max(2, Int(pipeline.run.executorTimeout.microseconds
+            / max(1, pipeline.run.heartbeatInterval.microseconds)))
         let server: WireServer
         do {
             server = try await WireServer.start(host: options.listenHost, port: options.listenPort, secret: secret,
                                                 configuration: wire, logger: logger)
         } catch {
-            throw asSluiceError(error, "cannot start the driver's listener")
+            throw Self.asSluiceError(error, "cannot start the driver's listener")
         }
         logger.info("driver.listening", metadata: ["sluice.address": "\(options.listenHost):\(server.port)"])
+        onListening?(server.port)
 
         let local = LocalExecutors(count: options.localExecutors)
         if options.localExecutors > 0, let token {
@@ -33,10 +38,9 @@ extension Driver {
                 throw error
             }
         }
-        for (table, tasks) in tasksByTable { await coordinator.add(table: table, tasks: tasks) }
+        await coordinator.start()
 
-        let runConfig = WireMessage.RunConfig(runID: runID, fileName: pipeline.file, yaml: pipeline.bundle)
-        let executorWait = Duration.microseconds(pipeline.config.run.executorWait.microseconds)
+        let executorWait = Duration.microseconds(pipeline.run.executorWait.microseconds)
         await withTaskGroup(of: Void.self) { group in
             group.addTask {
                 await withDiscardingTaskGroup { connections in
@@ -45,14 +49,16 @@ extension Driver {
                         counter += 1
                         let key = "\(connection.executorID)#\(counter)"
                         connections.addTask {
-                            await serveExecutor(connection, key: key, runConfig: runConfig, coordinator: coordinator)
+                            await Self.serveExecutor(connection, key: key, runConfig: runConfig, coordinator: coordinator)
                         }
                     }
                 }
             }
             group.addTask {
-                await watch(coordinator: coordinator, executorWait: executorWait, logger: logger)
+                await Self.watch(coordinator: coordinator, executorWait: executorWait, logger: logger)
             }
+            // A stop request (SIGTERM/SIGINT) cancels this task and its children: the watcher then abandons the run,
+            // which finishes it.
             await coordinator.waitUntilFinished()
             await coordinator.shutdownExecutors(reason: "run \(runID) finished")
             await server.close()
@@ -61,7 +67,7 @@ extension Driver {
         await local.waitOrTerminate(seconds: 10)
     }
 
-    /// One executor's session: send the configuration, register, relay its messages until it leaves.
+    /// One executor's session: send the run plan, register, relay its messages until it leaves.
     static func serveExecutor(_ connection: ExecutorConnection, key: String, runConfig: WireMessage.RunConfig,
                               coordinator: RunCoordinator) async {
         do {
@@ -78,13 +84,17 @@ extension Driver {
         }
     }
 
-    /// Logs progress every few seconds, and gives up when no executor has been connected for
-    /// `executorWait` while tasks remain.
+    /// Logs progress every few seconds; gives up when no executor has been connected for `executorWait` while
+    /// tasks remain, or when the driver is asked to stop.
     static func watch(coordinator: RunCoordinator, executorWait: Duration, logger: Logger) async {
         var lastLog = ContinuousClock.now
-        while !Task.isCancelled {
+        while true {
             try? await Task.sleep(for: .milliseconds(250))
             if await coordinator.isFinished { return }
+            if Task.isCancelled {
+                await coordinator.abandon(SluiceError(.runStopped, "the driver was asked to stop (SIGTERM or SIGINT)"))
+                return
+            }
             let executors = await coordinator.executorCount
             if executors == 0, ContinuousClock.now - (await coordinator.lastExecutorSeen) > executorWait {
                 await coordinator.abandon(SluiceError(
@@ -96,15 +106,14 @@ extension Driver {
                 let outstanding = await coordinator.outstandingTasks
                 let rows = await coordinator.rowsInProgress
                 logger.info("run.progress", metadata: [
-                    "sluice.executors": "\(executors)", "sluice.tasks.outstanding": "\(outstanding)",
-                    "sluice.rows.in_progress": "\(rows)",
+                    "sluice.executors": "\(executors)", "sluice.tasks.outstanding": "\(outstanding)", "sluice.rows.in_progress": "\(rows)",
                 ])
             }
         }
     }
 
     /// The secret executors must prove, and for local runs the token text handed to the children.
-    static func secretAndToken(_ options: DriverOptions) throws(SluiceError) -> (WireSecret, String?) {
+    func secretAndToken() throws(SluiceError) -> (WireSecret, String?) {
         if let secret = options.secret { return (secret, nil) }
         guard options.localExecutors > 0 else {
             throw SluiceError(.configSecret, "no executor token: set SLUICE_TOKEN or pass --token-file")
@@ -119,4 +128,9 @@ extension Driver {
     static func asSluiceError(_ error: any Error, _ message: String) -> SluiceError {
         (error as? SluiceError) ?? SluiceError(.internalError, message, underlying: "\(error)")
     }
+}
+
+extension SluiceError.Code {
+    /// The driver was stopped (SIGTERM, SIGINT) before the run finished.
+    public static let runStopped = Self("run_stopped")
 }

@@ -1,82 +1,78 @@
 import Foundation
-public import Logging
-import ClickHouseSink
-import PostgresSource
 import SluiceConfig
 public import SluiceCore
-import SluiceRuntime
+public import SluicePipeline
 
 /// What `sluice validate` found, check by check.
 public struct ValidationReport: Sendable {
     public struct Check: Sendable {
+        public enum Level: String, Sendable {
+            case ok, warn, fail
+        }
+
+        public var level: Level
         public var subject: String
-        public var problem: SluiceError?
         public var detail: String
+
+        public init(level: Level, subject: String, detail: String) {
+            self.level = level
+            self.subject = subject
+            self.detail = detail
+        }
     }
 
     public var checks: [Check] = []
 
-    public var succeeded: Bool { checks.allSatisfy { $0.problem == nil } }
+    public init(checks: [Check] = []) {
+        self.checks = checks
+    }
+
+    /// True unless a check failed (warnings pass).
+    public var succeeded: Bool { checks.allSatisfy { $0.level != .fail } }
 
     public var text: String {
         checks.map { check in
-            if let problem = check.problem { return "FAIL \(check.subject): \(problem)" }
-            return "ok   \(check.subject)" + (check.detail.isEmpty ? "" : ": \(check.detail)")
+            let label = check.level.rawValue.uppercased().padding(toLength: 4, withPad: " ", startingAt: 0)
+            let shown = check.level == .ok ? "ok  " : label
+            return "\(shown) \(check.subject)" + (check.detail.isEmpty ? "" : ": \(check.detail)")
         }.joined(separator: "\n")
     }
 }
 
 extension Driver {
-    /// Checks the configuration file and, with `connect`, the PostgreSQL and ClickHouse connections and every
-    /// table's source columns and type conversions.
-    public static func validate(configPath: String, connect: Bool, logger: Logger) async -> ValidationReport {
+    /// Checks the connections, then plans every table (which checks that each exists and every declared column
+    /// converts exactly), and adds the configuration's own advice (a timestamp cursor without a lag, say).
+    public func validate() async -> ValidationReport {
+        let (sourceName, sinkName) = (source.summary, sink.summary)
         var report = ValidationReport()
-        let pipeline: PipelineConfig
-        do {
-            pipeline = try PipelineLoader().load(path: configPath).config
-            report.checks.append(.init(subject: "configuration \(configPath)", problem: nil,
-                                       detail: "\(pipeline.tables.count) table(s): \(pipeline.tables.map(\.name).joined(separator: ", "))"))
-        } catch {
-            report.checks.append(.init(subject: "configuration \(configPath)", problem: error, detail: ""))
-            return report
-        }
-        guard connect else { return report }
-
-        let source = pipeline.source.postgres
-        let sourceName = "postgres \(source.user)@\(source.host):\(source.port)/\(source.database)"
-        do {
-            let config = try source.connectionConfig()
-            let version = try await BlockingIO.run { () throws(SluiceError) -> Int in
-                try PostgresConnection(config).serverVersion
+        for table in pipeline.tables {
+            for advice in table.advice {
+                report.checks.append(.init(level: .warn, subject: "table \(table.name)", detail: advice))
             }
-            report.checks.append(.init(subject: sourceName, problem: nil, detail: "server version \(version)"))
-        } catch {
-            report.checks.append(.init(subject: sourceName, problem: error, detail: ""))
         }
-
-        let sink = pipeline.sink.clickhouse
-        let sinkName = "clickhouse \(sink.user)@\(sink.url)"
         do {
-            let version = try await sink.client().value("SELECT version()") ?? "?"
-            report.checks.append(.init(subject: sinkName, problem: nil, detail: "server version \(version)"))
+            report.checks.append(.init(level: .ok, subject: sourceName, detail: try await source.check()))
         } catch {
-            report.checks.append(.init(subject: sinkName, problem: error, detail: ""))
+            report.checks.append(.init(level: .fail, subject: sourceName, detail: "\(error)"))
         }
-
+        do {
+            report.checks.append(.init(level: .ok, subject: sinkName, detail: try await sink.check()))
+        } catch {
+            report.checks.append(.init(level: .fail, subject: sinkName, detail: "\(error)"))
+        }
         guard report.succeeded else { return report }
         do {
-            let plan = try await Driver.plan(configPath: configPath, tables: nil, modeOverride: nil, logger: logger)
-            for table in plan.tables {
+            for table in try await plan().tables {
                 switch table.outcome {
-                case .success(let planned):
-                    report.checks.append(.init(subject: "table \(table.name)", problem: nil,
-                                               detail: "\(planned.table.columns.count) columns convert exactly; next run: \(planned.mode.rawValue)"))
+                case .success(let run):
+                    report.checks.append(.init(level: .ok, subject: "table \(table.name)",
+                                               detail: "\(run.config.columns.count) columns convert exactly; next run: \(run.decision.mode.rawValue) -> \(run.target.summary)"))
                 case .failure(let error):
-                    report.checks.append(.init(subject: "table \(table.name)", problem: error, detail: ""))
+                    report.checks.append(.init(level: .fail, subject: "table \(table.name)", detail: "\(error)"))
                 }
             }
         } catch {
-            report.checks.append(.init(subject: "tables", problem: error, detail: ""))
+            report.checks.append(.init(level: .fail, subject: "tables", detail: "\(error)"))
         }
         return report
     }

@@ -1,57 +1,95 @@
 import Foundation
 public import Logging
-import PostgresSource
-import SluiceConfig
+public import SluiceConfig
 public import SluiceCore
-import SluiceRuntime
-import SluiceWire
+public import SluicePipeline
 
-/// The driver of one run: plans the tables, serves tasks to executors, finishes tables and reports.
-public enum Driver {
-    /// Runs the pipeline once. Returns the report (check ``RunReport/succeeded``); throws only when the run
-    /// cannot start at all (unreadable configuration, unreachable servers).
-    public static func run(_ options: DriverOptions, logger baseLogger: Logger) async throws(SluiceError) -> RunReport {
+/// The driver of a run: plans every table once, serves the tasks to executors over the cluster protocol, commits
+/// what they stage, finishes each table and reports. Its parts are injected: the source, the sink and the
+/// bookmark store (built from the configuration by a ``SluicePipeline/ConnectorRegistry``, or fakes in tests).
+public struct Driver: Sendable {
+    public let pipeline: PipelineConfig
+    public let options: DriverOptions
+    public let source: any Source
+    public let sink: any Sink
+    public let bookmarks: any BookmarkStore
+    public let logger: Logger
+    /// The wall clock in microseconds since the epoch.
+    public var now: @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970 * 1_000_000) }
+    /// Called with the port once the driver listens for executors.
+    public var onListening: (@Sendable (Int) -> Void)?
+
+    public init(pipeline: PipelineConfig, options: DriverOptions, source: any Source, sink: any Sink,
+                bookmarks: any BookmarkStore, logger: Logger) {
+        self.pipeline = pipeline
+        self.options = options
+        self.source = source
+        self.sink = sink
+        self.bookmarks = bookmarks
+        self.logger = logger
+    }
+
+    /// A driver whose source and sink are built from the configuration by `registry`.
+    public init(pipeline: PipelineConfig, options: DriverOptions, registry: ConnectorRegistry, logger: Logger) throws(SluiceError) {
+        let source = try registry.source(for: pipeline.source).makeSource(pipeline.source, logger)
+        let sink = try registry.sink(for: pipeline.sink).makeSink(pipeline.sink, logger)
+        self.init(pipeline: pipeline, options: options, source: source, sink: sink, bookmarks: sink.bookmarkStore(), logger: logger)
+    }
+
+    /// The selected tables, in configuration order.
+    public func selectedTables() throws(SluiceError) -> [TableConfig] {
+        guard let names = options.tables else { return pipeline.tables }
+        var selected: [TableConfig] = []
+        for name in names {
+            guard let table = pipeline.table(named: name) else {
+                throw SluiceError(.configInvalid, "no table named '\(name)' in the pipeline (it has \(pipeline.tables.map(\.name).joined(separator: ", ")))")
+            }
+            selected.append(table)
+        }
+        return selected
+    }
+
+    /// Runs the pipeline once and returns the report (check ``RunReport/succeeded``), which is also written to
+    /// `--report`. A run that cannot start (the bookmark store or the source unreachable) reports every table
+    /// failed with the reason; only an unknown table name throws.
+    public func run() async throws(SluiceError) -> RunReport {
         let started = ContinuousClock.now
         let startedAt = Date()
-        let loaded = try PipelineLoader().load(path: options.configPath)
-        let pipeline = loaded.config
-        let tables = try selectTables(pipeline, names: options.tables)
-        let runID = makeRunID(at: startedAt)
-        var logger = baseLogger
+        let tables = try selectedTables()
+        let runID = Self.makeRunID(at: startedAt)
+        var logger = self.logger
         logger[metadataKey: "sluice.run"] = "\(runID)"
         logger.info("run.start", metadata: ["sluice.pipeline": "\(pipeline.pipeline)", "sluice.tables": "\(tables.count)"])
 
-        let sink = try SinkPreparation(pipeline: pipeline, runID: runID, logger: logger)
-        let bookmarks = sink.bookmarkStore()
-        try await bookmarks.prepare()
-
-        // One snapshot for the whole run: planning and every task read the same data.
-        let postgres = try pipeline.source.postgres.connectionConfig()
-        let snapshot = try await BlockingIO.run(name: "sluice.snapshot") { () throws(SluiceError) in
-            try SnapshotHolder(config: postgres)
-        }
-        // Planning and serving read inside the snapshot; it is released however they end.
-        let served: Result<[String: TableReport], SluiceError>
+        var reports: [TableReport]
         do throws(SluiceError) {
-            let prepared = try await prepareTables(tables, options: options, pipeline: pipeline, runID: runID,
-                                                   snapshot: snapshot.snapshotID, sink: sink, bookmarks: bookmarks, logger: logger)
-            let finalizer = TableFinalizer(plans: prepared.plans, bookmarks: bookmarks, sink: sink, runID: runID)
-            let coordinator = RunCoordinator(retries: pipeline.run.retries, reports: prepared.reports, finalizer: finalizer,
-                                             logger: logger)
-            if !prepared.tasks.isEmpty {
-                try await serve(options: options, pipeline: loaded, runID: runID, coordinator: coordinator,
-                                tasksByTable: prepared.tasks, logger: logger)
+            try await bookmarks.prepare()
+            // One snapshot for the whole run: planning and every task read the same data.
+            let view = try await source.openRun(consistent: true)
+            let served: Result<[TableReport], SluiceError>
+            do throws(SluiceError) {
+                let planned = await plan(tables, runID: runID, in: view, prepare: true, logger: logger)
+                let coordinator = RunCoordinator(runID: runID, retries: pipeline.run.retries, tables: planned.runs,
+                                                 failed: planned.failed, sink: sink, bookmarks: bookmarks, now: now, logger: logger)
+                if !planned.runs.isEmpty {
+                    try await serve(runID: runID, tables: planned.runs, coordinator: coordinator, logger: logger)
+                }
+                served = .success(await coordinator.reports())
+            } catch {
+                served = .failure(error)
             }
-            served = .success(await coordinator.finalReports())
+            await view.close()
+            reports = try served.get()
         } catch {
-            served = .failure(error)
+            logger.error("run.cannot_start", metadata: ["sluice.error": "\(error)"])
+            reports = tables.map { table in
+                var report = TableReport(table: table.name, mode: nil)
+                report.error = "\(error)"
+                return report
+            }
         }
-        await BlockingIO.run(name: "sluice.snapshot") { snapshot.close() }
-        let finished = try served.get()
-        let report = RunReport(
-            runID: runID, pipeline: pipeline.pipeline, startedAt: ISO8601DateFormatter().string(from: startedAt),
-            seconds: seconds(ContinuousClock.now - started),
-            tables: tables.compactMap { finished[$0.name] })
+        let report = RunReport(runID: runID, pipeline: pipeline.pipeline, startedAt: ISO8601DateFormatter().string(from: startedAt),
+                               seconds: Self.seconds(ContinuousClock.now - started), tables: reports)
         if let path = options.reportPath {
             do {
                 try report.json().write(to: URL(fileURLWithPath: path))
@@ -63,67 +101,33 @@ public enum Driver {
         return report
     }
 
-    /// Plans every table inside the run's snapshot and prepares its ClickHouse table. A table that cannot be
-    /// planned or prepared is reported failed; the others get their tasks.
-    static func prepareTables(_ tables: [TableConfig], options: DriverOptions, pipeline: PipelineConfig, runID: String,
-                              snapshot: String, sink: SinkPreparation, bookmarks: ClickHouseBookmarks, logger: Logger)
-        async throws(SluiceError) -> (reports: [String: TableReport], plans: [String: TablePlan], tasks: [(String, [TaskSpec])])
+    /// Plans each table in `view` (and, with `prepare`, creates its target). A table that cannot be planned or
+    /// prepared is reported failed; the others get their tasks.
+    func plan(_ tables: [TableConfig], runID: String, in view: any SourceRun, prepare: Bool, logger: Logger) async
+        -> (runs: [TableRun], failed: [TableReport], errors: [String: SluiceError])
     {
-        let planner = RunPlanner(pipeline: pipeline, runID: runID, modeOverride: options.modeOverride,
-                                 reloadRange: options.reloadRange, bookmarks: bookmarks)
-        var reports: [String: TableReport] = [:]
-        var plans: [String: TablePlan] = [:]
-        var tasksByTable: [(String, [TaskSpec])] = []
+        let planner = RunPlanner(pipeline: pipeline, runID: runID, options: options.decisionOptions, source: view, sink: sink,
+                                 bookmarks: bookmarks)
+        var runs: [TableRun] = []
+        var failed: [TableReport] = []
+        var errors: [String: SluiceError] = [:]
         var nextTaskID: UInt64 = 1
-        for (table, outcome) in try await planner.plan(tables: tables, snapshot: snapshot) {
+        for table in tables {
             do throws(SluiceError) {
-                let plan = try outcome.get()
-                try await sink.prepare(plan)
-                var report = TableReport(table: table.name, mode: plan.mode)
-                report.bookmarkBefore = plan.bookmarkBefore?.text
-                report.bookmarkAfter = report.bookmarkBefore
-                report.tasks = plan.partitions.count
-                let tasks = try makeTasks(plan, runID: runID, snapshot: snapshot, staging: pipeline.staging.directory,
-                                          firstID: nextTaskID)
-                nextTaskID += UInt64(tasks.count)
-                reports[table.name] = report
-                plans[table.name] = plan
-                tasksByTable.append((table.name, tasks))
+                let run = try await planner.plan(table, firstTaskID: nextTaskID)
+                if prepare { try await sink.prepare(run.target) }
+                nextTaskID += UInt64(run.tasks.count)
+                runs.append(run)
             } catch {
-                let mode: TableReport.Mode = table.cursor == nil ? .fullReload : options.reloadRange == nil ? .backfill : .rangeReload
-                var report = TableReport(table: table.name, mode: (try? outcome.get())?.mode ?? mode)
+                let error = error.adding(ErrorContext(table: table.name))
+                var report = TableReport(table: table.name, mode: nil)
                 report.error = "\(error)"
-                reports[table.name] = report
-                logger.error("table.prepare.failed", metadata: ["sluice.table": "\(table.name)", "sluice.error": "\(error)"])
+                failed.append(report)
+                errors[table.name] = error
+                logger.error("table.plan.failed", metadata: ["sluice.table": "\(table.name)", "sluice.error": "\(error)"])
             }
         }
-        return (reports, plans, tasksByTable)
-    }
-
-    static func selectTables(_ pipeline: PipelineConfig, names: [String]?) throws(SluiceError) -> [TableConfig] {
-        guard let names else { return pipeline.tables }
-        var selected: [TableConfig] = []
-        for name in names {
-            guard let table = pipeline.table(named: name) else {
-                throw SluiceError(.configInvalid, "no table named '\(name)' in the pipeline (it has \(pipeline.tables.map(\.name).joined(separator: ", ")))")
-            }
-            selected.append(table)
-        }
-        return selected
-    }
-
-    static func makeTasks(_ plan: TablePlan, runID: String, snapshot: String, staging: String, firstID: UInt64)
-        throws(SluiceError) -> [TaskSpec]
-    {
-        var tasks: [TaskSpec] = []
-        for index in plan.partitions.indices {
-            let shard = "\(staging)/\(runID)/\(plan.table.name)/part-\(String(format: "%05d", index)).parquet"
-            tasks.append(TaskSpec(
-                id: firstID + UInt64(index), attempt: 1, runID: runID, table: plan.table.name,
-                partitionIndex: UInt32(index), partitionCount: UInt32(plan.partitions.count),
-                source: try plan.query(partition: index).taskSource(snapshot: snapshot), shardPath: shard))
-        }
-        return tasks
+        return (runs, failed, errors)
     }
 
     /// `20261122T101530Z-3fa2c1`: sortable by start time, unique enough for staging paths.

@@ -1,9 +1,9 @@
 public import SluiceCore
+public import SluicePipeline
 public import SluiceWire
 
-/// How a driver runs: which pipeline, where it listens, which executors it uses.
+/// How a driver runs: which tables, which mode, where it listens, which executors it uses.
 public struct DriverOptions: Sendable {
-    public var configPath: String
     /// Only these tables (nil: all).
     public var tables: [String]?
     public var modeOverride: ModeOverride?
@@ -23,13 +23,12 @@ public struct DriverOptions: Sendable {
     /// Passed to local executors.
     public var logLevel: String
 
-    public init(configPath: String, tables: [String]? = nil, modeOverride: ModeOverride? = nil, listenHost: String = "127.0.0.1",
-                listenPort: Int = 0, localExecutors: Int = 0, executorSlots: Int = 1, secret: WireSecret? = nil,
-                reportPath: String? = nil, logLevel: String = "info") {
-        self.configPath = configPath
+    public init(tables: [String]? = nil, modeOverride: ModeOverride? = nil, reloadRange: CursorRange? = nil,
+                listenHost: String = "127.0.0.1", listenPort: Int = 0, localExecutors: Int = 0, executorSlots: Int = 1,
+                secret: WireSecret? = nil, reportPath: String? = nil, logLevel: String = "info") {
         self.tables = tables
         self.modeOverride = modeOverride
-        self.reloadRange = nil
+        self.reloadRange = reloadRange
         self.listenHost = listenHost
         self.listenPort = listenPort
         self.localExecutors = localExecutors
@@ -38,4 +37,7 @@ public struct DriverOptions: Sendable {
         self.reportPath = reportPath
         self.logLevel = logLevel
     }
+
+    /// The options that change how tables are planned.
+    public var decisionOptions: TableDecision.Options { TableDecision.Options(mode: modeOverride, range: reloadRange) }
 }

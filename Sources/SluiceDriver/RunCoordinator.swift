@@ -1,58 +1,87 @@
-import Logging
+public import Logging
 public import SluiceCore
+public import SluicePipeline
 import SluiceScheduler
-import SluiceWire
+public import SluiceWire
 
-/// The driver's live state during a run: the scheduler, the connected executors and the finished tables.
-/// Every event goes through this actor, which asks the scheduler what to do and does it.
-actor RunCoordinator {
-    typealias Send = @Sendable (DriverMessage) async throws -> Void
+/// The driver's live state during a run: the scheduler, the connected executors and the table runs. Every
+/// event goes through this actor, which asks the scheduler what to do and does it: sends tasks, commits what
+/// attempts staged (once per task), discards what superseded attempts staged, finishes tables (the sink's final
+/// step, then the bookmark) and cleans up after them.
+public actor RunCoordinator {
+    public typealias Send = @Sendable (DriverMessage) async throws -> Void
 
     private var scheduler: TaskScheduler
     private var links: [String: Send] = [:]
-    private let finalizer: TableFinalizer
+    private var tables: [String: TableRun] = [:]
+    private let order: [String]
+    private let sink: any Sink
+    private let bookmarks: any BookmarkStore
+    private let runID: String
+    private let now: @Sendable () -> Int64
     private let logger: Logger
-    private var pendingFinalizations = 0
-    private var reports: [String: TableReport]
+    /// Sink operations and table endings under way: the run is not over until they are done.
+    private var pendingWork = 0
     private var waiters: [CheckedContinuation<Void, Never>] = []
     private var rowsInFlight: [UInt64: UInt64] = [:]
-    private(set) var lastExecutorSeen = ContinuousClock.now
+    public private(set) var lastExecutorSeen = ContinuousClock.now
     private let started = ContinuousClock.now
 
-    init(retries: Int, reports: [String: TableReport], finalizer: TableFinalizer, logger: Logger) {
+    /// - Parameters:
+    ///   - failed: tables that could not be planned, reported as they are.
+    ///   - now: the wall clock in microseconds since the epoch (bookmarks record when backfill changed).
+    public init(runID: String, retries: Int, tables: [TableRun], failed: [TableReport] = [], sink: any Sink,
+                bookmarks: any BookmarkStore, now: @escaping @Sendable () -> Int64, logger: Logger) {
         scheduler = TaskScheduler(retries: retries)
-        self.reports = reports
-        self.finalizer = finalizer
+        self.runID = runID
+        self.sink = sink
+        self.bookmarks = bookmarks
+        self.now = now
         self.logger = logger
+        for table in tables { self.tables[table.name] = table }
+        order = tables.map(\.name)
+        self.failedReports = failed
     }
 
-    /// True once every table succeeded or failed and its finalization is done.
-    var isFinished: Bool { scheduler.isFinished && pendingFinalizations == 0 }
+    private var failedReports: [TableReport]
 
-    var executorCount: Int { links.count }
+    /// Hands every table's tasks to the scheduler.
+    public func start() async {
+        for name in order {
+            guard let table = tables[name] else { continue }
+            await perform(scheduler.add(table: name, tasks: table.tasks))
+        }
+    }
 
-    var outstandingTasks: Int { scheduler.outstandingTaskCount }
+    /// True once every table succeeded or failed and nothing it started is still under way.
+    public var isFinished: Bool { scheduler.isFinished && pendingWork == 0 }
 
-    func finalReports() -> [String: TableReport] { reports }
+    public var executorCount: Int { links.count }
+
+    public var outstandingTasks: Int { scheduler.outstandingTaskCount }
+
+    /// Rows read so far by running tasks (from progress reports).
+    public var rowsInProgress: UInt64 { rowsInFlight.values.reduce(0, +) }
+
+    /// Every table's report: planned tables in configuration order, then those that could not be planned.
+    public func reports() -> [TableReport] {
+        order.compactMap { tables[$0]?.report } + failedReports
+    }
 
     /// Suspends until the run is finished.
-    func waitUntilFinished() async {
+    public func waitUntilFinished() async {
         if isFinished { return }
         await withCheckedContinuation { waiters.append($0) }
     }
 
-    func add(table: String, tasks: [TaskSpec]) async {
-        await perform(scheduler.add(table: table, tasks: tasks))
-    }
-
-    func executorJoined(_ id: String, slots: Int, send: @escaping Send) async {
+    public func executorJoined(_ id: String, slots: Int, send: @escaping Send) async {
         logger.info("executor.joined", metadata: ["sluice.executor.id": "\(id)", "sluice.executor.slots": "\(slots)"])
         links[id] = send
         lastExecutorSeen = .now
         await perform(scheduler.executorJoined(id, slots: slots))
     }
 
-    func executorLeft(_ id: String, error: SluiceError?) async {
+    public func executorLeft(_ id: String, error: SluiceError?) async {
         guard links.removeValue(forKey: id) != nil else { return }
         lastExecutorSeen = .now
         let reason = error ?? SluiceError(.executorLost, "executor \(id) disconnected")
@@ -65,84 +94,134 @@ actor RunCoordinator {
             logger.warning("executor.lost", metadata: ["sluice.executor.id": "\(id)", "sluice.error": "\(reason)",
                                                        "sluice.tasks": "\(running.count)"])
         }
+        for taskID in running {
+            guard let spec = scheduler.spec(of: taskID) else { continue }
+            tables[spec.table]?.attemptFailed(taskID: taskID, attempt: spec.attempt, error: reason, lost: true)
+            rowsInFlight[taskID] = nil
+        }
         await perform(scheduler.executorLost(id, reason: reason))
     }
 
-    func received(_ message: ExecutorMessage, from id: String) async {
+    public func received(_ message: ExecutorMessage, from id: String) async {
         switch message {
         case .taskProgress(let progress):
             rowsInFlight[progress.taskID] = progress.rows
         case .taskResult(let result):
             rowsInFlight[result.taskID] = nil
-            logger.debug("task.succeeded", metadata: ["sluice.task.id": "\(result.taskID)", "sluice.rows": "\(result.rowsLoaded)"])
+            logger.debug("task.staged", metadata: ["sluice.task.id": "\(result.taskID)", "sluice.rows": "\(result.rowsStaged)"])
             await perform(scheduler.taskSucceeded(result, executor: id))
         case .taskFailed(let failure):
             rowsInFlight[failure.taskID] = nil
             logger.warning("task.failed", metadata: ["sluice.task.id": "\(failure.taskID)", "sluice.attempt": "\(failure.attempt)",
                                                      "sluice.error": "\(failure.error)", "sluice.retryable": "\(failure.retryable)"])
+            if let spec = scheduler.spec(of: failure.taskID), spec.attempt == failure.attempt,
+               scheduler.state(of: failure.taskID) == .running(executor: id) {
+                tables[spec.table]?.attemptFailed(taskID: failure.taskID, attempt: failure.attempt, error: failure.error, lost: false)
+            }
             await perform(scheduler.taskFailed(failure, executor: id))
         case .shutdown(let reason):
             logger.info("executor.shutdown", metadata: ["sluice.executor.id": "\(id)", "sluice.reason": "\(reason)"])
         }
     }
 
-    /// Fails every unfinished table (no executors left, or the run was cancelled).
-    func abandon(_ error: SluiceError) async {
-        for (name, report) in reports where report.status != .succeeded && !scheduler.isTableFinished(name) {
-            var report = report
-            report.status = .failed
-            report.error = "\(error)"
-            reports[name] = report
-        }
+    /// Fails every unfinished table (no executors left, or the run was stopped).
+    public func abandon(_ error: SluiceError) async {
+        let unfinished = order.filter { !scheduler.isTableFinished($0) }
         scheduler.abandonAll()
+        for name in unfinished { await endTable(name, error: error) }
         wakeIfFinished()
     }
 
     /// Tells every connected executor the run is over.
-    func shutdownExecutors(reason: String) async {
+    public func shutdownExecutors(reason: String) async {
         for (_, send) in links { try? await send(.shutdown(reason: reason)) }
     }
 
-    /// Rows extracted so far by running tasks (from progress reports).
-    var rowsInProgress: UInt64 { rowsInFlight.values.reduce(0, +) }
+    // MARK: actions
 
     private func perform(_ actions: [TaskScheduler.Action]) async {
         for action in actions {
             switch action {
             case .assign(let task, let executor):
                 guard let send = links[executor] else { continue }
+                tables[task.table]?.attemptStarted(task, executor: executor)
                 do {
                     try await send(.assignTask(task))
                 } catch {
                     let failure = (error as? SluiceError) ?? SluiceError(.executorLost, "cannot send a task to \(executor)")
                     await executorLeft(executor, error: failure)
                 }
+            case .commit(let result, let table):
+                await commit(result, table: table)
+            case .discard(let result, let table):
+                guard let run = tables[table] else { continue }
+                tables[table]?.attemptSuperseded(result)
+                logger.info("task.superseded", metadata: ["sluice.task.id": "\(result.taskID)", "sluice.attempt": "\(result.attempt)"])
+                pendingWork += 1
+                await sink.discard(result.receipt, of: run.target)
+                pendingWork -= 1
             case .tableSucceeded(let table, let results):
-                pendingFinalizations += 1
-                var report = reports[table] ?? TableReport(table: table, mode: .backfill)
-                report.add(results)
-                do {
-                    report.bookmarkAfter = try await finalizer.finish(table: table, results: results, report: report)
-                    report.status = .succeeded
-                    logger.info("table.succeeded", metadata: ["sluice.table": "\(table)", "sluice.rows": "\(report.rowsLoaded)"])
-                } catch {
-                    report.status = .failed
-                    report.error = "\(error)"
-                    logger.error("table.finalize.failed", metadata: ["sluice.table": "\(table)", "sluice.error": "\(error)"])
-                }
-                report.seconds = Driver.seconds(ContinuousClock.now - started)
-                reports[table] = report
-                pendingFinalizations -= 1
+                await finishTable(table, results: results)
             case .tableFailed(let table, let error):
-                var report = reports[table] ?? TableReport(table: table, mode: .backfill)
-                report.status = .failed
-                report.error = "\(error)"
-                report.seconds = Driver.seconds(ContinuousClock.now - started)
-                reports[table] = report
-                logger.error("table.failed", metadata: ["sluice.table": "\(table)", "sluice.error": "\(error)"])
+                await endTable(table, error: error)
             }
         }
         wakeIfFinished()
+    }
+
+    /// Makes what the attempt staged part of the sink's table, then tells the scheduler.
+    private func commit(_ result: TaskResult, table name: String) async {
+        guard let run = tables[name] else { return }
+        tables[name]?.attemptStaged(result)
+        pendingWork += 1
+        defer { pendingWork -= 1 }
+        do {
+            let rows = try await sink.commit(result.receipt, into: run.target)
+            tables[name]?.committed(result, rows: rows)
+            await perform(scheduler.taskCommitted(result.taskID))
+        } catch {
+            let failure = SluiceError(error.code, "cannot commit the staged rows of task \(result.taskID): \(error.message)",
+                                      context: error.context.merged(into: ErrorContext(table: name)), underlying: error.underlying)
+            logger.warning("task.commit.failed", metadata: ["sluice.task.id": "\(result.taskID)", "sluice.error": "\(failure)"])
+            tables[name]?.attemptFailed(taskID: result.taskID, attempt: result.attempt, error: failure, lost: false)
+            await sink.discard(result.receipt, of: run.target)
+            await perform(scheduler.commitFailed(result.taskID, error: failure, retryable: true))
+        }
+    }
+
+    /// Every task was committed: the sink's final step, then the bookmark.
+    private func finishTable(_ name: String, results: [TaskResult]) async {
+        guard let run = tables[name] else { return }
+        pendingWork += 1
+        defer { pendingWork -= 1 }
+        do throws(SluiceError) {
+            try await sink.finish(run.target)
+            let bookmark = try run.bookmarkAfter(results: results, now: now(), runID: runID)
+            if let bookmark { try await bookmarks.save(bookmark) }
+            tables[name]?.finished(succeeded: true, error: nil, bookmarkAfter: bookmark?.value ?? run.decision.bookmarkBefore?.text,
+                                   seconds: elapsed)
+            logger.info("table.succeeded", metadata: ["sluice.table": "\(name)", "sluice.rows": "\(tables[name]?.report.rowsLoaded ?? 0)"])
+            await sink.cleanUp(run.target, succeeded: true)
+        } catch {
+            logger.error("table.finish.failed", metadata: ["sluice.table": "\(name)", "sluice.error": "\(error)"])
+            tables[name]?.finished(succeeded: false, error: error, bookmarkAfter: nil, seconds: elapsed)
+            await sink.cleanUp(run.target, succeeded: false)
+        }
+    }
+
+    /// The table failed: its bookmark stays, what it staged goes.
+    private func endTable(_ name: String, error: SluiceError) async {
+        guard let run = tables[name], run.report.status != .succeeded else { return }
+        pendingWork += 1
+        defer { pendingWork -= 1 }
+        logger.error("table.failed", metadata: ["sluice.table": "\(name)", "sluice.error": "\(error)"])
+        tables[name]?.finished(succeeded: false, error: error, bookmarkAfter: nil, seconds: elapsed)
+        await sink.cleanUp(run.target, succeeded: false)
+    }
+
+    private var elapsed: Double {
+        let (seconds, attoseconds) = (ContinuousClock.now - started).components
+        return Double(seconds) + Double(attoseconds) / 1e18
     }
 
     private func wakeIfFinished() {

@@ -1,7 +1,8 @@
 public import Foundation
 public import SluiceCore
+public import SluicePipeline
 
-/// What a run did, table by table: printed at the end of `sluice run` and written as JSON by `--report`.
+/// What a run did, per table and per task: printed at the end of `sluice run` and written as JSON by `--report`.
 public struct RunReport: Sendable, Encodable {
     public var runID: String
     public var pipeline: String
@@ -9,7 +10,7 @@ public struct RunReport: Sendable, Encodable {
     public var seconds: Double
     public var tables: [TableReport]
 
-    public var succeeded: Bool { tables.allSatisfy { $0.status != .failed } }
+    public var succeeded: Bool { tables.allSatisfy { $0.status == .succeeded } }
 
     enum CodingKeys: String, CodingKey {
         case runID = "run_id", pipeline, startedAt = "started_at", seconds, succeeded, tables
@@ -35,12 +36,12 @@ public struct RunReport: Sendable, Encodable {
     /// A human-readable summary.
     public var text: String {
         var lines = ["run \(runID) (\(pipeline)): \(succeeded ? "succeeded" : "FAILED") in \(Self.format(seconds))s"]
-        let header = ["table", "mode", "status", "tasks", "extracted", "loaded", "nulled", "dropped", "MiB", "bookmark", "s"]
+        let header = ["table", "mode", "status", "tasks", "extracted", "loaded", "deleted", "nulled", "dropped", "MiB", "bookmark", "s"]
         var rows = [header]
         for table in tables {
             let nulled = table.nulledValues.values.reduce(0, +)
-            rows.append([table.table, table.mode.rawValue, table.status.rawValue, "\(table.tasks)", "\(table.rowsExtracted)",
-                         "\(table.rowsLoaded)", "\(nulled)", "\(table.rowsDropped)",
+            rows.append([table.table, table.mode?.rawValue ?? "-", table.status.rawValue, "\(table.tasks.count)", "\(table.rowsExtracted)",
+                         "\(table.rowsLoaded)", "\(table.rowsDeleted)", "\(nulled)", "\(table.rowsDropped)",
                          Self.format(Double(table.shardBytes) / 1_048_576), table.bookmarkAfter ?? "-", Self.format(table.seconds)])
         }
         let widths = header.indices.map { column in rows.map { $0[column].count }.max() ?? 0 }
@@ -53,6 +54,10 @@ public struct RunReport: Sendable, Encodable {
                 lines.append("  \(table.table).\(column): \(count) out-of-range values set to NULL")
             }
             if let error = table.error { lines.append("  \(table.table): \(error)") }
+            if table.status == .failed && table.rowsLoaded > 0 {
+                lines.append("  \(table.table): \(table.rowsLoaded) rows of this run reached \(table.target ?? "the sink") before it failed; "
+                             + "the bookmark did not move, so the next run loads them again as the same versions")
+            }
         }
         return lines.joined(separator: "\n")
     }
@@ -62,66 +67,121 @@ public struct RunReport: Sendable, Encodable {
 
 /// One table's part of a ``RunReport``.
 public struct TableReport: Sendable, Encodable {
-    public enum Mode: String, Sendable, Encodable {
-        /// The table's first run (or a forced one): everything up to now.
-        case backfill
-        /// Rows whose cursor passed the bookmark.
-        case incremental
-        /// No cursor: the whole table, swapped in when loaded.
-        case fullReload = "full_reload"
-        /// A past range of the cursor extracted again (`--from`/`--to`); the bookmark does not move.
-        case rangeReload = "range_reload"
-    }
-
     public enum Status: String, Sendable, Encodable {
         case succeeded, failed
     }
 
     public var table: String
-    public var mode: Mode
+    /// Nil when the table failed before its mode was decided.
+    public var mode: RunMode?
     public var status: Status
     public var error: String?
-    public var tasks: Int
-    public var attempts: Int
-    public var rowsExtracted: UInt64
-    public var rowsLoaded: UInt64
-    public var rowsDropped: UInt64
-    public var nulledValues: [String: UInt64]
-    public var shardBytes: UInt64
+    /// Where the table loads (`clean.orders`).
+    public var target: String?
+    /// Rows the source returned.
+    public var rowsExtracted: UInt64 = 0
+    /// Rows staged by the committed attempts (after the stages).
+    public var rowsStaged: UInt64 = 0
+    /// Rows that became part of the sink's table: committed attempts only, whether or not the table succeeded.
+    public var rowsLoaded: UInt64 = 0
+    /// Of the loaded rows, rows flagged deleted.
+    public var rowsDeleted: UInt64 = 0
+    public var rowsDropped: UInt64 = 0
+    public var nulledValues: [String: UInt64] = [:]
+    public var shardBytes: UInt64 = 0
     public var bookmarkBefore: String?
     public var bookmarkAfter: String?
-    public var seconds: Double
+    public var seconds: Double = 0
+    public var tasks: [TaskReport] = []
 
-    public init(table: String, mode: Mode) {
+    public init(table: String, mode: RunMode?) {
         self.table = table
         self.mode = mode
         status = .failed
-        tasks = 0
-        attempts = 0
-        rowsExtracted = 0
-        rowsLoaded = 0
-        rowsDropped = 0
-        nulledValues = [:]
-        shardBytes = 0
-        seconds = 0
     }
 
-    /// Adds the task results of a finished table.
-    public mutating func add(_ results: [TaskResult]) {
-        for result in results {
-            attempts += Int(result.attempt)
-            rowsExtracted += result.rowsExtracted
-            rowsLoaded += result.rowsLoaded
-            rowsDropped += result.rowsFiltered
-            shardBytes += result.shardBytes
-            nulledValues.merge(result.nulledValues, uniquingKeysWith: +)
-        }
-    }
+    /// All attempts of all tasks.
+    public var attempts: Int { tasks.reduce(0) { $0 + $1.attempts.count } }
 
     enum CodingKeys: String, CodingKey {
-        case table, mode, status, error, tasks, attempts, seconds
-        case rowsExtracted = "rows_extracted", rowsLoaded = "rows_loaded", rowsDropped = "rows_dropped"
+        case table, mode, status, error, target, tasks, attempts, seconds
+        case rowsExtracted = "rows_extracted", rowsStaged = "rows_staged", rowsLoaded = "rows_loaded",
+             rowsDeleted = "rows_deleted", rowsDropped = "rows_dropped"
         case nulledValues = "nulled_values", shardBytes = "shard_bytes"
         case bookmarkBefore = "bookmark_before", bookmarkAfter = "bookmark_after"
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(table, forKey: .table)
+        try c.encodeIfPresent(mode, forKey: .mode)
+        try c.encode(status.rawValue, forKey: .status)
+        try c.encodeIfPresent(error, forKey: .error)
+        try c.encodeIfPresent(target, forKey: .target)
+        try c.encode(tasks, forKey: .tasks)
+        try c.encode(attempts, forKey: .attempts)
+        try c.encode(seconds, forKey: .seconds)
+        try c.encode(rowsExtracted, forKey: .rowsExtracted)
+        try c.encode(rowsStaged, forKey: .rowsStaged)
+        try c.encode(rowsLoaded, forKey: .rowsLoaded)
+        try c.encode(rowsDeleted, forKey: .rowsDeleted)
+        try c.encode(rowsDropped, forKey: .rowsDropped)
+        try c.encode(nulledValues, forKey: .nulledValues)
+        try c.encode(shardBytes, forKey: .shardBytes)
+        try c.encodeIfPresent(bookmarkBefore, forKey: .bookmarkBefore)
+        try c.encodeIfPresent(bookmarkAfter, forKey: .bookmarkAfter)
+    }
+}
+
+/// One task of a table: its partition and every attempt at it.
+public struct TaskReport: Sendable, Encodable {
+    public enum Status: String, Sendable, Encodable {
+        /// Its rows are part of the sink's table.
+        case committed
+        case failed
+        /// Never finished: its table failed or the run was abandoned first.
+        case cancelled
+    }
+
+    public var task: UInt64
+    public var partition: Int
+    /// The partition as the source describes it (`"id" >= 100 AND "id" < 200`).
+    public var summary: String
+    public var status: Status = .cancelled
+    /// Rows that became part of the sink's table.
+    public var rowsLoaded: UInt64 = 0
+    public var attempts: [AttemptReport] = []
+
+    enum CodingKeys: String, CodingKey {
+        case task, partition, summary, status, attempts
+        case rowsLoaded = "rows_loaded"
+    }
+}
+
+/// One attempt at a task, as the driver saw it.
+public struct AttemptReport: Sendable, Encodable {
+    public enum Outcome: String, Sendable, Encodable {
+        case running
+        /// Staged, waiting for the driver's commit.
+        case staged
+        /// Staged and committed: these rows are in the sink.
+        case committed
+        case failed
+        /// Its executor was lost while it ran.
+        case lost
+        /// It reported success after another attempt had replaced it; what it staged was discarded.
+        case superseded
+    }
+
+    public var attempt: UInt32
+    public var executor: String
+    public var outcome: Outcome
+    public var rowsExtracted: UInt64?
+    public var rowsStaged: UInt64?
+    public var error: String?
+
+    enum CodingKeys: String, CodingKey {
+        case attempt, executor, outcome, error
+        case rowsExtracted = "rows_extracted", rowsStaged = "rows_staged"
     }
 }

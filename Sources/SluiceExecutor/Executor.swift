@@ -1,17 +1,38 @@
 import Foundation
 public import Logging
 import SluiceConfig
+public import ServiceLifecycle
 public import SluiceCore
-import SluiceRuntime
+public import SluicePipeline
 import SluiceWire
 import SluiceWireNIO
 
-/// An executor process: joins a driver, receives the run's configuration, runs the tasks it is assigned
-/// (up to its slots at once) and reports each result; then, unless `once`, waits for the next driver.
-public enum Executor {
-    public static func run(_ options: ExecutorOptions, logger baseLogger: Logger) async throws(SluiceError) {
-        var logger = baseLogger
+/// An executor process as a service: joins a driver, builds its connectors from the run plan the driver sends,
+/// runs the tasks it is assigned (up to its slots at once) and reports each result; then, unless `once`, waits
+/// for the next driver. On SIGTERM or SIGINT (a graceful shutdown of its service group) it tells the driver it
+/// is leaving and stops; the driver runs its unfinished tasks elsewhere.
+public struct ExecutorService: Service {
+    public let options: ExecutorOptions
+    public let registry: ConnectorRegistry
+    public let logger: Logger
+
+    public init(options: ExecutorOptions, registry: ConnectorRegistry, logger: Logger) {
+        self.options = options
+        self.registry = registry
+        var logger = logger
         logger[metadataKey: "sluice.executor.id"] = "\(options.executorID)"
+        self.logger = logger
+    }
+
+    public func run() async throws {
+        try await cancelWhenGracefulShutdown {
+            try await self.serveDrivers()
+        }
+    }
+
+    /// Connects to drivers until `once` is done, patience runs out, or the task is cancelled: ``run()`` without a
+    /// service group around it (in-process executors in tests).
+    public func serveDrivers() async throws(SluiceError) {
         var attempt = 0
         var lastConnected = ContinuousClock.now
         while !Task.isCancelled {
@@ -34,7 +55,7 @@ public enum Executor {
             }
             attempt = 0
             do {
-                try await serve(connection, options: options, logger: logger)
+                try await serve(connection)
             } catch {
                 logger.warning("executor.session_ended", metadata: ["sluice.error": "\(error)"])
             }
@@ -43,68 +64,72 @@ public enum Executor {
         }
     }
 
-    static func runner(for config: WireMessage.RunConfig, logger: Logger) -> Result<TaskRunner, SluiceError> {
+    /// The connectors' executor sides for a run, built in this executor's own environment; or why they cannot be.
+    func runner(for config: WireMessage.RunConfig) -> Result<TaskRunner, SluiceError> {
         Result { () throws(SluiceError) -> TaskRunner in
-            let pipeline = try PipelineLoader().parse(config.yaml, file: config.fileName)
-            let sink = pipeline.sink.clickhouse
-            return TaskRunner(pipeline: pipeline, loader: ShardLoader(client: try sink.client(), database: sink.database),
-                              logger: logger)
+            let work = try RunWork(json: config.plan)
+            let reader = try registry.source(for: work.source).makeReader(work.source, logger)
+            let writer = try registry.sink(for: work.sink).makeWriter(work.sink, logger)
+            return TaskRunner(work: work, reader: reader, writer: writer, logger: logger)
+        }.mapError {
+            SluiceError(.configInvalid, "executor \(options.executorID) cannot load the run configuration",
+                        context: $0.context, underlying: "\($0)")
         }
     }
 
-    /// One session with a driver.
-    static func serve(_ connection: DriverConnection, options: ExecutorOptions, logger: Logger) async throws {
+    /// One session with a driver: runs its tasks until it says SHUTDOWN or the connection ends.
+    func serve(_ connection: DriverConnection) async throws {
         try await connection.executeThenClose { inbound, outbound in
-            // The run's configuration as this executor loaded it: a runner, or why there is none (an unset
-            // ${VAR} in this executor's environment, say). Tasks then fail with that reason, retryably, so the
-            // driver tries other executors and, if all fail the same way, reports the reason for the table.
+            // Until RUN_CONFIG arrives, or when it cannot be loaded (an unset ${VAR} in this executor's environment),
+            // tasks fail with the reason, retryably, so the driver tries other executors and reports it.
             var loaded: Result<TaskRunner, SluiceError> = .failure(
                 SluiceError(.internalError, "task assigned before the run configuration"))
-            try await withThrowingDiscardingTaskGroup { tasks in
-                for try await message in inbound {
-                    switch message {
-                    case .runConfig(let config):
-                        loaded = Self.runner(for: config, logger: logger).mapError {
-                            SluiceError(.configInvalid, "executor \(options.executorID) cannot load the run configuration",
-                                        context: $0.context, underlying: "\($0)")
-                        }
-                        if case .failure(let error) = loaded {
-                            logger.error("executor.run_config.failed", metadata: ["sluice.error": "\(error)"])
-                        } else {
-                            logger.info("executor.run_config", metadata: ["sluice.run": "\(config.runID)"])
-                        }
-                    case .assignTask(let task):
-                        let runner: TaskRunner
-                        switch loaded {
-                        case .success(let ready): runner = ready
-                        case .failure(let error):
-                            try await outbound.send(.taskFailed(TaskFailure(taskID: task.id, attempt: task.attempt, error: error,
-                                                                            retryable: true)))
-                            continue
-                        }
-                        tasks.addTask {
-                            // Progress comes from the extraction thread; the newest count is relayed by a sibling task.
-                            let (progress, reporter) = AsyncStream.makeStream(of: UInt64.self, bufferingPolicy: .bufferingNewest(1))
-                            await withDiscardingTaskGroup { group in
-                                group.addTask {
-                                    for await rows in progress {
-                                        try? await outbound.send(.taskProgress(.init(taskID: task.id, attempt: task.attempt, rows: rows)))
-                                    }
-                                }
-                                let outcome = await runner.run(task) { rows in reporter.yield(rows) }
-                                reporter.finish()
-                                switch outcome {
-                                case .succeeded(let result): try? await outbound.send(.taskResult(result))
-                                case .failed(let failure): try? await outbound.send(.taskFailed(failure))
-                                }
+            do {
+                try await withThrowingDiscardingTaskGroup { tasks in
+                    for try await message in inbound {
+                        switch message {
+                        case .runConfig(let config):
+                            loaded = runner(for: config)
+                            switch loaded {
+                            case .failure(let error): logger.error("executor.run_config.failed", metadata: ["sluice.error": "\(error)"])
+                            case .success: logger.info("executor.run_config", metadata: ["sluice.run": "\(config.runID)"])
                             }
+                        case .assignTask(let task):
+                            switch loaded {
+                            case .success(let runner):
+                                tasks.addTask { await Self.execute(task, runner: runner, outbound: outbound) }
+                            case .failure(let error):
+                                try await outbound.send(.taskFailed(TaskFailure(taskID: task.id, attempt: task.attempt, error: error,
+                                                                                retryable: true)))
+                            }
+                        case .shutdown(let reason):
+                            logger.info("executor.shutdown", metadata: ["sluice.reason": "\(reason)"])
+                            tasks.cancelAll()
+                            return
                         }
-                    case .shutdown(let reason):
-                        logger.info("executor.shutdown", metadata: ["sluice.reason": "\(reason)"])
-                        tasks.cancelAll()
-                        return
                     }
                 }
+            } catch is CancellationError {
+                try? await outbound.send(.shutdown(reason: "executor \(options.executorID) is stopping"))
+                throw CancellationError()
+            }
+        }
+    }
+
+    /// Runs one task and sends its outcome; progress goes out while it runs.
+    static func execute(_ task: TaskSpec, runner: TaskRunner, outbound: WireOutbound<ExecutorMessage>) async {
+        let (progress, reporter) = AsyncStream.makeStream(of: UInt64.self, bufferingPolicy: .bufferingNewest(1))
+        await withDiscardingTaskGroup { group in
+            group.addTask {
+                for await rows in progress {
+                    try? await outbound.send(.taskProgress(.init(taskID: task.id, attempt: task.attempt, rows: rows)))
+                }
+            }
+            let outcome = await runner.run(task) { rows in reporter.yield(rows) }
+            reporter.finish()
+            switch outcome {
+            case .succeeded(let result): try? await outbound.send(.taskResult(result))
+            case .failed(let failure): try? await outbound.send(.taskFailed(failure))
             }
         }
     }

@@ -1,4 +1,4 @@
-public import SluiceCore
+import SluiceCore
 public import SluiceWire
 
 /// How an executor process joins drivers.

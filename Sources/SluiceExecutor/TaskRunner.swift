@@ -1,54 +1,121 @@
 import Foundation
-import Logging
-import PostgresSource
+public import Logging
 import SluiceConfig
 public import SluiceCore
-import SluiceRuntime
+public import SluicePipeline
 
-/// Runs one task end to end: extract the partition into a Parquet shard, then load the shard into the sink.
-struct TaskRunner: Sendable {
-    let pipeline: PipelineConfig
-    let loader: ShardLoader
-    let logger: Logger
+/// Runs one task end to end on an executor: read the partition from the source, run the table's stages over
+/// each batch, write the rows to a Parquet shard, then stage the shard in the sink. It decides nothing: the
+/// table's schemas, stages and sink target come from the driver's ``SluicePipeline/RunWork``.
+public struct TaskRunner: Sendable {
+    public let work: RunWork
+    public let reader: any SourceReader
+    public let writer: any SinkWriter
+    public let logger: Logger
+    /// How often progress is reported while reading.
+    public var progressInterval: Duration = .milliseconds(500)
 
-    func run(_ task: TaskSpec, progress: @escaping @Sendable (UInt64) -> Void) async -> TaskOutcome {
+    public init(work: RunWork, reader: any SourceReader, writer: any SinkWriter, logger: Logger) {
+        self.work = work
+        self.reader = reader
+        self.writer = writer
+        self.logger = logger
+    }
+
+    /// How a task ended.
+    public enum Outcome: Sendable, Hashable {
+        case succeeded(TaskResult)
+        case failed(TaskFailure)
+    }
+
+    /// Runs `task`; `progress` is called with the rows read so far (from the reading thread).
+    public func run(_ task: TaskSpec, progress: @escaping @Sendable (UInt64) -> Void) async -> Outcome {
         var logger = logger
         logger[metadataKey: "sluice.task"] = "\(task.label)"
         logger[metadataKey: "sluice.attempt"] = "\(task.attempt)"
+        let context = ErrorContext(table: task.table, task: task.label)
         do throws(SluiceError) {
-            guard let table = pipeline.table(named: task.table) else {
-                throw SluiceError(.configInvalid, "the executor's configuration has no table \(task.table)")
+            guard let table = work.table(named: task.table) else {
+                throw SluiceError(.invalidRunPlan, "the run plan has no table \(task.table)")
             }
             let started = ContinuousClock.now
-            let extraction = ShardExtraction(table: table, staging: pipeline.staging,
-                                             postgres: try pipeline.source.postgres.connectionConfig(),
-                                             batchRows: pipeline.run.batchRows, logger: logger)
-            let outcome = try await extraction.run(task, progress: progress)
+            let shard = try await extract(task, table: table, progress: progress)
             let extracted = ContinuousClock.now
-            logger.debug("task.extracted", metadata: ["sluice.rows": "\(outcome.rowsExtracted)"])
-            let loaded = try await loader.load(shard: task.shardPath, table: table,
-                                               into: SinkLayout(table: table).loadTable(runID: task.runID))
-            let finished = ContinuousClock.now
-            if !pipeline.staging.keepShards { try? FileManager.default.removeItem(atPath: task.shardPath) }
-            logger.debug("task.loaded", metadata: ["sluice.rows": "\(loaded)"])
+            logger.debug("task.extracted", metadata: ["sluice.rows": "\(shard.rowsExtracted)"])
+            let receipt = try await writer.stage(try ShardBatchSource(path: task.shardPath), schema: table.stagedSchema,
+                                                 for: task, into: table.sink)
+            guard receipt.rows == shard.rowsStaged else {
+                throw SluiceError(.stagingIO, "the sink staged \(receipt.rows) of the shard's \(shard.rowsStaged) rows")
+            }
+            if !work.staging.keepShards { try? FileManager.default.removeItem(atPath: task.shardPath) }
+            logger.debug("task.staged", metadata: ["sluice.rows": "\(receipt.rows)"])
             return .succeeded(TaskResult(
-                taskID: task.id, attempt: task.attempt, rowsExtracted: outcome.rowsExtracted, rowsLoaded: loaded,
-                shardPath: task.shardPath, shardBytes: outcome.shardBytes, maxCursor: outcome.maxCursor,
-                nulledValues: outcome.stats.nulledValues, rowsFiltered: outcome.stats.droppedRows,
+                taskID: task.id, attempt: task.attempt, rowsExtracted: shard.rowsExtracted, rowsStaged: shard.rowsStaged,
+                rowsDeleted: shard.rowsDeleted, rowsDropped: shard.stats.droppedRows, nulledValues: shard.stats.nulledValues,
+                maxCursor: shard.maxCursor?.text, shardPath: task.shardPath, shardBytes: shard.bytes, receipt: receipt.payload,
                 extractMicroseconds: Self.microseconds(extracted - started),
-                loadMicroseconds: Self.microseconds(finished - extracted)))
+                loadMicroseconds: Self.microseconds(ContinuousClock.now - extracted)))
         } catch {
-            let error = error.adding(ErrorContext(table: task.table, task: task.label))
+            let error = error.adding(context)
             logger.warning("task.failed", metadata: ["sluice.error": "\(error)"])
-            return .failed(TaskFailure(taskID: task.id, attempt: task.attempt, error: error,
-                                        retryable: Self.isRetryable(error)))
+            return .failed(TaskFailure(taskID: task.id, attempt: task.attempt, error: error, retryable: Self.isRetryable(error)))
+        }
+    }
+
+    /// What the first half of a task produced.
+    struct Shard: Sendable {
+        var rowsExtracted: UInt64 = 0
+        var rowsStaged: UInt64 = 0
+        var rowsDeleted: UInt64 = 0
+        var bytes: UInt64 = 0
+        var maxCursor: CursorValue?
+        var stats = StageStats()
+    }
+
+    /// Reads the partition through the stages into the shard, all on one thread of its own.
+    func extract(_ task: TaskSpec, table: TableWork, progress: @escaping @Sendable (UInt64) -> Void) async throws(SluiceError) -> Shard {
+        let (reader, work, interval) = (self.reader, self.work, progressInterval)
+        return try await BlockingIO.run(name: "sluice.extract") { () throws(SluiceError) -> Shard in
+            let chain = StageChain(table.stages, table: table.table)
+            let file = try ShardWriter(path: task.shardPath, attempt: task.attempt, schema: table.stagedSchema,
+                                       compression: work.staging.compression, table: table.table)
+            var shard = Shard()
+            var lastProgress = ContinuousClock.now
+            do throws(SluiceError) {
+                let options = ReadOptions(batchRows: work.batchRows, specialValues: table.specialValues, table: table.table)
+                let read = try reader.read(task.read, schema: table.readSchema, options: options) { batch throws(SluiceError) in
+                    let firstRow = Int(shard.rowsExtracted) + 1
+                    shard.rowsExtracted += UInt64(batch.rowCount)
+                    let staged = try chain.apply(batch, firstRow: firstRow, stats: &shard.stats)
+                    if staged.rowCount > 0 {
+                        shard.rowsStaged += UInt64(staged.rowCount)
+                        if let index = table.deletedColumn, case .boolean(let flags) = staged.columns[index].values {
+                            shard.rowsDeleted += UInt64(flags.lazy.filter { $0 }.count)
+                        }
+                        try file.write(staged)
+                    }
+                    if ContinuousClock.now - lastProgress >= interval {
+                        lastProgress = .now
+                        progress(shard.rowsExtracted)
+                    }
+                }
+                shard.bytes = try file.finish()
+                shard.maxCursor = read.maxCursor
+                for (column, count) in read.nulledValues { shard.stats.add(nulled: count, in: column) }
+                progress(shard.rowsExtracted)
+                return shard
+            } catch {
+                file.abandon()
+                throw error
+            }
         }
     }
 
     /// Bad data and bad configuration fail the same way on every attempt; everything else (connections,
     /// servers, disks) may not.
-    static func isRetryable(_ error: SluiceError) -> Bool {
-        let permanent: Set<SluiceError.Code> = [.configInvalid, .configSecret, .valueOutOfRange, .invalidValue, .invalidBatch]
+    public static func isRetryable(_ error: SluiceError) -> Bool {
+        let permanent: Set<SluiceError.Code> = [.configInvalid, .configSecret, .valueOutOfRange, .invalidValue, .invalidBatch,
+                                                .invalidRunPlan]
         return !permanent.contains(error.code)
     }
 
@@ -56,10 +123,4 @@ struct TaskRunner: Sendable {
         let (seconds, attoseconds) = duration.components
         return UInt64(max(0, seconds)) * 1_000_000 + UInt64(max(0, attoseconds) / 1_000_000_000_000)
     }
-}
-
-/// How a task ended.
-enum TaskOutcome: Sendable {
-    case succeeded(TaskResult)
-    case failed(TaskFailure)
 }

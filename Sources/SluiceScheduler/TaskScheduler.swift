@@ -9,9 +9,11 @@ public import SluiceCore
 /// - A failed attempt (reported, or lost with its executor) is retried while attempts remain, preferably
 ///   on another executor; a non-retryable failure or the last failed attempt fails the whole table, and
 ///   the table's waiting tasks are dropped.
+/// - A successful attempt is not yet a succeeded task: the driver first commits what it staged (``Action/commit``),
+///   exactly once per task, and reports back (``taskCommitted(_:)`` or ``commitFailed(_:error:retryable:)``).
 /// - Reports for an attempt that is no longer current (a late result from an executor declared dead) are
-///   ignored, so a task is counted once.
-/// - A table succeeds when all its tasks succeeded.
+///   ignored, so a task is counted once; what such an attempt staged is discarded (``Action/discard``).
+/// - A table succeeds when all its tasks were committed.
 public struct TaskScheduler: Sendable {
     public typealias ExecutorID = String
 
@@ -19,6 +21,11 @@ public struct TaskScheduler: Sendable {
     public enum Action: Sendable, Equatable {
         /// Send `task` to `executor`.
         case assign(TaskSpec, to: ExecutorID)
+        /// Commit what the current attempt of a task staged, then report ``taskCommitted(_:)`` or
+        /// ``commitFailed(_:error:retryable:)``.
+        case commit(TaskResult, table: String)
+        /// Throw away what an attempt staged: it is not the task's current attempt, or its table is over.
+        case discard(TaskResult, table: String)
         /// Every task of `table` succeeded; its results, in partition order.
         case tableSucceeded(table: String, results: [TaskResult])
         /// `table` failed: `error` is the failure that decided it.
@@ -29,6 +36,8 @@ public struct TaskScheduler: Sendable {
     public enum TaskState: Sendable, Equatable {
         case waiting
         case running(executor: ExecutorID)
+        /// The attempt succeeded; the driver is committing what it staged.
+        case committing(TaskResult)
         case succeeded(TaskResult)
         case failed(SluiceError)
         /// Dropped because another task of its table failed.
@@ -100,14 +109,31 @@ public struct TaskScheduler: Sendable {
         return actions + assign()
     }
 
+    /// An attempt succeeded: the driver commits what it staged, unless the attempt is not current any more
+    /// (then what it staged is discarded).
     public mutating func taskSucceeded(_ result: TaskResult, executor: ExecutorID) -> [Action] {
-        guard var task = tasks[result.taskID], isCurrent(task, attempt: result.attempt, executor: executor) else {
-            return []
+        guard var task = tasks[result.taskID] else { return [] }
+        guard isCurrent(task, attempt: result.attempt, executor: executor), finishedTables[task.spec.table] == nil else {
+            return [.discard(result, table: task.spec.table)]
         }
         executors[executor]?.running.remove(result.taskID)
-        task.state = .succeeded(result)
+        task.state = .committing(result)
         tasks[result.taskID] = task
-        return finishTableIfDone(task.spec.table) + assign()
+        return [.commit(result, table: task.spec.table)] + assign()
+    }
+
+    /// The driver committed the task's staged rows: the task succeeded.
+    public mutating func taskCommitted(_ taskID: UInt64) -> [Action] {
+        guard var task = tasks[taskID], case .committing(let result) = task.state else { return [] }
+        task.state = .succeeded(result)
+        tasks[taskID] = task
+        return finishTableIfDone(task.spec.table)
+    }
+
+    /// The commit failed: the attempt counts as failed (retried if attempts remain and `retryable`).
+    public mutating func commitFailed(_ taskID: UInt64, error: SluiceError, retryable: Bool) -> [Action] {
+        guard let task = tasks[taskID], case .committing = task.state else { return [] }
+        return attemptFailed(taskID, on: nil, error: error, retryable: retryable) + assign()
     }
 
     public mutating func taskFailed(_ failure: TaskFailure, executor: ExecutorID) -> [Action] {
@@ -148,11 +174,11 @@ public struct TaskScheduler: Sendable {
         for id in executors.keys { executors[id]?.running.removeAll() }
     }
 
-    /// Tasks waiting or running.
+    /// Tasks waiting, running or committing.
     public var outstandingTaskCount: Int {
         tasks.values.reduce(0) { count, task in
             switch task.state {
-            case .waiting, .running: count + 1
+            case .waiting, .running, .committing: count + 1
             default: count
             }
         }
@@ -169,10 +195,10 @@ public struct TaskScheduler: Sendable {
         task.spec.attempt == attempt && task.state == .running(executor: executor)
     }
 
-    private mutating func attemptFailed(_ taskID: UInt64, on executor: ExecutorID, error: SluiceError,
+    private mutating func attemptFailed(_ taskID: UInt64, on executor: ExecutorID?, error: SluiceError,
                                         retryable: Bool) -> [Action] {
         guard var task = tasks[taskID] else { return [] }
-        task.failedOn.insert(executor)
+        if let executor { task.failedOn.insert(executor) }
         if retryable && task.spec.attempt < maxAttempts && finishedTables[task.spec.table] == nil {
             task.spec.attempt += 1
             task.state = .waiting

@@ -19,7 +19,7 @@ struct DriverCommand: AsyncParsableCommand {
         do {
             let options = try runOptions.driverOptions(listen: listen, localExecutors: 0, slots: 1, secret: .required,
                                                 logLevel: logging.logLevel)
-            try await RunOptions.execute(options, logger: logger)
+            try await runOptions.execute(options, logger: logger)
         } catch let error as SluiceError {
             throw fail(error)
         }

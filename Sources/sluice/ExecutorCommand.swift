@@ -1,8 +1,11 @@
 import ArgumentParser
 import CMalloc
 import Foundation
+import ServiceLifecycle
+import UnixSignals
 import SluiceCore
 import SluiceExecutor
+import SluicePipeline
 
 /// `sluice executor`: joins drivers at an address and runs the tasks they assign.
 struct ExecutorCommand: AsyncParsableCommand {
@@ -47,7 +50,12 @@ struct ExecutorCommand: AsyncParsableCommand {
             let options = ExecutorOptions(
                 driverHost: connect.host, driverPort: connect.port, executorID: name, slots: slots, once: once,
                 secret: try loadSecret(file: tokenFile), connectPatience: seconds.map { .seconds($0) })
-            try await Executor.run(options, logger: logger)
+            let service = ExecutorService(options: options, registry: .builtIn, logger: logger)
+            // The one service finishing ends the group; SIGTERM and SIGINT shut it down gracefully.
+            let group = ServiceGroup(configuration: ServiceGroupConfiguration(
+                services: [.init(service: service, successTerminationBehavior: .gracefullyShutdownGroup)],
+                gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+            try await group.run()
         } catch {
             throw fail(error)
         }

@@ -1,6 +1,8 @@
 import ArgumentParser
+import SluiceConfig
 import SluiceCore
 import SluiceDriver
+import SluicePipeline
 
 /// `sluice plan`: what a run would do, without doing it.
 struct PlanCommand: AsyncParsableCommand {
@@ -17,8 +19,9 @@ struct PlanCommand: AsyncParsableCommand {
     func run() async throws {
         let logger = logging.bootstrap(label: "sluice.plan")
         do {
-            let report = try await Driver.plan(configPath: pipeline.config, tables: pipeline.tableFilter, modeOverride: mode,
-                                               logger: logger)
+            let config = try PipelineLoader().load(path: pipeline.config)
+            let options = DriverOptions(tables: pipeline.tableFilter, modeOverride: mode)
+            let report = try await Driver(pipeline: config, options: options, registry: .builtIn, logger: logger).plan()
             print(report.text)
             if !report.succeeded { throw ExitCode(1) }
         } catch let error as SluiceError {

@@ -36,7 +36,7 @@ struct RunCommand: AsyncParsableCommand {
             let options = try runOptions.driverOptions(listen: listen, localExecutors: local, slots: slots,
                                                 secret: local > 0 ? .generatedUnlessGiven : .required,
                                                 logLevel: logging.logLevel)
-            try await RunOptions.execute(options, logger: logger)
+            try await runOptions.execute(options, logger: logger)
         } catch let error as SluiceError {
             throw fail(error)
         }

@@ -1,8 +1,12 @@
 public import ArgumentParser
 import Foundation
 import Logging
+import ServiceLifecycle
+import UnixSignals
+import SluiceConfig
 import SluiceCore
-public import SluiceDriver
+import SluiceDriver
+public import SluicePipeline
 
 /// What `sluice run` and `sluice driver` share: which tables, which mode or range, the token and the report.
 struct RunOptions: ParsableArguments {
@@ -32,7 +36,7 @@ struct RunOptions: ParsableArguments {
     func driverOptions(listen: HostPort?, localExecutors: Int, slots: Int, secret: WireSecretChoice,
                        logLevel: Logger.Level) throws(SluiceError) -> DriverOptions {
         var options = DriverOptions(
-            configPath: pipeline.config, tables: pipeline.tableFilter, modeOverride: mode,
+            tables: pipeline.tableFilter, modeOverride: mode,
             listenHost: listen?.host ?? "127.0.0.1", listenPort: listen?.port ?? 0, localExecutors: localExecutors,
             executorSlots: slots, secret: nil, reportPath: report, logLevel: logLevel.rawValue)
         if let from, let to { options.reloadRange = CursorRange(from: from, to: to) }
@@ -46,12 +50,21 @@ struct RunOptions: ParsableArguments {
         return options
     }
 
-    /// Runs the driver, prints the report, and exits 1 when a table failed.
-    static func execute(_ options: DriverOptions, logger: Logger) async throws {
+    /// Loads the configuration, runs the driver as a service (SIGTERM and SIGINT stop the run cleanly), prints
+    /// the report, and exits 1 when a table failed.
+    func execute(_ options: DriverOptions, logger: Logger) async throws {
         do {
-            let outcome = try await Driver.run(options, logger: logger)
-            print(outcome.text)
-            if !outcome.succeeded { throw ExitCode(1) }
+            let config = try PipelineLoader().load(path: pipeline.config)
+            let driver = DriverService(driver: try Driver(pipeline: config, options: options, registry: .builtIn, logger: logger))
+            // The one service finishing ends the group; SIGTERM and SIGINT shut it down gracefully.
+            let group = ServiceGroup(configuration: ServiceGroupConfiguration(
+                services: [.init(service: driver, successTerminationBehavior: .gracefullyShutdownGroup)],
+                gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+            try await group.run()
+            guard let result = driver.result else { throw SluiceError(.runStopped, "the driver stopped before the run finished") }
+            let report = try result.get()
+            print(report.text)
+            if !report.succeeded { throw ExitCode(1) }
         } catch let error as SluiceError {
             throw fail(error)
         }

@@ -22,7 +22,7 @@ import Testing
             expected += try encoder.encode(batch, firstRow: row)
             row += batch.rowCount
         }
-        let body = NativeInsertBody(encoder: encoder, batches: batches)
+        let body = NativeInsertBody(encoder: encoder, batches: BatchList(batches))
         let drained = try drain(body, pieceSize: pieceSize)
         #expect(drained == expected)
         #expect(body.progress.rows == 26)
@@ -36,10 +36,10 @@ import Testing
     @Test func prefixGoesFirst() throws {
         let encoder = ClickHouseNativeEncoder(schema: schema)
         let statement = Array("INSERT INTO `d`.`t` (`id`, `d`) FORMAT Native\n".utf8)
-        let body = NativeInsertBody(encoder: encoder, prefix: statement, batches: [try batch(0..<3)])
+        let body = NativeInsertBody(encoder: encoder, prefix: statement, batches: BatchList([try batch(0..<3)]))
         #expect(try drain(body, pieceSize: 5) == statement + (try encoder.encode(try batch(0..<3))))
         #expect(body.progress.rows == 3)
-        let empty = NativeInsertBody(encoder: encoder, prefix: statement, batches: [RecordBatch]())
+        let empty = NativeInsertBody(encoder: encoder, prefix: statement, batches: BatchList([]))
         #expect(try drain(empty, pieceSize: 1000) == statement)
     }
 
@@ -50,7 +50,7 @@ import Testing
             pulled.withLock { $0 += 1 }
             return batch
         }
-        let body = NativeInsertBody(encoder: ClickHouseNativeEncoder(schema: schema), batches: lazy)
+        let body = NativeInsertBody(encoder: ClickHouseNativeEncoder(schema: schema), batches: SequenceBatchSource(lazy))
         #expect(pulled.withLock { $0 } == 0)
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 64, alignment: 1)
         defer { buffer.deallocate() }
@@ -58,17 +58,18 @@ import Testing
         #expect(pulled.withLock { $0 } == 1)
         let firstBlock = body.progress.largestBlock
         var sent = 64
-        while sent < firstBlock {
+        while sent + 64 <= firstBlock {
             sent += try body.fill(buffer)
             #expect(pulled.withLock { $0 } == 1)
         }
-        _ = try body.fill(buffer)
+        // The call that reaches the end of the first block fills the rest of the buffer from the second.
+        #expect(try body.fill(buffer) == 64)
         #expect(pulled.withLock { $0 } == 2)
     }
 
     @Test func encoderErrorsCountRowsFromTheStartOfTheInsert() throws {
         let batches = [try batch(0..<50), try batch(50..<100, badDateAt: 73)]
-        let body = NativeInsertBody(encoder: ClickHouseNativeEncoder(schema: schema), batches: batches)
+        let body = NativeInsertBody(encoder: ClickHouseNativeEncoder(schema: schema), batches: BatchList(batches))
         let error = #expect(throws: SluiceError.self) { _ = try drain(body, pieceSize: 4096) }
         #expect(error?.code == .clickHouseValueOutOfRange)
         #expect(error?.context.column == "d")
@@ -77,9 +78,45 @@ import Testing
 
     @Test func aBatchOfAnotherSchemaFails() throws {
         let other = try makeBatch(Schema([Field(name: "id", type: .int64, nullable: false)]), [[.int(1)]])
-        let body = NativeInsertBody(encoder: ClickHouseNativeEncoder(schema: schema), batches: [other])
+        let body = NativeInsertBody(encoder: ClickHouseNativeEncoder(schema: schema), batches: BatchList([other]))
         let error = #expect(throws: SluiceError.self) { _ = try drain(body, pieceSize: 16) }
         #expect(error?.code == .invalidBatch)
+    }
+
+    /// A source that cannot produce its third batch.
+    struct FailingSource: BatchSource, Sendable {
+        var batches: [RecordBatch]
+        mutating func next() throws(SluiceError) -> RecordBatch? {
+            guard !batches.isEmpty else { throw SluiceError(.invalidBatch, "row group 2 of the shard is damaged") }
+            return batches.removeFirst()
+        }
+    }
+
+    @Test(arguments: [7, 64, 1 << 20])
+    func aFailureSendsThePoisonBlockBeforeItIsThrown(pieceSize: Int) throws {
+        let encoder = ClickHouseNativeEncoder(schema: schema)
+        let batches = [try batch(0..<10), try batch(10..<20)]
+        let body = NativeInsertBody(encoder: encoder, prefix: [0x41], batches: FailingSource(batches: batches))
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: pieceSize, alignment: 1)
+        defer { buffer.deallocate() }
+        var sent: [UInt8] = []
+        var thrown: SluiceError?
+        while thrown == nil {
+            do {
+                let count = try body.fill(buffer)
+                #expect(count > 0, "the body must never end cleanly after a failure")
+                if count == 0 { break }
+                sent += buffer.prefix(count)
+            } catch {
+                thrown = error
+            }
+        }
+        // Everything before the failure, then a block that makes ClickHouse reject the whole insert.
+        let expected = [0x41] + (try encoder.encode(batches[0], firstRow: 0)) + (try encoder.encode(batches[1], firstRow: 10))
+        #expect(sent == expected + NativeInsertBody.poison)
+        #expect(thrown?.message == "row group 2 of the shard is damaged")
+        #expect(body.failure == thrown)
+        #expect(throws: SluiceError.self) { _ = try body.fill(buffer) }
     }
 
     private func drain(_ body: NativeInsertBody, pieceSize: Int) throws(SluiceError) -> [UInt8] {

@@ -30,6 +30,8 @@ import Testing
         #expect(status == 0, "driver failed:\n\(driver.text.suffix(3000))")
         for executor in executors { #expect(await executor.wait(seconds: 30) == 0, "\(executor.text.suffix(2000))") }
         #expect(try fixture.clickhouseCount() == 2_000)
+        #expect(try fixture.rawCount() == 2_000, "each row loaded once")
+        #expect(try fixture.differences().isEmpty)
         #expect(try fixture.bookmark() == "2024-01-01 00:33:20.000000Z")
         #expect(driver.text.contains("pod-1") && driver.text.contains("pod-2"))
     }
@@ -49,6 +51,9 @@ import Testing
         #expect(await driver.wait(seconds: 120) == 1)
         _ = await executor.wait(seconds: 30)
         #expect(driver.text.contains("cannot load the run configuration") && driver.text.contains("PGPASSWORD"),
+                "\(driver.text.suffix(3000))")
+        // The executor names the driver's file and the line the reference is on.
+        #expect(driver.text.contains("\(config):3: source.postgres.password: environment variable PGPASSWORD is not set"),
                 "\(driver.text.suffix(3000))")
     }
 
@@ -70,10 +75,84 @@ import Testing
         #expect(status == 0, "run failed after an executor was killed:\n\(run.text.suffix(3000))")
         #expect(run.text.contains("executor.lost"))
         #expect(try fixture.clickhouseCount() == 2_000)
+        #expect(try fixture.rawCount() == 2_000, "the killed attempts committed nothing; each row is in once")
+        #expect(try fixture.differences().isEmpty)
         let json = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: report))) as? [String: Any]
         let table = (json?["tables"] as? [[String: Any]])?.first
         #expect(table?["rows_extracted"] as? Int == 2_000)
+        #expect(table?["rows_loaded"] as? Int == 2_000)
         #expect((table?["attempts"] as? Int ?? 0) > 6, "a retried task counts its attempts")
+        let outcomes = (table?["tasks"] as? [[String: Any]] ?? []).flatMap { ($0["attempts"] as? [[String: Any]] ?? []).map { $0["outcome"] as? String } }
+        #expect(outcomes.contains("lost"))
+    }
+
+    @Test func anExecutorKilledWhileItLoadsClickHouseLeavesNoRowBehindAndDoublesNone() async throws {
+        let env = try TestEnvironment.load()
+        // Rows wide enough that each task's insert is several megabytes.
+        let fixture = try PipelineFixture(env: env, rows: 40_000)
+        defer { fixture.tearDown() }
+        try env.psql(fixture.database, "UPDATE items SET name = repeat('x', 200) || id, born = date '2000-01-01' + (id % 1000)::int")
+        // ClickHouse behind a proxy that holds the first insert after 64 KiB, so the sender is surely mid-insert.
+        let upstream = URL(string: env.clickhouseURL)!
+        let proxy = try Child("/usr/bin/env", ["python3", Paths.repository.appendingPathComponent("Tests/IntegrationTests/Tools/stall_proxy.py").path,
+                                               upstream.host ?? "127.0.0.1", "\(upstream.port ?? 8123)"])
+        defer { kill(proxy.process.processIdentifier, SIGKILL) }
+        #expect(await proxy.waitFor("LISTENING", seconds: 10))
+        let port = try #require(proxy.text.split(separator: "\n").first { $0.hasPrefix("LISTENING") }.flatMap { Int($0.split(separator: " ")[1]) })
+        let config = try String(contentsOfFile: try fixture.pipeline(partitions: 4), encoding: .utf8)
+            .replacingOccurrences(of: "url: \"${SLUICE_CLICKHOUSE_URL}\"", with: "url: \"http://127.0.0.1:\(port)\"")
+        let path = fixture.directory + "/behind-proxy.yaml"
+        try config.write(toFile: path, atomically: true, encoding: .utf8)
+        let report = fixture.directory + "/report.json"
+        let run = try Child(Paths.sluice, ["run", "--config", path, "--local", "2", "--report", report])
+        #expect(await proxy.waitFor("STALLED", seconds: 90), "no insert reached the proxy:\n\(run.text.suffix(2000))")
+        // The stalled connection's client port names the executor process that is sending.
+        let stalled = try #require(proxy.text.split(separator: "\n").first { $0.hasPrefix("STALLED") })
+        let clientPort = try #require(stalled.split(separator: ":").last)
+        let sockets = try Shell.run("ss", ["-Htnp", "state", "established", "( sport = :\(clientPort) )"])
+        let pid = try #require(sockets.firstRange(of: "pid=").map { sockets[$0.upperBound...].prefix { $0.isNumber } }.flatMap { Int32($0) },
+                               "no process owns port \(clientPort): \(sockets)")
+        #expect(pid != run.process.processIdentifier, "the stalled insert is an executor's, not the driver's")
+        kill(pid, SIGKILL)
+        let status = await run.wait(seconds: 180)
+        #expect(status == 0, "run failed after an executor was killed mid-insert:\n\(run.text.suffix(3000))")
+        #expect(try fixture.rawCount() == 40_000, "the cut insert left nothing in the table and no row was committed twice")
+        #expect(try fixture.differences().isEmpty)
+        #expect(try env.clickhouse("SELECT count() FROM system.tables WHERE database = '\(fixture.clean)'").trimmed == "1",
+                "the killed attempt's staging table was removed")
+        let json = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: report))) as? [String: Any]
+        let table = (json?["tables"] as? [[String: Any]])?.first
+        #expect(table?["rows_loaded"] as? Int == 40_000)
+        let outcomes = (table?["tasks"] as? [[String: Any]] ?? []).flatMap { ($0["attempts"] as? [[String: Any]] ?? []).map { $0["outcome"] as? String } }
+        #expect(outcomes.contains("lost"), "the report shows the lost attempt: \(outcomes)")
+    }
+
+    @Test func sigtermStopsARunCleanly() async throws {
+        let env = try TestEnvironment.load()
+        let fixture = try PipelineFixture(env: env)
+        defer { fixture.tearDown() }
+        // Each task sleeps 2 s inside PostgreSQL, so the run is surely under way when it is stopped.
+        let config = try fixture.pipeline(table: "    filters: [\"(SELECT pg_sleep(2)) IS NOT NULL\"]", partitions: 4)
+        let report = fixture.directory + "/report.json"
+        let run = try Child(Paths.sluice, ["run", "--config", config, "--local", "2", "--report", report])
+        #expect(await run.waitFor("executor.run_config", seconds: 60))
+        let children = try Shell.run("pgrep", ["-P", "\(run.process.processIdentifier)"]).split(separator: "\n").compactMap { Int32($0) }
+        #expect(children.count == 2)
+        kill(run.process.processIdentifier, SIGTERM)
+        let status = await run.wait(seconds: 60)
+        #expect(status == 1, "a stopped run fails:\n\(run.text.suffix(2000))")
+        let json = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: report))) as? [String: Any]
+        let table = (json?["tables"] as? [[String: Any]])?.first
+        #expect((table?["error"] as? String)?.contains("asked to stop") == true, "the report is written: \(String(describing: table))")
+        #expect(try env.clickhouse("SELECT count() FROM \(fixture.metadata).cdc_state").trimmed == "0",
+                "a stopped table saves no bookmark")
+        try await Task.sleep(for: .seconds(1))
+        // Gone, or a zombie waiting to be reaped by whoever adopted it.
+        func running(_ pid: Int32) -> Bool {
+            guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8) else { return false }
+            return !stat.contains(") Z ")
+        }
+        #expect(!children.contains(where: running), "no executor outlives the stopped driver")
     }
 
     @Test func aTableThatBreaksARuleFailsAndKeepsItsBookmark() async throws {

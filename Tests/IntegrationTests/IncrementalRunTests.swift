@@ -19,22 +19,16 @@ import Testing
         return Outcome(status: result.status, output: result.stdout + result.stderr, table: table)
     }
 
-    /// ClickHouse and PostgreSQL hold the same (id, name, updated_at) rows.
+    /// ClickHouse's live rows and PostgreSQL's rows are the same, value by value.
     func expectSameRows(_ fixture: PipelineFixture, where condition: String = "true",
                         sourceLocation: SourceLocation = #_sourceLocation) throws {
-        let source = try fixture.env.psql(fixture.database, """
-            SELECT string_agg(id || ':' || coalesce(name, '-'), ',' ORDER BY id) FROM items WHERE \(condition)
-            """).trimmed
-        let sink = try fixture.env.clickhouse("""
-            SELECT arrayStringConcat(groupArray(concat(toString(id), ':', ifNull(name, '-'))), ',')
-            FROM (SELECT id, name FROM \(fixture.clean).items FINAL ORDER BY id)
-            """).trimmed
-        #expect(source == sink, "ClickHouse differs from PostgreSQL", sourceLocation: sourceLocation)
-        let duplicates = try fixture.env.clickhouse("""
-            SELECT count() - uniqExact(id) FROM \(fixture.clean).items FINAL
-            """).trimmed
-        #expect(duplicates == "0", sourceLocation: sourceLocation)
+        let differences = try fixture.differences(where: condition)
+        #expect(differences.isEmpty, "ClickHouse differs from PostgreSQL:\n\(differences.joined(separator: "\n"))",
+                sourceLocation: sourceLocation)
     }
+
+    /// Rows the run's report says reached ClickHouse.
+    func loaded(_ outcome: Outcome) -> Int { outcome.table["rows_loaded"] as? Int ?? -1 }
 
     @Test func backfillInWindowsThenSwitchToIncremental() throws {
         let env = try TestEnvironment.load()
@@ -73,8 +67,8 @@ import Testing
         let env = try TestEnvironment.load()
         let fixture = try PipelineFixture(env: env, rows: 100)
         defer { fixture.tearDown() }
-        let strict = try fixture.pipeline()
-        let lagged = try fixture.pipeline(table: "    lag: 5m")
+        let strict = try fixture.pipeline(lag: "0")
+        let lagged = try fixture.pipeline(lag: "5m")
         #expect(try run(fixture, strict).status == 0)
         #expect(try fixture.bookmark() == "2024-01-01 00:01:40.000000Z")
 
@@ -114,8 +108,11 @@ import Testing
         let env = try TestEnvironment.load()
         let fixture = try PipelineFixture(env: env, rows: 300)
         defer { fixture.tearDown() }
-        #expect(try run(fixture, try fixture.pipeline()).status == 0)
+        let first = try run(fixture, try fixture.pipeline())
+        #expect(first.status == 0)
         let bookmark = try fixture.bookmark()
+        // No merge folds rows from here on: the raw row count is what the runs loaded.
+        try env.clickhouse("SYSTEM STOP MERGES \(fixture.clean).items")
         try env.psql(fixture.database, "UPDATE items SET name = name || ' v2', updated_at = updated_at + interval '1 day'")
         // Two partitions: the first loads its rows, the second fails in PostgreSQL halfway through its COPY.
         let failing = try fixture.pipeline(
@@ -125,10 +122,14 @@ import Testing
         #expect(broken.output.contains("division by zero"), "\(broken.output.suffix(2000))")
         #expect(try fixture.bookmark() == bookmark, "a failed table keeps its bookmark")
         #expect(try env.clickhouse("SELECT count() FROM \(fixture.clean).items FINAL WHERE name LIKE '% v2'").trimmed == "150")
-        // The rerun extracts the same window again; the rows loaded twice are kept once.
+        // The report says what reached ClickHouse although the table failed: the first task's 150 rows.
+        #expect(loaded(broken) == 150)
+        #expect(try fixture.rawCount() == loaded(first) + loaded(broken))
+        // The rerun extracts the same window again; the rows loaded twice are the same versions, kept once by FINAL.
         let rerun = try run(fixture, try fixture.pipeline())
         #expect(rerun.status == 0)
         #expect(rerun.table["rows_extracted"] as? Int == 300)
+        #expect(try fixture.rawCount() == loaded(first) + loaded(broken) + loaded(rerun))
         try expectSameRows(fixture)
     }
 
@@ -151,7 +152,7 @@ import Testing
         #expect(bad.status != 0 && bad.stderr.contains("--from and --to together"))
     }
 
-    @Test func softDeletedRowsAreNotExtracted() throws {
+    @Test func softDeletedRowsAreLeftOutOfTheFirstBackfillAndFlaggedAfterwards() throws {
         let env = try TestEnvironment.load()
         let fixture = try PipelineFixture(env: env, rows: 100)
         defer { fixture.tearDown() }
@@ -161,6 +162,14 @@ import Testing
         #expect(outcome.status == 0)
         #expect(outcome.table["rows_extracted"] as? Int == 90)
         try expectSameRows(fixture, where: "deleted_at IS NULL")
+        // Deleted after their load (the deletion moves the cursor): loaded again as deleted versions. Row 100, deleted
+        // before the backfill and past the bookmark (which follows the rows loaded), arrives flagged too.
+        try env.psql(fixture.database, "UPDATE items SET deleted_at = now(), updated_at = '2025-01-01' WHERE id IN (1, 2, 3)")
+        let second = try run(fixture, config)
+        #expect(second.table["rows_deleted"] as? Int == 4)
+        try expectSameRows(fixture, where: "deleted_at IS NULL")
+        #expect(try env.clickhouse("SELECT groupArray(id) FROM (SELECT id FROM \(fixture.clean).items FINAL WHERE _sluice_deleted = 1 ORDER BY id)").trimmed
+                == "[1,2,3,100]")
     }
 
     @Test func incrementalNeedsABookmark() throws {

@@ -32,9 +32,10 @@ struct PipelineFixture {
         try? FileManager.default.removeItem(atPath: directory)
     }
 
-    /// Writes a pipeline for `items` and returns its path. `table` is extra YAML inside the table entry.
+    /// Writes a pipeline for `items` and returns its path. `table` is extra YAML inside the table entry. The lag is 0
+    /// unless given (nil: the default), so that tests count the rows each run reads exactly.
     func pipeline(table: String = "", postgresPassword: String = "${PGPASSWORD}", partitions: Int = 4,
-                  partition: String? = nil, outOfRange: String = "fail") throws -> String {
+                  partition: String? = nil, outOfRange: String = "fail", lag: String? = "0") throws -> String {
         let text = """
         pipeline: cluster-test
         source:
@@ -50,6 +51,7 @@ struct PipelineFixture {
             cursor: updated_at
             partition: \(partition ?? "{column: id, count: \(partitions)}")
             out_of_range: \(outOfRange)
+        \(lag.map { "    lag: \($0)" } ?? "")
         \(table)
             columns:
               - {name: id, type: int64, nullable: false}
@@ -64,6 +66,33 @@ struct PipelineFixture {
 
     func clickhouseCount() throws -> Int {
         Int(try env.clickhouse("SELECT count() FROM \(clean).items FINAL").trimmed) ?? -1
+    }
+
+    /// Every version in the clean table (no FINAL): with merges stopped, what the runs loaded, row for row.
+    func rawCount() throws -> Int {
+        Int(try env.clickhouse("SELECT count() FROM \(clean).items").trimmed) ?? -1
+    }
+
+    /// The differences between PostgreSQL's `items` and the live rows of the clean layer, compared value by value
+    /// (id, name, born, and updated_at in whole seconds, as the clean layer keeps it); empty when they hold the same rows.
+    func differences(where condition: String = "true") throws -> [String] {
+        let source = try env.psql(database, """
+            SET timezone = 'UTC';
+            COPY (SELECT id, coalesce(name, '-'), coalesce(born::text, '-'), to_char(updated_at, 'YYYY-MM-DD HH24:MI:SS')
+                  FROM items WHERE \(condition) ORDER BY id) TO STDOUT
+            """).split(separator: "\n")
+        let sink = try env.clickhouse("""
+            SELECT id, ifNull(name, '-'), ifNull(if(toUInt16(born) = 0, '1970-01-01', toString(born)), '-'),
+                   toString(updated_at)
+            FROM \(clean).items FINAL WHERE _sluice_deleted = 0 ORDER BY id FORMAT TabSeparated
+            """).split(separator: "\n")
+        var problems: [String] = []
+        if source.count != sink.count { problems.append("PostgreSQL has \(source.count) rows, ClickHouse \(sink.count)") }
+        for (expected, actual) in zip(source, sink) where expected != actual {
+            problems.append("PostgreSQL \(expected) | ClickHouse \(actual)")
+            if problems.count > 10 { break }
+        }
+        return problems
     }
 
     func bookmark() throws -> String {

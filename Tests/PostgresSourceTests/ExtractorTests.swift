@@ -30,12 +30,12 @@ struct ExtractorTests {
     }
 
     func source(_ table: String, predicates: [PostgresPredicate] = [], snapshot: String? = nil)
-        throws -> (TaskSource, Schema) {
+        throws -> (PostgresReadSpec, Schema) {
         let name = PostgresTableName(name: table)
         let columns = try PostgresCatalog(connection).describe(name)
         let query = PostgresQuery(table: name, columns: columns, predicates: predicates)
         let schema = Schema(columns.map { $0.suggestedField! })
-        return (try query.taskSource(snapshot: snapshot), schema)
+        return (try query.readSpec(snapshot: snapshot), schema)
     }
 
     @Test func extractsAWholeTableInBoundedBatches() async throws {
@@ -123,7 +123,7 @@ struct ExtractorTests {
 
     @Test func serverErrorsNameTheTable() async throws {
         let column = SourceColumn(name: "id", typeOID: PostgresTypeOID.int8, typeName: "bigint")
-        let task = TaskSource.postgres(query: "SELECT id FROM \"no_such_extract\"", snapshot: nil, columns: [column])
+        let task = PostgresReadSpec(query: "SELECT id FROM \"no_such_extract\"", snapshot: nil, columns: [column])
         let error = await #expect(throws: SluiceError.self) {
             _ = try await PostgresExtractor.extract(config: try TestDatabase.config(), source: task,
                                                     schema: Schema([Field(name: "id", type: .int64)]),

@@ -80,10 +80,14 @@ struct SQLTests {
                 + "(\"id\" >= '0'::bigint AND \"id\" < '100'::bigint) AND (\"id\" > '5'::bigint) AND (status <> 'x' OR status IS NULL)")
         let plain = PostgresQuery(table: PostgresTableName(name: "t"), columns: [columns[0]])
         #expect(try plain.sql() == "SELECT \"id\" FROM \"t\"")
-        guard case .postgres(let sql, let snapshot, let sources) = try plain.taskSource(snapshot: "00000003-0000001B-1") else {
-            Issue.record("not a postgres source"); return
-        }
-        #expect(sql == "SELECT \"id\" FROM \"t\"" && snapshot == "00000003-0000001B-1" && sources.count == 1)
+        let spec = try plain.readSpec(snapshot: "00000003-0000001B-1", cursorColumn: "id")
+        #expect(spec.query == "SELECT \"id\" FROM \"t\"" && spec.snapshot == "00000003-0000001B-1" && spec.columns.count == 1)
+        #expect(spec.cursorColumn == "id")
+        // A computed column (the soft-delete flag) comes last, from trusted configuration SQL.
+        var flagged = plain
+        flagged.computed = [.init(expression: "deleted_at IS NOT NULL", column: SourceColumn(name: "_sluice_deleted", typeOID: 16, typeName: "boolean"))]
+        #expect(try flagged.sql() == "SELECT \"id\", (deleted_at IS NOT NULL) AS \"_sluice_deleted\" FROM \"t\"")
+        #expect(flagged.sourceColumns.map(\.name) == ["id", "_sluice_deleted"])
     }
 
     @Test func snapshotIDsAreChecked() throws {

@@ -65,20 +65,55 @@ func expectConfigError(_ body: () throws -> Void, sourceLocation: SourceLocation
     }
 }
 
+/// Settings shaped like a connector's (the real ones live in PostgresSource and ClickHouseSink), to decode the
+/// connector sections the loader keeps as written.
+struct ServerSettings: Decodable {
+    var host: String
+    var port: Int
+    var database: String
+    var user: String
+    var password: PasswordSource
+
+    enum CodingKeys: String, CodingKey { case host, port, database, user, password, passwordFile }
+
+    init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        host = try c.decode(String.self, forKey: .host)
+        port = try c.decodeIfPresent(Int.self, forKey: .port) ?? 5432
+        database = try c.decode(String.self, forKey: .database)
+        user = try c.decode(String.self, forKey: .user)
+        password = PasswordSource(inline: try c.decodeIfPresent(Secret.self, forKey: .password),
+                                  file: try c.decodeIfPresent(String.self, forKey: .passwordFile))
+    }
+}
+
+struct HTTPSettings: Decodable {
+    var url: String
+    var password: PasswordSource
+
+    enum CodingKeys: String, CodingKey { case url, password, passwordFile }
+
+    init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        url = try c.decode(String.self, forKey: .url)
+        password = PasswordSource(inline: try c.decodeIfPresent(Secret.self, forKey: .password),
+                                  file: try c.decodeIfPresent(String.self, forKey: .passwordFile))
+    }
+}
+
 @Suite struct PipelineLoaderTests {
     let env = ["PG_PASSWORD": "s3cret-pg"]
 
     @Test func loadsAValidPipelineWithDefaults() throws {
         let fixture = try ConfigFixture()
         let path = try fixture.write("p.yaml", baseConfig + "\n" + ordersTable)
-        let loaded = try PipelineLoader(environment: env).load(path: path)
-        let config = loaded.config
+        let config = try PipelineLoader(environment: env).load(path: path)
         #expect(config.pipeline == "test")
-        #expect(config.source.postgres.port == 5432)
-        #expect(config.source.postgres.password.inline?.value == "s3cret-pg")
-        #expect(config.sink.clickhouse.user == "default")
-        #expect(config.sink.clickhouse.database == "clean")
-        #expect(config.staging.compression == "snappy")
+        #expect(config.source.kind == "postgres" && config.sink.kind == "clickhouse")
+        let source = try config.source.decode(ServerSettings.self, environment: env)
+        #expect(source.port == 5432)
+        #expect(source.password.inline?.value == "s3cret-pg")
+        #expect(config.staging.compression == .snappy)
         #expect(config.run.retries == 3)
         let orders = try #require(config.table(named: "orders"))
         #expect(orders.sourceName == ("sales", "orders"))
@@ -88,19 +123,35 @@ func expectConfigError(_ body: () throws -> Void, sourceLocation: SourceLocation
         #expect(orders.columns[2].outOfRange == .setNull)
         #expect(orders.schema.fields[1].type == .decimal(precision: 12, scale: 2))
         #expect(orders.schema.fields[0].nullable == false)
-        // The bundle keeps ${VAR} references unexpanded: secrets never leave this process.
-        #expect(loaded.bundle.contains("${PG_PASSWORD}"))
-        #expect(!loaded.bundle.contains("s3cret-pg"))
-        let reparsed = try PipelineLoader(environment: env).parse(loaded.bundle, file: "bundle")
-        #expect(reparsed.tables.count == 1)
+        #expect(orders.effectiveLag == TableConfig.defaultTimestampLag)
+        // A connector section keeps ${VAR} references unexpanded: each process (driver, executors) expands them from
+        // its own environment, so secrets never travel between them.
+        #expect(config.source.text.contains("${PG_PASSWORD}"))
+        #expect(!config.source.text.contains("s3cret-pg"))
+        let elsewhere = try config.source.decode(ServerSettings.self, environment: ["PG_PASSWORD": "executor's own"])
+        #expect(elsewhere.password.inline?.value == "executor's own")
+    }
+
+    @Test func sectionsTravelAsJSONAndDecodeTheSameWayOnTheOtherSide() throws {
+        let fixture = try ConfigFixture()
+        let path = try fixture.write("p.yaml", baseConfig + "\n" + ordersTable)
+        let config = try PipelineLoader(environment: env).load(path: path)
+        let json = try JSONEncoder().encode(config.source)
+        let received = try JSONDecoder().decode(ConnectorSection.self, from: json)
+        #expect(received == config.source)
+        #expect(try received.decode(ServerSettings.self, environment: env).host == "db.internal")
+        // An error found on the other side still names the file and line it came from.
+        let error = expectConfigError { _ = try received.decode(ServerSettings.self, environment: [:]) }
+        #expect(error?.context.file == path && error?.context.line == 7 && error?.code == .configSecret)
     }
 
     @Test func theQuickstartExampleIsValid() throws {
         let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent().appendingPathComponent("examples/quickstart/pipeline.yaml").path
-        let config = try PipelineLoader(environment: ["PGPASSWORD": "x", "SLUICE_CH_PASSWORD": "y"]).load(path: path).config
+        let environment = ["PGPASSWORD": "x", "SLUICE_CH_PASSWORD": "y"]
+        let config = try PipelineLoader(environment: environment).load(path: path)
         #expect(config.tables.map(\.name) == ["orders"])
-        #expect(config.source.postgres.port == 25432)
+        #expect(try config.source.decode(ServerSettings.self, environment: environment).port == 25432)
     }
 
     @Test func secretsNeverPrint() {
@@ -114,8 +165,8 @@ func expectConfigError(_ body: () throws -> Void, sourceLocation: SourceLocation
         let passwordFile = try fixture.write("ch-password", "from-file\n")
         let path = try fixture.write("p.yaml", baseConfig.replacingOccurrences(of: "PASSWORD_FILE", with: passwordFile)
             + "\n" + ordersTable)
-        let config = try PipelineLoader(environment: env).load(path: path).config
-        #expect(try config.sink.clickhouse.password.resolve()?.value == "from-file")
+        let config = try PipelineLoader(environment: env).load(path: path)
+        #expect(try config.sink.decode(HTTPSettings.self, environment: env).password.resolve()?.value == "from-file")
         let missing = PasswordSource(inline: nil, file: fixture.directory + "/nope")
         #expect(throws: SluiceError.self) { try missing.resolve() }
     }
@@ -133,10 +184,8 @@ func expectConfigError(_ body: () throws -> Void, sourceLocation: SourceLocation
             columns: [{name: id, type: int64, nullable: false}]
             """)
         let path = try fixture.write("p.yaml", baseConfig + "\ntables_dir: tables\n" + ordersTable)
-        let loaded = try PipelineLoader(environment: env).load(path: path)
-        #expect(loaded.config.tables.map(\.name) == ["orders", "items", "customers"])
-        let reparsed = try PipelineLoader(environment: env).parse(loaded.bundle, file: "bundle")
-        #expect(reparsed.tables.map(\.name) == ["orders", "items", "customers"])
+        let config = try PipelineLoader(environment: env).load(path: path)
+        #expect(config.tables.map(\.name) == ["orders", "items", "customers"])
     }
 
     @Test func aTableFileErrorNamesThatFile() throws {
@@ -176,9 +225,19 @@ func expectConfigError(_ body: () throws -> Void, sourceLocation: SourceLocation
         #expect(error?.message.contains("unknown key 'cursr'") == true)
     }
 
+    /// Loads `text` and returns the error decoding its source section as a connector would.
+    func sourceError(in text: String, environment: [String: String]? = nil) throws -> SluiceError? {
+        let fixture = try ConfigFixture()
+        let path = try fixture.write("bad.yaml", text)
+        let config = try PipelineLoader(environment: environment ?? env).load(path: path)
+        let error = expectConfigError { _ = try config.source.decode(ServerSettings.self, environment: environment ?? env) }
+        #expect(error?.context.file == path)
+        return error
+    }
+
     @Test func missingKeysNameTheirParent() throws {
         let text = (baseConfig + "\n" + ordersTable).replacingOccurrences(of: "    user: etl\n", with: "")
-        let error = try error(in: text)
+        let error = try sourceError(in: text)
         #expect(error?.context.key == "source.postgres")
         #expect(error?.message.contains("missing required key 'user'") == true)
         #expect(error?.context.line == 4)
@@ -187,17 +246,61 @@ func expectConfigError(_ body: () throws -> Void, sourceLocation: SourceLocation
     @Test func wrongTypesAreReported() throws {
         let text = baseConfig.replacingOccurrences(of: "host: db.internal", with: "host: db.internal\n    port: fivefour")
             + "\n" + ordersTable
-        let error = try error(in: text)
+        let error = try sourceError(in: text)
         #expect(error?.context.key == "source.postgres.port")
         #expect(error?.context.line == 5)
         #expect(error?.message.contains("whole number") == true)
     }
 
+    @Test func unknownConnectorKeysAreErrorsToo() throws {
+        let text = baseConfig.replacingOccurrences(of: "host: db.internal", with: "hots: db.internal") + "\n" + ordersTable
+        let error = try sourceError(in: text)
+        #expect(error?.context.key == "source.postgres.hots" || error?.context.key == "source.postgres")
+        #expect(error?.context.line == 4 || error?.context.line == 5)
+    }
+
     @Test func unsetEnvironmentVariablesAreNamed() throws {
-        let error = try error(in: baseConfig + "\n" + ordersTable, environment: [:])
+        let error = try sourceError(in: baseConfig + "\n" + ordersTable, environment: [:])
         #expect(error?.code == .configSecret)
         #expect(error?.message.contains("PG_PASSWORD") == true)
         #expect(error?.context.line == 7)
+    }
+
+    @Test func aSectionNamesExactlyOneConnector() throws {
+        let error = try error(in: baseConfig.replacingOccurrences(of: "sink:\n  clickhouse:", with: "sink:\n  clickhouse: {}\n  scylla:")
+            + "\n" + ordersTable)
+        #expect(error?.context.key == "sink")
+        #expect(error?.message.contains("exactly one connector") == true)
+    }
+
+    @Test func enumeratedSettingsListWhatIsAllowed() throws {
+        let error = try error(in: baseConfig.replacingOccurrences(of: "directory: /tmp/staging", with: "directory: /tmp/staging\n  compression: lz5")
+            + "\n" + ordersTable)
+        #expect(error?.context.key == "staging.compression")
+        #expect(error?.message.contains("'lz5' is not one of snappy, zstd or none") == true)
+    }
+
+    @Test func keyTimestampsKeepTheirMicroseconds() throws {
+        let table = ordersTable.replacingOccurrences(of: "primary_key: [id]", with: "primary_key: [id, updated_at]")
+            .replacingOccurrences(of: "{name: updated_at, type: timestamptz}", with: "{name: updated_at, type: timestamptz, nullable: false}")
+        let fixture = try ConfigFixture()
+        let config = try PipelineLoader(environment: env).load(path: try fixture.write("p.yaml", baseConfig + "\n" + table))
+        let orders = try #require(config.table(named: "orders"))
+        #expect(orders.subseconds(for: orders.columns[3]) == .column, "a key timestamp keeps its microseconds by default")
+        let dropped = try error(in: baseConfig + "\n" + table.replacingOccurrences(
+            of: "type: timestamptz, nullable: false}", with: "type: timestamptz, nullable: false, subseconds: drop}"))
+        #expect(dropped?.context.key == "tables.[0].columns.[3].subseconds")
+        #expect(dropped?.message.contains("primary key") == true)
+    }
+
+    @Test func lagsAreDurationsOfTimeCursorsOnly() throws {
+        let fixture = try ConfigFixture()
+        let explicit = try PipelineLoader(environment: env).load(path: try fixture.write("p.yaml", baseConfig + "\n"
+            + ordersTable.replacingOccurrences(of: "cursor: updated_at", with: "cursor: updated_at\n    lag: 0")))
+        #expect(explicit.tables[0].effectiveLag == .zero)
+        #expect(explicit.tables[0].advice.first?.contains("lag 0") == true)
+        let integer = try error(in: baseConfig + "\n" + ordersTable.replacingOccurrences(of: "cursor: updated_at", with: "cursor: id\n    lag: 5m"))
+        #expect(integer?.context.key == "tables.[0].lag")
     }
 
     @Test func badTypesNameTheColumn() throws {

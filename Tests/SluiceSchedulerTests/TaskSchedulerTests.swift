@@ -4,16 +4,26 @@ import Testing
 
 func task(_ id: UInt64, table: String = "orders", partition: UInt32 = 0) -> TaskSpec {
     TaskSpec(id: id, attempt: 0, runID: "r1", table: table, partitionIndex: partition, partitionCount: 4,
-             source: .postgres(query: "SELECT 1", snapshot: nil, columns: []), shardPath: "/s/\(table)/\(id)")
+             read: ConnectorPayload(kind: "test", bytes: [UInt8(truncatingIfNeeded: id)]), shardPath: "/s/\(table)/\(id)")
 }
 
 func result(_ id: UInt64, attempt: UInt32 = 1, rows: UInt64 = 10) -> TaskResult {
-    TaskResult(taskID: id, attempt: attempt, rowsExtracted: rows, rowsLoaded: rows, shardPath: "/s/\(id)",
-               shardBytes: 100, maxCursor: "\(id)")
+    TaskResult(taskID: id, attempt: attempt, rowsExtracted: rows, rowsStaged: rows, maxCursor: "\(id)", shardPath: "/s/\(id)",
+               shardBytes: 100, receipt: ConnectorPayload(kind: "test", bytes: [UInt8(attempt)]))
 }
 
 func failure(_ id: UInt64, attempt: UInt32 = 1, retryable: Bool = true) -> TaskFailure {
     TaskFailure(taskID: id, attempt: attempt, error: SluiceError(.internalError, "boom \(id)"), retryable: retryable)
+}
+
+extension TaskScheduler {
+    /// An attempt succeeded and the driver committed it at once: the actions of both events, the commit left out.
+    mutating func succeeded(_ result: TaskResult, executor: ExecutorID) -> [Action] {
+        var actions = taskSucceeded(result, executor: executor)
+        guard actions.contains(.commit(result, table: spec(of: result.taskID)?.table ?? "")) else { return actions }
+        actions.removeAll { $0 == .commit(result, table: spec(of: result.taskID)?.table ?? "") }
+        return actions + taskCommitted(result.taskID)
+    }
 }
 
 /// (task id, attempt, executor) of each assignment.
@@ -32,15 +42,15 @@ func assignments(_ actions: [TaskScheduler.Action]) -> [String] {
         #expect(assignments(scheduler.executorJoined("b", slots: 2)) == ["3@1->b", "4@1->b"])
         #expect(scheduler.outstandingTaskCount == 5)
         // A finished task frees a slot for the last one.
-        #expect(assignments(scheduler.taskSucceeded(result(2), executor: "a")) == ["5@1->a"])
+        #expect(assignments(scheduler.succeeded(result(2), executor: "a")) == ["5@1->a"])
     }
 
     @Test func aTableSucceedsWhenAllItsTasksDid() {
         var scheduler = TaskScheduler(retries: 0)
         _ = scheduler.executorJoined("a", slots: 4)
         _ = scheduler.add(table: "orders", tasks: [task(1), task(2)])
-        #expect(scheduler.taskSucceeded(result(2), executor: "a").isEmpty)
-        let done = scheduler.taskSucceeded(result(1), executor: "a")
+        #expect(scheduler.succeeded(result(2), executor: "a").isEmpty)
+        let done = scheduler.succeeded(result(1), executor: "a")
         #expect(done == [.tableSucceeded(table: "orders", results: [result(1), result(2)])])
         #expect(scheduler.isFinished)
     }
@@ -68,7 +78,7 @@ func assignments(_ actions: [TaskScheduler.Action]) -> [String] {
         // Task 2 of the failed table is dropped; the other table's task runs next.
         #expect(assignments(actions) == ["3@1->a"])
         #expect(scheduler.state(of: 2) == .cancelled)
-        #expect(scheduler.taskSucceeded(result(3), executor: "a") == [.tableSucceeded(table: "items", results: [result(3)])])
+        #expect(scheduler.succeeded(result(3), executor: "a") == [.tableSucceeded(table: "items", results: [result(3)])])
         #expect(scheduler.isFinished)
     }
 
@@ -81,8 +91,8 @@ func assignments(_ actions: [TaskScheduler.Action]) -> [String] {
         // Both of a's tasks wait for b's single slot.
         #expect(assignments(lost).isEmpty)
         #expect(scheduler.runningTasks(on: "a").isEmpty)
-        #expect(assignments(scheduler.taskSucceeded(result(3), executor: "b")) == ["1@2->b"])
-        #expect(assignments(scheduler.taskSucceeded(result(1, attempt: 2), executor: "b")) == ["2@2->b"])
+        #expect(assignments(scheduler.succeeded(result(3), executor: "b")) == ["1@2->b"])
+        #expect(assignments(scheduler.succeeded(result(1, attempt: 2), executor: "b")) == ["2@2->b"])
     }
 
     @Test func lateReportsFromAReplacedAttemptAreIgnored() {
@@ -91,11 +101,11 @@ func assignments(_ actions: [TaskScheduler.Action]) -> [String] {
         _ = scheduler.add(table: "orders", tasks: [task(1)])
         _ = scheduler.executorLost("a", reason: SluiceError(.internalError, "gone"))
         #expect(assignments(scheduler.executorJoined("b", slots: 1)) == ["1@2->b"])
-        // a's first attempt reports after all: ignored, nothing double-counted.
-        #expect(scheduler.taskSucceeded(result(1, attempt: 1), executor: "a").isEmpty)
+        // a's first attempt reports after all: not counted, and what it staged is thrown away.
+        #expect(scheduler.taskSucceeded(result(1, attempt: 1), executor: "a") == [.discard(result(1, attempt: 1), table: "orders")])
         #expect(scheduler.taskFailed(failure(1, attempt: 1), executor: "a").isEmpty)
         #expect(scheduler.state(of: 1) == .running(executor: "b"))
-        #expect(scheduler.taskSucceeded(result(1, attempt: 2), executor: "b")
+        #expect(scheduler.succeeded(result(1, attempt: 2), executor: "b")
             == [.tableSucceeded(table: "orders", results: [result(1, attempt: 2)])])
     }
 
@@ -125,7 +135,7 @@ func assignments(_ actions: [TaskScheduler.Action]) -> [String] {
         var scheduler = TaskScheduler(retries: 0)
         _ = scheduler.executorJoined("a", slots: 1)
         _ = scheduler.add(table: "done", tasks: [task(1, table: "done")])
-        _ = scheduler.taskSucceeded(result(1), executor: "a")
+        _ = scheduler.succeeded(result(1), executor: "a")
         _ = scheduler.add(table: "stuck", tasks: [task(2, table: "stuck"), task(3, table: "stuck")])
         #expect(scheduler.isTableFinished("done") && !scheduler.isTableFinished("stuck"))
         scheduler.abandonAll()
@@ -133,7 +143,55 @@ func assignments(_ actions: [TaskScheduler.Action]) -> [String] {
         #expect(scheduler.state(of: 1) == .succeeded(result(1)))
         #expect(scheduler.state(of: 2) == .cancelled && scheduler.state(of: 3) == .cancelled)
         #expect(scheduler.outstandingTaskCount == 0)
-        // A late report for an abandoned task changes nothing.
-        #expect(scheduler.taskSucceeded(result(2), executor: "a").isEmpty)
+        // A late report for an abandoned task changes nothing but discarding what it staged.
+        #expect(scheduler.taskSucceeded(result(2), executor: "a") == [.discard(result(2), table: "stuck")])
+    }
+
+    // MARK: committing
+
+    @Test func aSuccessfulAttemptIsCommittedBeforeItCounts() {
+        var scheduler = TaskScheduler(retries: 1)
+        _ = scheduler.executorJoined("a", slots: 1)
+        _ = scheduler.add(table: "orders", tasks: [task(1), task(2)])
+        // The attempt's slot is free at once, while the driver commits.
+        let actions = scheduler.taskSucceeded(result(1), executor: "a")
+        #expect(actions == [.commit(result(1), table: "orders"), .assign(scheduler.spec(of: 2)!, to: "a")])
+        #expect(scheduler.state(of: 1) == .committing(result(1)))
+        #expect(scheduler.outstandingTaskCount == 2)
+        #expect(scheduler.taskCommitted(1).isEmpty)
+        #expect(scheduler.state(of: 1) == .succeeded(result(1)))
+        #expect(scheduler.taskSucceeded(result(2), executor: "a") == [.commit(result(2), table: "orders")])
+        #expect(scheduler.taskCommitted(2) == [.tableSucceeded(table: "orders", results: [result(1), result(2)])])
+        // A second commit report changes nothing.
+        #expect(scheduler.taskCommitted(2).isEmpty)
+    }
+
+    @Test func aFailedCommitIsAFailedAttempt() {
+        var scheduler = TaskScheduler(retries: 1)
+        _ = scheduler.executorJoined("a", slots: 1)
+        _ = scheduler.add(table: "orders", tasks: [task(1)])
+        _ = scheduler.taskSucceeded(result(1), executor: "a")
+        let boom = SluiceError(.internalError, "attach failed")
+        #expect(assignments(scheduler.commitFailed(1, error: boom, retryable: true)) == ["1@2->a"])
+        _ = scheduler.taskSucceeded(result(1, attempt: 2), executor: "a")
+        #expect(scheduler.commitFailed(1, error: boom, retryable: true) == [.tableFailed(table: "orders", error: boom)])
+    }
+
+    @Test func losingAnExecutorDoesNotUndoACommitInProgress() {
+        var scheduler = TaskScheduler(retries: 1)
+        _ = scheduler.executorJoined("a", slots: 1)
+        _ = scheduler.add(table: "orders", tasks: [task(1)])
+        _ = scheduler.taskSucceeded(result(1), executor: "a")
+        #expect(scheduler.executorLost("a", reason: SluiceError(.internalError, "gone")).isEmpty)
+        #expect(scheduler.taskCommitted(1) == [.tableSucceeded(table: "orders", results: [result(1)])])
+    }
+
+    @Test func anAttemptReportingAfterItsTableFailedIsDiscarded() {
+        var scheduler = TaskScheduler(retries: 0)
+        _ = scheduler.executorJoined("a", slots: 2)
+        _ = scheduler.add(table: "orders", tasks: [task(1), task(2)])
+        _ = scheduler.taskFailed(failure(1, retryable: false), executor: "a")
+        // Task 2 was running when its table failed: what it staged must not be committed.
+        #expect(scheduler.taskSucceeded(result(2), executor: "a") == [.discard(result(2), table: "orders")])
     }
 }

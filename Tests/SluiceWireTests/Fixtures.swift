@@ -24,23 +24,18 @@ enum Fixtures {
     static func taskSpec(_ text: String, id: UInt64 = 42, snapshot: String? = "00000003-0000001B-1") -> TaskSpec {
         TaskSpec(
             id: id, attempt: 3, runID: "run-\(text)", table: text, partitionIndex: 7, partitionCount: 16,
-            source: .postgres(
-                query: "SELECT * FROM \"\(text)\" WHERE id >= 10 AND id < 20",
-                snapshot: snapshot,
-                columns: [
-                    SourceColumn(name: text, typeOID: 1700, typeName: "numeric(12,2)", typeModifier: 786_438),
-                    SourceColumn(name: "ts", typeOID: 1184, typeName: "timestamp with time zone"),
-                    SourceColumn(name: "", typeOID: .max, typeName: "", typeModifier: .min),
-                ]),
+            read: ConnectorPayload(
+                kind: "postgres",
+                bytes: Array("{\"query\":\"SELECT * FROM \\\"\(text)\\\" WHERE id >= 10\",\"snapshot\":\"\(snapshot ?? "")\"}".utf8) + [0, 0xFF]),
             shardPath: "/staging/run/\(text)/part-7.parquet")
     }
 
     static func taskResult(_ text: String, maxCursor: String? = "2024-01-02 03:04:05.123456") -> TaskResult {
         TaskResult(
-            taskID: .max, attempt: 1, rowsExtracted: 1_000_000, rowsLoaded: 999_999, shardPath: text,
-            shardBytes: 123_456_789, maxCursor: maxCursor,
-            nulledValues: ["col:" + text: 3, "created_at": 0, "ß": .max, "a": 1],
-            rowsFiltered: 1, extractMicroseconds: 2, loadMicroseconds: .max)
+            taskID: .max, attempt: 1, rowsExtracted: 1_000_000, rowsStaged: 999_999, rowsDeleted: 17, rowsDropped: 1,
+            nulledValues: ["col:" + text: 3, "created_at": 0, "ß": .max, "a": 1], maxCursor: maxCursor, shardPath: text,
+            shardBytes: 123_456_789, receipt: ConnectorPayload(kind: "clickhouse", bytes: Array(text.utf8.prefix(64))),
+            extractMicroseconds: 2, loadMicroseconds: .max)
     }
 
     static func taskFailure(_ text: String, full: Bool = true) -> TaskFailure {
@@ -55,14 +50,14 @@ enum Fixtures {
     }
 
     static let hello = WireMessage.Hello(
-        minVersion: 1, maxVersion: 1, slots: 4, clientNonce: nonce(0), executorID: "exec-1")
+        minVersion: 2, maxVersion: 2, slots: 4, clientNonce: nonce(0), executorID: "exec-1")
 
     /// At least one message of every type, most of them once per nasty string.
     static var allMessages: [WireMessage] {
         var messages: [WireMessage] = [
             .hello(hello),
             .hello(.init(minVersion: 0, maxVersion: .max, slots: .max, clientNonce: nonce(200), executorID: "执行器-🦀")),
-            .challenge(.init(version: 1, serverNonce: nonce(100))),
+            .challenge(.init(version: 2, serverNonce: nonce(100))),
             .auth(.init(proof: nonce(7))),
             .welcome(.init(proof: nonce(9), sessionID: .max, heartbeatIntervalMillis: 5000, heartbeatTimeoutMillis: 15000)),
             .heartbeat,
@@ -73,14 +68,14 @@ enum Fixtures {
             .assignTask(taskSpec("t", snapshot: nil)),
             .assignTask(TaskSpec(
                 id: 0, attempt: 0, runID: "", table: "", partitionIndex: 0, partitionCount: 0,
-                source: .postgres(query: "", snapshot: "", columns: []), shardPath: "")),
-            .taskResult(TaskResult(taskID: 0, attempt: 0, rowsExtracted: 0, rowsLoaded: 0, shardPath: "", shardBytes: 0, maxCursor: nil)),
+                read: .none, shardPath: "")),
+            .taskResult(TaskResult(taskID: 0, attempt: 0, rowsExtracted: 0, rowsStaged: 0, maxCursor: nil, shardPath: "", shardBytes: 0)),
             .taskFailed(taskFailure("x", full: false)),
         ]
         for text in nastyStrings {
             messages.append(.error(.init(code: .protocolError, message: text)))
             messages.append(.shutdown(.init(reason: text)))
-            messages.append(.runConfig(.init(runID: text, fileName: "\(text).yaml", yaml: "tables:\n  - name: \(text)\n")))
+            messages.append(.runConfig(.init(runID: text, plan: "{\"tables\":[{\"table\":\"\(text)\"}]}")))
             messages.append(.assignTask(taskSpec(text)))
             messages.append(.taskResult(taskResult(text)))
             messages.append(.taskResult(taskResult(text, maxCursor: text)))

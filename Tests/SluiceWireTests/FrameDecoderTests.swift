@@ -34,7 +34,7 @@ struct FrameDecoderTests {
             .heartbeat, .shutdown(.init(reason: "ünïcödé 🦀")), .error(.init(code: .protocolError, message: "")),
             .taskProgress(.init(taskID: 1, attempt: 2, rows: 3)), .assignTask(Fixtures.taskSpec("orders")),
             .taskResult(Fixtures.taskResult("orders")), .taskFailed(Fixtures.taskFailure("orders")),
-            .runConfig(.init(runID: "r1", fileName: "pipeline.yaml", yaml: "source:\n  host: ${PGHOST}\n")),
+            .runConfig(.init(runID: "r1", plan: "source:\n  host: ${PGHOST}\n")),
         ]
         let pairs = try messages.map { (try Fixtures.frame($0), [$0]) }
         try ByteToMessageDecoderVerifier.verifyDecoder(inputOutputPairs: pairs) {
@@ -44,7 +44,7 @@ struct FrameDecoderTests {
 
     @Test("a large message fed in odd-sized chunks decodes once, and only when complete")
     func chunkedLargeMessage() throws {
-        let message = WireMessage.runConfig(.init(runID: "r", fileName: "f", yaml: String(repeating: "yaml: ✓\n", count: 50_000)))
+        let message = WireMessage.runConfig(.init(runID: "r", plan: String(repeating: "yaml: ✓\n", count: 50_000)))
         let all = try bytes(message)
         var decoder = WireFrameDecoder(maxPayloadSize: 1 << 20, handshakeMaxPayloadSize: 1 << 20)
         var buffer = ByteBuffer()
@@ -163,24 +163,23 @@ struct FrameDecoderTests {
         // TASK_RESULT whose nulledValues count claims 4 billion entries.
         var result = Fixtures.taskResult("t")
         result.nulledValues = [:]
+        result.receipt = .none
         var payload = ByteBuffer()
         result.encode(into: &payload)
-        payload.moveWriterIndex(to: payload.writerIndex - 4)
-        payload.writeInteger(UInt32.max)
+        // The count sits before the receipt: an empty kind (4 bytes) and an empty blob (4 bytes).
+        payload.setInteger(UInt32.max, at: payload.writerIndex - 12)
         let error = #expect(throws: WireDecodingError.self) { try WireMessage.decode(from: &payload, id: .taskResult) }
         #expect(error?.description.hasPrefix("malformed TASK_RESULT payload, field nulledValues: count 4294967295 needs at least") == true)
 
-        // ASSIGN_TASK with an unknown source kind, and one with too many columns.
+        // ASSIGN_TASK whose read payload claims more bytes than the frame has.
         let task = Fixtures.taskSpec("t")
         var spec = ByteBuffer()
         task.encode(into: &spec)
-        var unknownKind = spec
-        let kindOffset = unknownKind.readerIndex + 8 + 4 + 4 + 4
-            + [task.runID, task.table, task.shardPath].reduce(0) { $0 + 4 + $1.utf8.count }
-        #expect(unknownKind.getInteger(at: kindOffset, as: UInt8.self) == 1)
-        unknownKind.setInteger(7 as UInt8, at: kindOffset)
-        let kindError = #expect(throws: WireDecodingError.self) { try WireMessage.decode(from: &unknownKind, id: .assignTask) }
-        #expect(kindError?.description == "malformed ASSIGN_TASK payload, field source.kind: unknown task source kind 7")
+        let blobOffset = spec.writerIndex - task.read.bytes.count - 4
+        #expect(spec.getInteger(at: blobOffset, as: UInt32.self) == UInt32(task.read.bytes.count))
+        spec.setInteger(UInt32.max, at: blobOffset)
+        let blobError = #expect(throws: WireDecodingError.self) { try WireMessage.decode(from: &spec, id: .assignTask) }
+        #expect(blobError?.description.hasPrefix("malformed ASSIGN_TASK payload, field read.bytes: length 4294967295 runs past the payload") == true)
     }
 
     @Test("a TASK_RESULT that repeats a column in nulledValues is refused")
@@ -188,7 +187,7 @@ struct FrameDecoderTests {
         var payload = ByteBuffer()
         payload.writeWireInteger(1 as UInt64)
         payload.writeWireInteger(1 as UInt32)
-        for _ in 0..<6 { payload.writeWireInteger(0 as UInt64) }
+        for _ in 0..<7 { payload.writeWireInteger(0 as UInt64) }
         payload.writeWireString("shard")
         payload.writeWireOptionalString(nil)
         payload.writeWireCount(2)

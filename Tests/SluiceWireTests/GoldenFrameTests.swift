@@ -15,9 +15,9 @@ struct GoldenFrameTests {
          "53 4C 01 06 00 00 00 00 0F | 00 04 | 00 00 00 09 62 61 64 20 70 72 6F 6F 66"),
         ("TASK_PROGRESS", .taskProgress(.init(taskID: 7, attempt: 2, rows: 1000)),
          "53 4C 01 12 00 00 00 00 14 | 00 00 00 00 00 00 00 07 | 00 00 00 02 | 00 00 00 00 00 00 03 E8"),
-        ("HELLO", .hello(.init(minVersion: 1, maxVersion: 1, slots: 4, clientNonce: Fixtures.nonce(0), executorID: "exec-1")),
+        ("HELLO", .hello(.init(minVersion: 2, maxVersion: 2, slots: 4, clientNonce: Fixtures.nonce(0), executorID: "exec-1")),
          """
-         53 4C 01 01 00 00 00 00 32 | 00 01 | 00 01 | 00 00 00 04
+         53 4C 01 01 00 00 00 00 32 | 00 02 | 00 02 | 00 00 00 04
          00 01 02 03 04 05 06 07 08 09 0A 0B 0C 0D 0E 0F 10 11 12 13 14 15 16 17 18 19 1A 1B 1C 1D 1E 1F
          00 00 00 06 65 78 65 63 2D 31
          """),
@@ -46,8 +46,8 @@ struct GoldenFrameTests {
     @Test("the documented executor proof matches an independent HMAC-SHA256 computed by Python")
     func proofMatchesPython() throws {
         let secret = try WireSecret(text: "0123456789abcdef0123456789abcdef")
-        let hello = WireMessage.Hello(minVersion: 1, maxVersion: 1, slots: 4, clientNonce: Fixtures.nonce(0), executorID: "exec-1")
-        let challenge = WireMessage.Challenge(version: 1, serverNonce: Fixtures.nonce(0x20))
+        let hello = WireMessage.Hello(minVersion: 2, maxVersion: 2, slots: 4, clientNonce: Fixtures.nonce(0), executorID: "exec-1")
+        let challenge = WireMessage.Challenge(version: 2, serverNonce: Fixtures.nonce(0x20))
         let proof = HandshakeProof.executorProof(secret: secret, hello: hello, challenge: challenge)
         let driverProof = HandshakeProof.driverProof(
             secret: secret, hello: hello, challenge: challenge, sessionID: 0x0102030405060708,
@@ -56,7 +56,7 @@ struct GoldenFrameTests {
         let script = """
             import hmac, hashlib, struct
             key = b"0123456789abcdef0123456789abcdef"
-            t = struct.pack(">HHHI", 1, 1, 1, 4) + bytes(range(0, 32)) + bytes(range(32, 64)) + struct.pack(">I", 6) + b"exec-1"
+            t = struct.pack(">HHHI", 2, 2, 2, 4) + bytes(range(0, 32)) + bytes(range(32, 64)) + struct.pack(">I", 6) + b"exec-1"
             print(hmac.new(key, b"sluice-wire executor proof\\x00" + t, hashlib.sha256).hexdigest())
             print(hmac.new(key, b"sluice-wire driver proof\\x00" + t + struct.pack(">QII", 0x0102030405060708, 5000, 15000), hashlib.sha256).hexdigest())
             """
@@ -66,7 +66,7 @@ struct GoldenFrameTests {
         #expect(hexString(proof) == Self.documentedExecutorProof)
     }
 
-    static let documentedExecutorProof = "a20e12896acfb1c0e7e46c4ef76cb9a2889e041b3f66857f272a2d19a7153b56"
+    static let documentedExecutorProof = "10f334c642ff3e7c90bbb7a1dba575ac3b568833e80923d21edf5a20b015c934"
 
     private func hexString(_ bytes: [UInt8]) -> String {
         bytes.map { byte in

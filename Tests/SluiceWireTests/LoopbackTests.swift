@@ -53,7 +53,7 @@ struct LoopbackTests {
             switch outcome {
             case .executor(let id, let received):
                 #expect(received == [
-                    .runConfig(.init(runID: "run-1", fileName: "pipeline.yaml", yaml: "tables: [\(id)]\n")),
+                    .runConfig(.init(runID: "run-1", plan: "tables: [\(id)]\n")),
                     .assignTask(Fixtures.taskSpec(id)),
                     .shutdown(reason: "run finished"),
                 ])
@@ -101,7 +101,7 @@ struct LoopbackTests {
         let id = connection.executorID
         let received = try await connection.executeThenClose { inbound, outbound in
             try await outbound.send(contentsOf: [
-                .runConfig(.init(runID: "run-1", fileName: "pipeline.yaml", yaml: "tables: [\(id)]\n")),
+                .runConfig(.init(runID: "run-1", plan: "tables: [\(id)]\n")),
                 .assignTask(Fixtures.taskSpec(id)),
             ])
             var received: [ExecutorMessage] = []
@@ -196,7 +196,7 @@ struct LoopbackTests {
             missedHeartbeats: Self.relaxed.missedHeartbeats)
         let server = try await WireServer.start(host: "127.0.0.1", port: 0, secret: Self.secret, configuration: configuration, logger: logger)
         let port = server.port
-        let huge = DriverMessage.runConfig(.init(runID: "r", fileName: "f", yaml: String(repeating: "y", count: 200_000)))
+        let huge = DriverMessage.runConfig(.init(runID: "r", plan: String(repeating: "y", count: 200_000)))
         let task = DriverMessage.assignTask(Fixtures.taskSpec("t"))
         let received = try await withTimeout(10, "oversized send") {
             try await withThrowingTaskGroup(of: [DriverMessage].self) { group in
@@ -215,7 +215,7 @@ struct LoopbackTests {
                 try await connection.executeThenClose { _, outbound in
                     let single = await #expect(throws: SluiceError.self) { try await outbound.send(huge) }
                     #expect(single?.code == .wireFrameTooLarge)
-                    #expect(single?.message == "RUN_CONFIG message of 200014 bytes exceeds the frame limit of 100000 bytes")
+                    #expect(single?.message == "RUN_CONFIG message of 200009 bytes exceeds the frame limit of 100000 bytes")
                     let batch = await #expect(throws: SluiceError.self) { try await outbound.send(contentsOf: [task, huge]) }
                     #expect(batch?.code == .wireFrameTooLarge)
                     try await outbound.send(contentsOf: [task])

@@ -57,7 +57,7 @@ struct MessageRoundTripTests {
     @Test("application messages map to wire messages and back, and refuse the other role's messages")
     func applicationMessages() {
         let driverMessages: [DriverMessage] = [
-            .runConfig(.init(runID: "r", fileName: "f.yaml", yaml: "y")), .assignTask(Fixtures.taskSpec("t")),
+            .runConfig(.init(runID: "r", plan: "y")), .assignTask(Fixtures.taskSpec("t")),
             .shutdown(reason: "done"),
         ]
         for message in driverMessages {

@@ -55,15 +55,9 @@ struct PythonInteropTests {
         let text = "zählen ✓ 日本 🦀 \"quoted\"\n\ttab"
         let task = TaskSpec(
             id: 1 << 40, attempt: 2, runID: "run-\(text)", table: text, partitionIndex: 3, partitionCount: 8,
-            source: .postgres(
-                query: "SELECT \"\(text)\" FROM t WHERE id % 8 = 3", snapshot: "00000003-0000001B-1",
-                columns: [
-                    SourceColumn(name: text, typeOID: 1700, typeName: "numeric(38,9)", typeModifier: 2_490_377),
-                    SourceColumn(name: "", typeOID: 25, typeName: "text"),
-                    SourceColumn(name: "a", typeOID: .max, typeName: "weird", typeModifier: .min),
-                ]),
+            read: ConnectorPayload(kind: "postgres-\(text)", bytes: Array("{\"query\":\"SELECT 1\"}".utf8) + [0, 1, 0xFE, 0xFF]),
             shardPath: "/staging/\(text)/part-3.parquet")
-        let config = WireMessage.RunConfig(runID: "run-1", fileName: "pipe.yaml", yaml: "password: ${PGPASSWORD}\nname: \(text)\n")
+        let config = WireMessage.RunConfig(runID: "run-1", plan: "{\"source\":{\"text\":\"password: ${PGPASSWORD}\"},\"name\":\"\(text)\"}")
 
         let (received, pythonResult) = try await withTimeout(30, "python peer") {
             async let pythonRun = python.run()
@@ -95,11 +89,11 @@ struct PythonInteropTests {
         #expect(status == 0, "python output: \(output)")
         let lines = try Self.json(output)
         let welcome = lines.first { $0["welcome"] != nil }?["welcome"] as? [String: Any]
-        #expect(welcome?["version"] as? Int == 1)
+        #expect(welcome?["version"] as? Int == 2)
         #expect(welcome?["interval"] as? Int == 100)
         #expect(welcome?["timeout"] as? Int == 1000)
         let runConfig = lines.first { $0["runConfig"] != nil }?["runConfig"] as? [String: String]
-        #expect(runConfig == ["runID": config.runID, "fileName": config.fileName, "yaml": config.yaml])
+        #expect(runConfig == ["runID": config.runID, "plan": config.plan])
         let decoded = try #require(lines.first { $0["task"] != nil }?["task"] as? [String: Any])
         #expect(decoded["id"] as? UInt64 == task.id)
         #expect(decoded["attempt"] as? Int == 2)
@@ -108,22 +102,16 @@ struct PythonInteropTests {
         #expect(decoded["runID"] as? String == task.runID)
         #expect(decoded["table"] as? String == task.table)
         #expect(decoded["shardPath"] as? String == task.shardPath)
-        guard case .postgres(let query, let snapshot, let columns) = task.source else { return }
-        #expect(decoded["query"] as? String == query)
-        #expect(decoded["snapshot"] as? String == snapshot)
-        let decodedColumns = decoded["columns"] as? [[String: Any]] ?? []
-        #expect(decodedColumns.map { $0["name"] as? String } == columns.map(\.name))
-        #expect(decodedColumns.map { ($0["typeOID"] as? NSNumber)?.uint32Value } == columns.map(\.typeOID))
-        #expect(decodedColumns.map { $0["typeName"] as? String } == columns.map(\.typeName))
-        #expect(decodedColumns.map { ($0["typeModifier"] as? NSNumber)?.int32Value } == columns.map(\.typeModifier))
+        #expect(decoded["readKind"] as? String == task.read.kind)
+        #expect(decoded["readBytes"] as? [Int] == task.read.bytes.map(Int.init))
         #expect(lines.last?["shutdown"] as? String == "run finished ✓")
 
         // What Python encoded, decoded by Swift.
         let expectedResult = TaskResult(
-            taskID: task.id, attempt: task.attempt, rowsExtracted: 1000, rowsLoaded: 999, shardPath: task.shardPath,
-            shardBytes: 4096, maxCursor: snapshot,
-            nulledValues: Dictionary(uniqueKeysWithValues: columns.map { ($0.name, UInt64($0.typeOID)) }),
-            rowsFiltered: 1, extractMicroseconds: 2, loadMicroseconds: 3)
+            taskID: task.id, attempt: task.attempt, rowsExtracted: 1000, rowsStaged: 999, rowsDeleted: 7, rowsDropped: 1,
+            nulledValues: [task.read.kind: UInt64(task.read.bytes.count), "": 0], maxCursor: task.table, shardPath: task.shardPath,
+            shardBytes: 4096, receipt: ConnectorPayload(kind: "py-stage", bytes: task.read.bytes.reversed()),
+            extractMicroseconds: 2, loadMicroseconds: 3)
         let expectedFailure = TaskFailure(
             taskID: task.id, attempt: task.attempt,
             error: SluiceError(

@@ -14,7 +14,7 @@ struct SessionStateMachineTests {
     static let t0 = NIODeadline.uptimeNanoseconds(5_000_000_000)
     static let second = TimeAmount.seconds(1)
 
-    static func driver(secret: WireSecret = secret, versions: ClosedRange<UInt16> = 1...1) -> Machine {
+    static func driver(secret: WireSecret = secret, versions: ClosedRange<UInt16> = WireProtocol.supportedVersions) -> Machine {
         Machine(
             role: .driver(.init(
                 secret: secret, versions: versions, heartbeatIntervalMillis: 1000, heartbeatTimeoutMillis: 3000,
@@ -22,17 +22,17 @@ struct SessionStateMachineTests {
             handshakeTimeout: .seconds(10), closeGracePeriod: .milliseconds(500))
     }
 
-    static func executor(secret: WireSecret = secret, versions: ClosedRange<UInt16> = 1...1) -> Machine {
+    static func executor(secret: WireSecret = secret, versions: ClosedRange<UInt16> = WireProtocol.supportedVersions) -> Machine {
         Machine(
             role: .executor(.init(
                 secret: secret, versions: versions, executorID: "exec-1", slots: 4, clientNonce: Fixtures.nonce(0))),
             handshakeTimeout: .seconds(10), closeGracePeriod: .milliseconds(500))
     }
 
-    static let hello = WireMessage.Hello(minVersion: 1, maxVersion: 1, slots: 4, clientNonce: Fixtures.nonce(0), executorID: "exec-1")
-    static let challenge = WireMessage.Challenge(version: 1, serverNonce: Fixtures.nonce(0x20))
+    static let hello = WireMessage.Hello(minVersion: 2, maxVersion: 2, slots: 4, clientNonce: Fixtures.nonce(0), executorID: "exec-1")
+    static let challenge = WireMessage.Challenge(version: 2, serverNonce: Fixtures.nonce(0x20))
     static let peer = WireSessionPeer(
-        protocolVersion: 1, sessionID: 77, executorID: "exec-1", slots: 4, heartbeatInterval: .seconds(1),
+        protocolVersion: 2, sessionID: 77, executorID: "exec-1", slots: 4, heartbeatInterval: .seconds(1),
         heartbeatTimeout: .seconds(3))
 
     static var auth: WireMessage {
@@ -107,12 +107,12 @@ struct SessionStateMachineTests {
         var driver = Self.driver()
         _ = driver.channelActive(now: Self.t0)
         var hello = Self.hello
-        hello.minVersion = 2
-        hello.maxVersion = 3
+        hello.minVersion = 3
+        hello.maxVersion = 4
         let action = driver.messageReceived(.hello(hello), now: Self.t0)
         expectFailure(
             action, .wireUnsupportedVersion, frame: .unsupportedVersion,
-            message: "executor \"exec-1\" speaks protocol versions 2...3; this driver speaks 1...1")
+            message: "executor \"exec-1\" speaks protocol versions 3...4; this driver speaks 2...2")
         #expect(driver.nextWakeup == Self.t0 + .milliseconds(500), "lingers for the grace period")
     }
 
@@ -197,7 +197,7 @@ struct SessionStateMachineTests {
         var executor = Self.executor()
         _ = executor.channelActive(now: Self.t0)
         expectFailure(
-            executor.messageReceived(.runConfig(.init(runID: "r", fileName: "f", yaml: "")), now: Self.t0),
+            executor.messageReceived(.runConfig(.init(runID: "r", plan: "")), now: Self.t0),
             .wireUnexpectedMessage, frame: .unexpectedMessage,
             message: "the driver sent RUN_CONFIG where CHALLENGE was expected")
         var executor2 = Self.executor()
@@ -210,7 +210,7 @@ struct SessionStateMachineTests {
 
     @Test("handshake messages after the handshake, and the other role's messages, are refused", arguments: [
         WireMessage.hello(hello), .auth(.init(proof: Fixtures.nonce(3))), .assignTask(Fixtures.taskSpec("t")),
-        .welcome(welcome), .runConfig(.init(runID: "r", fileName: "f", yaml: "")),
+        .welcome(welcome), .runConfig(.init(runID: "r", plan: "")),
     ])
     func unexpectedAfterHandshake(_ message: WireMessage) {
         var (driver, _) = Self.established()

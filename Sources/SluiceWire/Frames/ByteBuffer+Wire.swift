@@ -69,6 +69,13 @@ extension ByteBuffer {
         return bytes
     }
 
+    /// Reads a blob: a UInt32 byte length, then that many bytes (checked against what is left before reading).
+    public mutating func readWireBlob(field: String) throws(WireDecodingError) -> [UInt8] {
+        let length = Int(try readWireInteger(UInt32.self, field: field))
+        guard length <= readableBytes else { throw .malformed(field, "length \(length) runs past the payload (\(readableBytes) bytes left)") }
+        return readBytes(length: length) ?? []
+    }
+
     /// Reads a list count and checks that `count` elements of at least `minimumElementSize` bytes each fit in
     /// what is left, so a hostile count cannot make the caller reserve memory for elements that are not there.
     public mutating func readWireCount(field: String, minimumElementSize: Int) throws(WireDecodingError) -> Int {
@@ -120,6 +127,12 @@ extension ByteBuffer {
         } else {
             writeInteger(0 as UInt8)
         }
+    }
+
+    /// Writes a blob: UInt32 byte length, then the bytes.
+    public mutating func writeWireBlob(_ bytes: [UInt8]) {
+        writeInteger(UInt32(clamping: bytes.count), endianness: .big)
+        writeBytes(bytes)
     }
 
     /// Writes a list count.

@@ -1,37 +1,33 @@
 public import NIOCore
 
 extension WireMessage {
-    /// RUN_CONFIG (type 0x10), driver → executor: the pipeline configuration of the run (docs/protocol.md §6.8).
+    /// RUN_CONFIG (type 0x10), driver → executor: what executors need to know about the run (docs/protocol.md §6.8).
     ///
-    /// The YAML is the configuration file's text as written, with its `${ENV}` references unresolved: each
-    /// executor resolves them from its own environment, so secrets never cross the wire.
+    /// The plan is JSON text (`SluicePipeline.RunWork`): the tables' schemas, stages and sink targets as the driver
+    /// decided them, and the source and sink configuration sections as written, with their `${ENV}` references
+    /// unresolved: each executor resolves them from its own environment, so secrets never cross the wire.
     ///
-    /// Payload: `runID string`, `fileName string`, `yaml string`.
+    /// Payload: `runID string`, `plan string`.
     public struct RunConfig: WirePayload {
         /// The run these tasks belong to.
         public var runID: String
-        /// The configuration file's name, for error messages (`pipeline.yaml`).
-        public var fileName: String
-        /// The configuration file's text.
-        public var yaml: String
+        /// The run plan, JSON.
+        public var plan: String
 
-        public init(runID: String, fileName: String, yaml: String) {
+        public init(runID: String, plan: String) {
             self.runID = runID
-            self.fileName = fileName
-            self.yaml = yaml
+            self.plan = plan
         }
 
         public static func decode(from buffer: inout ByteBuffer) throws(WireDecodingError) -> RunConfig {
             let runID = try buffer.readWireString(field: "runID")
-            let fileName = try buffer.readWireString(field: "fileName")
-            let yaml = try buffer.readWireString(field: "yaml")
-            return RunConfig(runID: runID, fileName: fileName, yaml: yaml)
+            let plan = try buffer.readWireString(field: "plan")
+            return RunConfig(runID: runID, plan: plan)
         }
 
         public func encode(into buffer: inout ByteBuffer) {
             buffer.writeWireString(runID)
-            buffer.writeWireString(fileName)
-            buffer.writeWireString(yaml)
+            buffer.writeWireString(plan)
         }
     }
 }

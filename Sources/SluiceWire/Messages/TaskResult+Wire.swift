@@ -4,10 +4,10 @@ public import SluiceCore
 /// TASK_RESULT (type 0x13), executor → driver: the payload is a ``SluiceCore/TaskResult``
 /// (docs/protocol.md §6.11).
 ///
-/// Payload: `taskID u64`, `attempt u32`, `rowsExtracted u64`, `rowsLoaded u64`, `shardBytes u64`,
-/// `rowsFiltered u64`, `extractMicroseconds u64`, `loadMicroseconds u64`, `shardPath string`,
-/// `maxCursor optional string`, `nulledValues count u32` then per entry `column string`, `count u64`,
-/// entries in ascending byte order of the column name; a repeated column is malformed.
+/// Payload: `taskID u64`, `attempt u32`, `rowsExtracted u64`, `rowsStaged u64`, `rowsDeleted u64`, `rowsDropped u64`,
+/// `shardBytes u64`, `extractMicroseconds u64`, `loadMicroseconds u64`, `shardPath string`, `maxCursor optional string`,
+/// `nulledValues count u32` then per entry `column string`, `count u64` (entries in ascending byte order of the
+/// column name; a repeated column is malformed), then `receipt` (a connector payload: `kind string`, `bytes blob`).
 extension TaskResult: WirePayload {
     /// Smallest encoded `nulledValues` entry: an empty name and the count.
     static let minimumNulledEntrySize = 4 + 8
@@ -16,9 +16,10 @@ extension TaskResult: WirePayload {
         let taskID = try buffer.readWireInteger(UInt64.self, field: "taskID")
         let attempt = try buffer.readWireInteger(UInt32.self, field: "attempt")
         let rowsExtracted = try buffer.readWireInteger(UInt64.self, field: "rowsExtracted")
-        let rowsLoaded = try buffer.readWireInteger(UInt64.self, field: "rowsLoaded")
+        let rowsStaged = try buffer.readWireInteger(UInt64.self, field: "rowsStaged")
+        let rowsDeleted = try buffer.readWireInteger(UInt64.self, field: "rowsDeleted")
+        let rowsDropped = try buffer.readWireInteger(UInt64.self, field: "rowsDropped")
         let shardBytes = try buffer.readWireInteger(UInt64.self, field: "shardBytes")
-        let rowsFiltered = try buffer.readWireInteger(UInt64.self, field: "rowsFiltered")
         let extractMicroseconds = try buffer.readWireInteger(UInt64.self, field: "extractMicroseconds")
         let loadMicroseconds = try buffer.readWireInteger(UInt64.self, field: "loadMicroseconds")
         let shardPath = try buffer.readWireString(field: "shardPath")
@@ -34,19 +35,21 @@ extension TaskResult: WirePayload {
                 throw .malformed("nulledValues.column", "column \(String(column.prefix(100)).debugDescription) appears twice")
             }
         }
+        let receipt = try ConnectorPayload.decode(from: &buffer, field: "receipt")
         return TaskResult(
-            taskID: taskID, attempt: attempt, rowsExtracted: rowsExtracted, rowsLoaded: rowsLoaded,
-            shardPath: shardPath, shardBytes: shardBytes, maxCursor: maxCursor, nulledValues: nulledValues,
-            rowsFiltered: rowsFiltered, extractMicroseconds: extractMicroseconds, loadMicroseconds: loadMicroseconds)
+            taskID: taskID, attempt: attempt, rowsExtracted: rowsExtracted, rowsStaged: rowsStaged, rowsDeleted: rowsDeleted,
+            rowsDropped: rowsDropped, nulledValues: nulledValues, maxCursor: maxCursor, shardPath: shardPath,
+            shardBytes: shardBytes, receipt: receipt, extractMicroseconds: extractMicroseconds, loadMicroseconds: loadMicroseconds)
     }
 
     public func encode(into buffer: inout ByteBuffer) {
         buffer.writeWireInteger(taskID)
         buffer.writeWireInteger(attempt)
         buffer.writeWireInteger(rowsExtracted)
-        buffer.writeWireInteger(rowsLoaded)
+        buffer.writeWireInteger(rowsStaged)
+        buffer.writeWireInteger(rowsDeleted)
+        buffer.writeWireInteger(rowsDropped)
         buffer.writeWireInteger(shardBytes)
-        buffer.writeWireInteger(rowsFiltered)
         buffer.writeWireInteger(extractMicroseconds)
         buffer.writeWireInteger(loadMicroseconds)
         buffer.writeWireString(shardPath)
@@ -57,5 +60,6 @@ extension TaskResult: WirePayload {
             buffer.writeWireString(column)
             buffer.writeWireInteger(nulled)
         }
+        receipt.encode(into: &buffer)
     }
 }

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""An independent Sluice wire protocol v1 executor, written from docs/protocol.md alone.
+"""An independent Sluice wire protocol v2 executor, written from docs/protocol.md alone.
 
 Used by PythonInteropTests: it connects to a Swift WireServer, runs the handshake (and checks the
 driver's proof), answers heartbeats, decodes RUN_CONFIG and ASSIGN_TASK, answers each task with
@@ -41,6 +41,7 @@ class Reader:
     def i32(self): return struct.unpack(">i", self.take(4))[0]
     def u64(self): return struct.unpack(">Q", self.take(8))[0]
     def string(self): return self.take(self.u32()).decode("utf-8")
+    def blob(self): return self.take(self.u32())
 
     def optional(self, read):
         present = self.u8()
@@ -56,6 +57,9 @@ class Reader:
 def string(text): 
     raw = text.encode("utf-8")
     return struct.pack(">I", len(raw)) + raw
+
+
+def blob(data): return struct.pack(">I", len(data)) + data
 
 
 def optional_string(text): return b"\x00" if text is None else b"\x01" + string(text)
@@ -91,16 +95,8 @@ def transcript(version, min_v, max_v, slots, client_nonce, server_nonce, executo
 def decode_task(r):
     task = {"id": r.u64(), "attempt": r.u32(), "partitionIndex": r.u32(), "partitionCount": r.u32(),
             "runID": r.string(), "table": r.string(), "shardPath": r.string()}
-    kind = r.u8()
-    if kind != 1:
-        raise ValueError("unknown source kind")
-    task["query"] = r.string()
-    task["snapshot"] = r.optional(r.string)
-    columns = []
-    for _ in range(r.u32()):
-        oid, modifier = r.u32(), r.i32()
-        columns.append({"name": r.string(), "typeOID": oid, "typeName": r.string(), "typeModifier": modifier})
-    task["columns"] = columns
+    task["readKind"] = r.string()
+    task["readBytes"] = list(r.blob())
     r.done()
     return task
 
@@ -111,7 +107,7 @@ def main():
     sock = socket.create_connection(("127.0.0.1", port))
     client_nonce = os.urandom(32)
     slots = 2
-    sock.sendall(frame("HELLO", struct.pack(">HHI", 1, 1, slots) + client_nonce + string(executor_id)))
+    sock.sendall(frame("HELLO", struct.pack(">HHI", 2, 2, slots) + client_nonce + string(executor_id)))
 
     kind, payload = read_frame(sock)
     if kind == "ERROR":
@@ -122,7 +118,7 @@ def main():
     r = Reader(payload)
     version, server_nonce = r.u16(), r.take(32)
     r.done()
-    t = transcript(version, 1, 1, slots, client_nonce, server_nonce, executor_id)
+    t = transcript(version, 2, 2, slots, client_nonce, server_nonce, executor_id)
     proof = hmac.new(secret, b"sluice-wire executor proof\x00" + t, hashlib.sha256).digest()
     sock.sendall(frame("AUTH", proof))
 
@@ -149,17 +145,19 @@ def main():
             r.done()
             sock.sendall(frame("HEARTBEAT"))
         elif kind == "RUN_CONFIG":
-            config = {"runID": r.string(), "fileName": r.string(), "yaml": r.string()}
+            config = {"runID": r.string(), "plan": r.string()}
             r.done()
             print(json.dumps({"runConfig": config}), flush=True)
         elif kind == "ASSIGN_TASK":
             task = decode_task(r)
             print(json.dumps({"task": task}), flush=True)
-            sock.sendall(frame("TASK_PROGRESS", struct.pack(">QIQ", task["id"], task["attempt"], len(task["columns"]))))
-            nulled = sorted(((c["name"], c["typeOID"]) for c in task["columns"]), key=lambda e: e[0].encode())
-            result = (struct.pack(">QIQQQQQQ", task["id"], task["attempt"], 1000, 999, 4096, 1, 2, 3)
-                      + string(task["shardPath"]) + optional_string(task["snapshot"]) + struct.pack(">I", len(nulled))
-                      + b"".join(string(name) + struct.pack(">Q", count) for name, count in nulled))
+            sock.sendall(frame("TASK_PROGRESS", struct.pack(">QIQ", task["id"], task["attempt"], 3)))
+            nulled = sorted([(task["readKind"], len(task["readBytes"])), ("", 0)], key=lambda e: e[0].encode())
+            # rowsExtracted, rowsStaged, rowsDeleted, rowsDropped, shardBytes, extractMicroseconds, loadMicroseconds
+            result = (struct.pack(">QIQQQQQQQ", task["id"], task["attempt"], 1000, 999, 7, 1, 4096, 2, 3)
+                      + string(task["shardPath"]) + optional_string(task["table"]) + struct.pack(">I", len(nulled))
+                      + b"".join(string(name) + struct.pack(">Q", count) for name, count in nulled)
+                      + string("py-stage") + blob(bytes(reversed(task["readBytes"]))))
             sock.sendall(frame("TASK_RESULT", result))
             failed = (struct.pack(">QI", task["id"], task["attempt"]) + b"\x01" + string("py_error") + string(task["table"])
                       + optional_string(None) + optional_string(task["runID"]) + optional_i64(-7) + optional_string(None)

@@ -1,0 +1,61 @@
+public import HTTPTransport
+public import Logging
+public import SluiceConfig
+public import SluiceCore
+
+/// The `sink.clickhouse` section of a pipeline. Decoded by this connector from its configuration section, in
+/// the environment of the process that connects.
+public struct ClickHouseSettings: Sendable, Hashable, Decodable {
+    /// `http://host:8123` (or https).
+    public var url: String
+    /// Default "default".
+    public var user: String
+    public var password: PasswordSource
+    /// The clean layer's database; default "clean".
+    public var database: String
+    /// Where bookmarks live (`<metadata_database>.cdc_state`); default "etl_metadata".
+    public var metadataDatabase: String
+    /// ClickHouse settings sent with every query as URL parameters.
+    public var settings: [String: String]
+    /// Default 300s per request.
+    public var timeout: ConfigDuration
+
+    enum CodingKeys: String, CodingKey {
+        case url, user, password, passwordFile, database, metadataDatabase, settings, timeout
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        url = try c.decode(String.self, forKey: .url)
+        user = try c.decodeIfPresent(String.self, forKey: .user) ?? "default"
+        password = PasswordSource(inline: try c.decodeIfPresent(Secret.self, forKey: .password),
+                                  file: try c.decodeIfPresent(String.self, forKey: .passwordFile))
+        if password.inline != nil && password.file != nil {
+            throw DecodingError.dataCorruptedError(forKey: .passwordFile, in: c,
+                                                   debugDescription: "give either password or password_file, not both")
+        }
+        database = try c.decodeIfPresent(String.self, forKey: .database) ?? "clean"
+        metadataDatabase = try c.decodeIfPresent(String.self, forKey: .metadataDatabase) ?? "etl_metadata"
+        settings = try c.decodeIfPresent([String: String].self, forKey: .settings) ?? [:]
+        timeout = try c.decodeIfPresent(ConfigDuration.self, forKey: .timeout) ?? .seconds(300)
+        let lowered = url.lowercased()
+        guard lowered.hasPrefix("http://") || lowered.hasPrefix("https://"), !url.contains("?") else {
+            throw DecodingError.dataCorruptedError(forKey: .url, in: c, debugDescription:
+                "'\(URLText.redacted(url))' is not an http:// or https:// URL without a query (give settings under `settings:`)")
+        }
+    }
+
+    /// A client for this sink, with the password resolved in this process. Its session database is `default`:
+    /// Sluice always names databases explicitly, and the clean database may not exist yet.
+    public func client(logger: Logger) throws(SluiceError) -> ClickHouseClient {
+        var timeouts = HTTPTimeouts()
+        timeouts.total = .microseconds(timeout.microseconds)
+        let config = ClickHouseConfig(url: url, user: user, password: try password.resolve()?.value, database: "default",
+                                      settings: settings, timeouts: timeouts)
+        try config.validate()
+        return ClickHouseClient(config: config, logger: logger)
+    }
+
+    /// `clickhouse user@host:port`, for messages.
+    public var summary: String { "clickhouse \(user)@\(URLText.hostAndPort(url))" }
+}

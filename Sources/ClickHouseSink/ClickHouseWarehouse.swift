@@ -1,0 +1,138 @@
+public import Logging
+import SluiceConfig
+public import SluiceCore
+public import SluicePipeline
+
+/// ClickHouse as a ``SluicePipeline/Sink``: the driver's side of the connector. It owns every piece of DDL a
+/// run issues: the clean-layer table (checked against the declared schema when it exists), the fresh copy a
+/// full reload loads and swaps in, and the commit of each task's staging table into its load table.
+public struct ClickHouseWarehouse: Sink {
+    public let settings: ClickHouseSettings
+    public let client: ClickHouseClient
+    let logger: Logger
+
+    public init(settings: ClickHouseSettings, logger: Logger) throws(SluiceError) {
+        self.settings = settings
+        self.client = try settings.client(logger: logger)
+        self.logger = logger
+    }
+
+    /// What ClickHouse 18.16 holds without silently corrupting it: `Date` 1970-01-01 ... 2105-12-31, `DateTime`
+    /// up to 2105-12-31 23:59:59 (see ``ClickHouseTypeMapping``).
+    public var limits: SinkLimits {
+        SinkLimits(dates: ClickHouseTypeMapping.dateRange, timestamps: ClickHouseTypeMapping.timestampMicrosecondsRange)
+    }
+
+    public var summary: String { settings.summary }
+
+    public func check() async throws(SluiceError) -> String {
+        "ClickHouse \(try await client.ping())"
+    }
+
+    public func bookmarkStore() -> any BookmarkStore {
+        ClickHouseBookmarkStore(table: CDCStateTable(client: client, database: settings.metadataDatabase))
+    }
+
+    public func target(for request: SinkTableRequest) throws(SluiceError) -> SinkTarget {
+        let table = request.table.target
+        let run = ClickHouseTarget.nameSafe(request.runID)
+        let loadTable = request.replacesContents ? table + "__sluice_reload_" + run : table
+        let target = ClickHouseTarget(database: settings.database, table: table, loadTable: loadTable,
+                                      retiredTable: table + "__sluice_old_" + run,
+                                      layout: CleanLayout(table: request.table, stagedSchema: request.stagedSchema),
+                                      stagePrefix: loadTable + "__sluice_stage_" + (request.replacesContents ? "" : run + "_"))
+        let summary = request.replacesContents
+            ? "\(settings.database).\(table) (reloaded into \(loadTable), then swapped in)" : "\(settings.database).\(table)"
+        return SinkTarget(table: request.table.name, summary: summary, work: try .json(kind: ClickHouseTarget.kind, target))
+    }
+
+    public func prepare(_ sinkTarget: SinkTarget) async throws(SluiceError) {
+        let target = try decode(sinkTarget)
+        try await client.createDatabase(target.database)
+        if target.replaces {
+            try await client.execute(ClickHouseDDL.dropTable(database: target.database, table: target.loadTable))
+        } else {
+            try await checkExisting(target, name: sinkTarget.table)
+        }
+        try await client.createTable(definition(target, name: target.loadTable, engine: .replacingMergeTree(versionColumn: CleanLayout.versionColumn)))
+    }
+
+    public func commit(_ receipt: ConnectorPayload, into sinkTarget: SinkTarget) async throws(SluiceError) -> UInt64 {
+        let target = try decode(sinkTarget)
+        let staged = try receipt.decodeJSON(ClickHouseStageReceipt.self, kind: ClickHouseTarget.kind)
+        guard staged.stageTable.hasPrefix(target.stagePrefix) else {
+            throw SluiceError(.invalidRunPlan, "receipt names \(staged.stageTable), which is not a staging table of this run",
+                              context: ErrorContext(table: sinkTarget.table))
+        }
+        try await client.execute(ClickHouseDDL.attachAll(database: target.database, into: target.loadTable, from: staged.stageTable))
+        try await client.execute(ClickHouseDDL.dropTable(database: target.database, table: staged.stageTable))
+        return staged.rows
+    }
+
+    public func discard(_ receipt: ConnectorPayload, of sinkTarget: SinkTarget) async {
+        guard let target = try? decode(sinkTarget),
+              let staged = try? receipt.decodeJSON(ClickHouseStageReceipt.self, kind: ClickHouseTarget.kind),
+              staged.stageTable.hasPrefix(target.stagePrefix)
+        else { return }
+        try? await client.execute(ClickHouseDDL.dropTable(database: target.database, table: staged.stageTable))
+    }
+
+    public func finish(_ sinkTarget: SinkTarget) async throws(SluiceError) {
+        let target = try decode(sinkTarget)
+        guard target.replaces else { return }
+        if try await tableExists(target.database, target.table) {
+            try await client.execute(ClickHouseDDL.rename(database: target.database,
+                                                          [(target.table, target.retiredTable), (target.loadTable, target.table)]))
+            try await client.execute(ClickHouseDDL.dropTable(database: target.database, table: target.retiredTable))
+        } else {
+            try await client.execute(ClickHouseDDL.rename(database: target.database, [(target.loadTable, target.table)]))
+        }
+        logger.info("table.swapped", metadata: ["sluice.table": "\(sinkTarget.table)"])
+    }
+
+    public func cleanUp(_ sinkTarget: SinkTarget, succeeded: Bool) async {
+        guard let target = try? decode(sinkTarget) else { return }
+        let leftovers = (try? await client.rows("""
+            SELECT name FROM system.tables WHERE database = \(ClickHouseSQL.stringLiteral(target.database))
+            AND startsWith(name, \(ClickHouseSQL.stringLiteral(target.stagePrefix)))
+            """)) ?? []
+        for row in leftovers {
+            guard let name = row.first ?? nil else { continue }
+            try? await client.execute(ClickHouseDDL.dropTable(database: target.database, table: name))
+        }
+        if target.replaces && !succeeded {
+            try? await client.execute(ClickHouseDDL.dropTable(database: target.database, table: target.loadTable))
+        }
+    }
+
+    private func decode(_ target: SinkTarget) throws(SluiceError) -> ClickHouseTarget {
+        try target.work.decodeJSON(ClickHouseTarget.self, kind: ClickHouseTarget.kind)
+    }
+
+    func definition(_ target: ClickHouseTarget, name: String, engine: ClickHouseTableDefinition.Engine) -> ClickHouseTableDefinition {
+        ClickHouseTableDefinition(database: target.database, name: name, columns: target.layout.fields, engine: engine,
+                                  orderBy: target.layout.orderBy)
+    }
+
+    private func tableExists(_ database: String, _ name: String) async throws(SluiceError) -> Bool {
+        let count = try await client.value(
+            "SELECT count() FROM system.tables WHERE database = \(ClickHouseSQL.stringLiteral(database)) AND name = \(ClickHouseSQL.stringLiteral(name))")
+        return count != "0"
+    }
+
+    /// An existing target must have exactly the layout's columns: a schema change is reported, never papered over.
+    private func checkExisting(_ target: ClickHouseTarget, name: String) async throws(SluiceError) {
+        let actual = try await client.tableColumns(database: target.database, table: target.table)
+        guard !actual.isEmpty else { return }
+        let mapping = ClickHouseTypeMapping()
+        let expected = target.layout.fields.map { ClickHouseColumnCheck.Expected(field: $0, type: mapping.type(for: $0)) }
+        let check = ClickHouseColumnCheck(expected: expected, actual: actual, exact: true)
+        guard check.problems.isEmpty else {
+            throw SluiceError(
+                .clickHouseSchemaMismatch,
+                "\(target.database).\(target.table) exists but does not hold the declared schema: "
+                    + check.problems.joined(separator: "; ") + "; migrate or drop the table",
+                context: ErrorContext(table: name, column: check.firstColumn))
+        }
+    }
+}

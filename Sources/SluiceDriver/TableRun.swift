@@ -1,0 +1,133 @@
+import Foundation
+public import SluiceConfig
+public import SluiceCore
+public import SluicePipeline
+
+/// One table's run, from its plan to its end: everything the driver decided about the table (once, before any
+/// task ran) and everything it learned while the table ran. The coordinator holds one per table and nothing
+/// else about tables.
+public struct TableRun: Sendable {
+    public let config: TableConfig
+    public let decision: TableDecision
+    /// The source's description of the table (its cursor kind, its name there).
+    public let source: SourceTable
+    /// Where the table loads, as the sink decided it.
+    public let target: SinkTarget
+    public let partitions: [SourcePartition]
+    /// What executors need about the table (sent in RUN_CONFIG).
+    public let work: TableWork
+    /// The bookmark read while planning.
+    public let stored: Bookmark?
+    /// One task per partition.
+    public let tasks: [TaskSpec]
+    public private(set) var report: TableReport
+
+    public init(config: TableConfig, decision: TableDecision, source: SourceTable, target: SinkTarget,
+                partitions: [SourcePartition], work: TableWork, stored: Bookmark?, tasks: [TaskSpec]) {
+        self.config = config
+        self.decision = decision
+        self.source = source
+        self.target = target
+        self.partitions = partitions
+        self.work = work
+        self.stored = stored
+        self.tasks = tasks
+        var report = TableReport(table: config.name, mode: decision.mode)
+        report.target = target.summary
+        report.bookmarkBefore = decision.bookmarkBefore?.text
+        report.bookmarkAfter = report.bookmarkBefore
+        report.tasks = zip(tasks, partitions).map { task, partition in
+            TaskReport(task: task.id, partition: Int(task.partitionIndex), summary: partition.summary)
+        }
+        self.report = report
+    }
+
+    public var name: String { config.name }
+
+    // MARK: what happens to tasks
+
+    mutating func attemptStarted(_ task: TaskSpec, executor: String) {
+        update(task.id) { $0.attempts.append(AttemptReport(attempt: task.attempt, executor: executor, outcome: .running)) }
+    }
+
+    mutating func attemptStaged(_ result: TaskResult) {
+        updateAttempt(result.taskID, result.attempt) {
+            $0.outcome = .staged
+            $0.rowsExtracted = result.rowsExtracted
+            $0.rowsStaged = result.rowsStaged
+        }
+    }
+
+    mutating func attemptSuperseded(_ result: TaskResult) {
+        updateAttempt(result.taskID, result.attempt) {
+            $0.outcome = .superseded
+            $0.rowsExtracted = result.rowsExtracted
+            $0.rowsStaged = result.rowsStaged
+        }
+    }
+
+    mutating func attemptFailed(taskID: UInt64, attempt: UInt32, error: SluiceError, lost: Bool) {
+        updateAttempt(taskID, attempt) {
+            $0.outcome = lost ? .lost : .failed
+            $0.error = "\(error)"
+        }
+        update(taskID) { task in if task.status != .committed { task.status = .failed } }
+    }
+
+    /// The task's staged rows are part of the sink now: they count as loaded whatever becomes of the table.
+    mutating func committed(_ result: TaskResult, rows: UInt64) {
+        updateAttempt(result.taskID, result.attempt) { $0.outcome = .committed }
+        update(result.taskID) {
+            $0.status = .committed
+            $0.rowsLoaded = rows
+        }
+        report.rowsExtracted += result.rowsExtracted
+        report.rowsStaged += result.rowsStaged
+        report.rowsLoaded += rows
+        report.rowsDeleted += result.rowsDeleted
+        report.rowsDropped += result.rowsDropped
+        report.shardBytes += result.shardBytes
+        report.nulledValues.merge(result.nulledValues, uniquingKeysWith: +)
+    }
+
+    mutating func finished(succeeded: Bool, error: SluiceError?, bookmarkAfter: String?, seconds: Double) {
+        report.status = succeeded ? .succeeded : .failed
+        report.error = error.map { "\($0)" }
+        if succeeded { report.bookmarkAfter = bookmarkAfter }
+        report.seconds = seconds
+        for index in report.tasks.indices where report.tasks[index].status != .committed && report.tasks[index].status != .failed {
+            report.tasks[index].status = .cancelled
+        }
+    }
+
+    // MARK: the end of the table
+
+    /// The bookmark to save once every task was committed, or nil when it does not move.
+    func bookmarkAfter(results: [TaskResult], now: Int64, runID: String) throws(SluiceError) -> Bookmark? {
+        guard let kind = source.cursorKind else { return nil }
+        var extracted: [CursorValue] = []
+        for result in results {
+            guard let text = result.maxCursor else { continue }
+            guard let value = CursorValue(text: text, kind: kind) else {
+                throw SluiceError(.bookmarkInvalid, "an executor reported cursor '\(text)', which is not a \(kind.rawValue) value",
+                                  context: ErrorContext(table: name, column: config.cursor))
+            }
+            extracted.append(value)
+        }
+        guard let (value, backfill) = decision.bookmarkAfter(extracted: extracted) else { return nil }
+        let changedAt = stored.map { $0.backfill == backfill ? $0.backfillChangedAt : now } ?? now
+        return Bookmark(table: name, value: value?.text, backfill: backfill, backfillChangedAt: changedAt, runID: runID)
+    }
+
+    private mutating func update(_ taskID: UInt64, _ change: (inout TaskReport) -> Void) {
+        guard let index = report.tasks.firstIndex(where: { $0.task == taskID }) else { return }
+        change(&report.tasks[index])
+    }
+
+    private mutating func updateAttempt(_ taskID: UInt64, _ attempt: UInt32, _ change: (inout AttemptReport) -> Void) {
+        update(taskID) { task in
+            guard let index = task.attempts.lastIndex(where: { $0.attempt == attempt }) else { return }
+            change(&task.attempts[index])
+        }
+    }
+}

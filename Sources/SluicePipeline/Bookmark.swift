@@ -1,0 +1,50 @@
+public import SluiceCore
+
+/// Where a table's last successful run stopped and whether it is still being backfilled: the one bookmark model
+/// of Sluice (stored by a ``BookmarkStore``; ClickHouse keeps it in `etl_metadata.cdc_state`).
+public struct Bookmark: Sendable, Hashable {
+    /// The table's name in the pipeline.
+    public var table: String
+    /// The largest cursor value loaded so far, as exact text (``SluiceCore/CursorValue/text``); nil before the
+    /// first row was ever loaded.
+    public var value: String?
+    /// True while the table is being backfilled (in slices); false once it runs incrementally.
+    public var backfill: Bool
+    /// When ``backfill`` last changed, microseconds since the epoch.
+    public var backfillChangedAt: Int64
+    /// The run that saved it.
+    public var runID: String
+
+    public init(table: String, value: String?, backfill: Bool, backfillChangedAt: Int64, runID: String) {
+        self.table = table
+        self.value = value
+        self.backfill = backfill
+        self.backfillChangedAt = backfillChangedAt
+        self.runID = runID
+    }
+
+    /// ``value`` parsed as a cursor value of `kind`.
+    public func cursor(kind: CursorKind) throws(SluiceError) -> CursorValue? {
+        guard let value else { return nil }
+        guard let parsed = CursorValue(text: value, kind: kind) else {
+            throw SluiceError(.bookmarkInvalid, "stored bookmark '\(value)' is not a \(kind.rawValue) value",
+                              context: ErrorContext(table: table))
+        }
+        return parsed
+    }
+}
+
+/// Where bookmarks live. The driver reads them while planning and writes one when a table's load succeeded.
+public protocol BookmarkStore: Sendable {
+    /// Creates whatever holds the bookmarks, if missing.
+    func prepare() async throws(SluiceError)
+    /// The table's bookmark, or nil when it has none (a new table, or a store not created yet).
+    func load(table: String) async throws(SluiceError) -> Bookmark?
+    /// Records `bookmark` as the table's newest.
+    func save(_ bookmark: Bookmark) async throws(SluiceError)
+}
+
+extension SluiceError.Code {
+    /// A stored bookmark, or a cursor value an executor reported, that is not a value of the cursor's kind.
+    public static let bookmarkInvalid = Self("bookmark_invalid")
+}

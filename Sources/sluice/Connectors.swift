@@ -1,0 +1,8 @@
+import ClickHouseSink
+import PostgresSource
+import SluicePipeline
+
+extension ConnectorRegistry {
+    /// The connectors this binary ships: register a new source or sink here, and nowhere else.
+    static let builtIn = ConnectorRegistry(sources: [PostgresConnector.source], sinks: [ClickHouseConnector.sink])
+}
