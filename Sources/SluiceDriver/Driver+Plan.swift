@@ -1,7 +1,7 @@
 import SluiceConfig
 import Foundation
 public import SluiceCore
-public import SluicePipeline
+import SluicePipeline
 
 /// What `sluice plan` prints: per table, the mode, the window, the target and each partition task.
 public struct PlanReport: Sendable {

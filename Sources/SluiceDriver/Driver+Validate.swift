@@ -1,7 +1,7 @@
 import Foundation
 import SluiceConfig
-public import SluiceCore
-public import SluicePipeline
+import SluiceCore
+import SluicePipeline
 
 /// What `sluice validate` found, check by check.
 public struct ValidationReport: Sendable {

@@ -116,7 +116,8 @@ public struct TableRun: Sendable {
         }
         guard let (value, backfill) = decision.bookmarkAfter(extracted: extracted) else { return nil }
         let changedAt = stored.map { $0.backfill == backfill ? $0.backfillChangedAt : now } ?? now
-        return Bookmark(table: name, value: value?.text, backfill: backfill, backfillChangedAt: changedAt, runID: runID)
+        return Bookmark(table: name, value: value?.text, epochSeconds: value?.epochSeconds, backfill: backfill,
+                        backfillChangedAt: changedAt, runID: runID)
     }
 
     private mutating func update(_ taskID: UInt64, _ change: (inout TaskReport) -> Void) {

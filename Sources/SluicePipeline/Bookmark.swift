@@ -8,6 +8,9 @@ public struct Bookmark: Sendable, Hashable {
     /// The largest cursor value loaded so far, as exact text (``SluiceCore/CursorValue/text``); nil before the
     /// first row was ever loaded.
     public var value: String?
+    /// The same position as seconds since the epoch, for people (`cdc_state.last_extracted_time`); nil for an
+    /// integer cursor or no position.
+    public var epochSeconds: Int64?
     /// True while the table is being backfilled (in slices); false once it runs incrementally.
     public var backfill: Bool
     /// When ``backfill`` last changed, microseconds since the epoch.
@@ -15,9 +18,11 @@ public struct Bookmark: Sendable, Hashable {
     /// The run that saved it.
     public var runID: String
 
-    public init(table: String, value: String?, backfill: Bool, backfillChangedAt: Int64, runID: String) {
+    public init(table: String, value: String?, epochSeconds: Int64? = nil, backfill: Bool, backfillChangedAt: Int64,
+                runID: String) {
         self.table = table
         self.value = value
+        self.epochSeconds = epochSeconds
         self.backfill = backfill
         self.backfillChangedAt = backfillChangedAt
         self.runID = runID

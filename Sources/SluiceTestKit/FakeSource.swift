@@ -1,6 +1,6 @@
 import Foundation
 import Synchronization
-public import SluiceConfig
+import SluiceConfig
 public import SluiceCore
 public import SluicePipeline
 
