@@ -49,6 +49,7 @@ public struct ClickHouseWarehouse: Sink {
     public func prepare(_ sinkTarget: SinkTarget) async throws(SluiceError) {
         let target = try decode(sinkTarget)
         try await client.createDatabase(target.database)
+        try await dropLeftovers(of: target)
         if target.replaces {
             try await client.execute(ClickHouseDDL.dropTable(database: target.database, table: target.loadTable))
         } else {
@@ -102,6 +103,21 @@ public struct ClickHouseWarehouse: Sink {
         }
         if target.replaces && !succeeded {
             try? await client.execute(ClickHouseDDL.dropTable(database: target.database, table: target.loadTable))
+        }
+    }
+
+    /// Staging tables and reload copies an earlier run of this table left behind (a driver killed mid-run): no
+    /// other run of the same table can be under way, since two would race for its bookmark.
+    private func dropLeftovers(of target: ClickHouseTarget) async throws(SluiceError) {
+        let rows = try await client.rows("""
+            SELECT name FROM system.tables WHERE database = \(ClickHouseSQL.stringLiteral(target.database))
+            AND (startsWith(name, \(ClickHouseSQL.stringLiteral(target.table + "__sluice_stage_")))
+                 OR startsWith(name, \(ClickHouseSQL.stringLiteral(target.table + "__sluice_reload_")))
+                 OR startsWith(name, \(ClickHouseSQL.stringLiteral(target.table + "__sluice_old_"))))
+            """)
+        for name in rows.compactMap({ $0.first ?? nil }) where name != target.loadTable {
+            try await client.execute(ClickHouseDDL.dropTable(database: target.database, table: name))
+            logger.info("table.leftover.dropped", metadata: ["sluice.table": "\(target.database).\(name)"])
         }
     }
 

@@ -109,6 +109,19 @@ import Testing
         }
     }
 
+    @Test func whatAKilledRunLeftBehindIsDroppedByTheNextRun() async throws {
+        try await TestClickHouse.withDatabase { client, database in
+            for name in ["orders__sluice_stage_20261203T000000Z_dead_t1_a1", "orders__sluice_reload_20261203T000000Z_dead",
+                         "orders__sluice_old_20261203T000000Z_dead", "orders_other"] {
+                try await client.execute("CREATE TABLE \(database).\(name) (id Int64) ENGINE = MergeTree ORDER BY id")
+            }
+            let (warehouse, target, _) = try target(client, database: database)
+            try await warehouse.prepare(target)
+            #expect(try await client.rows("SELECT name FROM system.tables WHERE database = '\(database)' ORDER BY name")
+                .compactMap { $0.first ?? nil } == ["orders", "orders_other"])
+        }
+    }
+
     @Test func anExistingTableOfAnotherShapeIsReportedNotPaperedOver() async throws {
         try await TestClickHouse.withDatabase { client, database in
             try await client.execute("CREATE TABLE \(database).orders (id Int64, note String) ENGINE = MergeTree ORDER BY id")
