@@ -142,7 +142,8 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .testTarget(name: "SluiceSchedulerTests", dependencies: ["SluiceScheduler"], swiftSettings: strictSettings),
-        .testTarget(name: "PostgresSourceTests", dependencies: ["PostgresSource", "SluiceCore"], exclude: ["Fixtures"],
+        .testTarget(name: "PostgresSourceTests", dependencies: ["PostgresSource", "SluiceCore", "SluiceConfig", "SluicePipeline"],
+                    exclude: ["Fixtures"],
                     swiftSettings: strictSettings),
         .testTarget(name: "HTTPTransportTests", dependencies: ["HTTPTransport", "SluiceCore"], swiftSettings: strictSettings),
         .testTarget(name: "ClickHouseSinkTests",

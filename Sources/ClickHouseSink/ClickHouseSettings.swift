@@ -1,4 +1,4 @@
-public import HTTPTransport
+import HTTPTransport
 public import Logging
 public import SluiceConfig
 public import SluiceCore

@@ -1,4 +1,3 @@
-public import SluiceCore
 
 /// Where one table run loads in ClickHouse, as the driver decided it: the ``SluicePipeline/SinkTarget/work``
 /// payload (kind `clickhouse`, JSON) that executors stage into and the driver commits from.
@@ -15,6 +14,8 @@ public struct ClickHouseTarget: Sendable, Hashable, Codable {
     public var layout: CleanLayout
     /// Staging tables of this run start with this (`orders__sluice_stage_<run>_`).
     public var stagePrefix: String
+    /// Columns schema evolution added to the table: an existing table gains them before the run loads.
+    public var addedColumns: [String] = []
 
     public var replaces: Bool { loadTable != table }
 

@@ -40,7 +40,8 @@ public struct ClickHouseWarehouse: Sink {
         let target = ClickHouseTarget(database: settings.database, table: table, loadTable: loadTable,
                                       retiredTable: table + "__sluice_old_" + run,
                                       layout: CleanLayout(table: request.table, stagedSchema: request.stagedSchema),
-                                      stagePrefix: loadTable + "__sluice_stage_" + (request.replacesContents ? "" : run + "_"))
+                                      stagePrefix: loadTable + "__sluice_stage_" + (request.replacesContents ? "" : run + "_"),
+                                      addedColumns: request.addedColumns)
         let summary = request.replacesContents
             ? "\(settings.database).\(table) (reloaded into \(loadTable), then swapped in)" : "\(settings.database).\(table)"
         return SinkTarget(table: request.table.name, summary: summary, work: try .json(kind: ClickHouseTarget.kind, target))
@@ -137,10 +138,21 @@ public struct ClickHouseWarehouse: Sink {
     }
 
     /// An existing target must have exactly the layout's columns: a schema change is reported, never papered over.
+    /// Columns schema evolution added are the exception: the table gains them first, each after the column that
+    /// precedes it in the layout.
     private func checkExisting(_ target: ClickHouseTarget, name: String) async throws(SluiceError) {
-        let actual = try await client.tableColumns(database: target.database, table: target.table)
+        var actual = try await client.tableColumns(database: target.database, table: target.table)
         guard !actual.isEmpty else { return }
         let mapping = ClickHouseTypeMapping()
+        for added in target.addedColumns where !actual.contains(where: { $0.name == added }) {
+            guard let index = target.layout.fields.firstIndex(where: { $0.name == added }), index > 0 else { continue }
+            let field = target.layout.fields[index]
+            let sql = "ALTER TABLE \(ClickHouseSQL.qualifiedName(database: target.database, table: target.table)) ADD COLUMN "
+                + "\(ClickHouseSQL.identifier(field.name)) \(mapping.type(for: field)) AFTER \(ClickHouseSQL.identifier(target.layout.fields[index - 1].name))"
+            try await client.execute(sql)
+            logger.info("table.column.added", metadata: ["sluice.table": "\(name)", "sluice.column": "\(field.name)"])
+            actual = try await client.tableColumns(database: target.database, table: target.table)
+        }
         let expected = target.layout.fields.map { ClickHouseColumnCheck.Expected(field: $0, type: mapping.type(for: $0)) }
         let check = ClickHouseColumnCheck(expected: expected, actual: actual, exact: true)
         guard check.problems.isEmpty else {

@@ -54,7 +54,9 @@ public final class NativeInsertBody: Sendable {
     ///   - batches: pulled lazily, on the thread that sends the request.
     public init(encoder: ClickHouseNativeEncoder, prefix: [UInt8] = [], batches: sending some BatchSource) {
         self.encoder = encoder
-        state = Mutex(State(source: batches, block: prefix))
+        // `batches` was handed over (`sending`) and is reached only through the mutex from here on.
+        nonisolated(unsafe) let initial = State(source: batches, block: prefix)
+        state = Mutex(initial)
     }
 
     public var progress: Progress { state.withLock { $0.progress } }

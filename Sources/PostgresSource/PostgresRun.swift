@@ -51,21 +51,86 @@ final class PostgresRun: SourceRun, @unchecked Sendable {
     }
 
     func describe(_ table: TableConfig) async throws(SluiceError) -> SourceTable {
-        try await catalogue(table) { catalog throws(SluiceError) in
-            let source = try table.postgresTable()
-            let columns = try catalog.describe(source, columns: table.columns.map(\.source))
-            _ = try CopyBinaryDecoder.validate(columns: columns.map(\.sourceColumn), schema: table.schema, table: table.name)
-            guard let cursor = table.cursor, let column = table.column(named: cursor) else {
-                return SourceTable(cursorKind: nil, name: source.description)
+        try await catalogue(table) { catalog throws(SluiceError) in try Self.describe(table, catalog: catalog) }
+    }
+
+    /// Checks `table`'s declaration against the live catalogue: drift (a declared column dropped or retyped)
+    /// stops the table; what can lose rows quietly becomes a warning; undeclared columns are listed.
+    static func describe(_ table: TableConfig, catalog: PostgresCatalog) throws(SluiceError) -> SourceTable {
+        let source = try table.postgresTable()
+        let live = try catalog.describe(source)
+        var byName: [String: PostgresColumn] = [:]
+        for column in live { byName[column.name] = column }
+        var columns: [PostgresColumn] = []
+        for declared in table.columns {
+            let context = ErrorContext(table: table.name, column: declared.name)
+            guard let found = byName[declared.source] else {
+                let was = declared.sourceType.map { " (it was \($0))" } ?? ""
+                throw SluiceError(.schemaDrift,
+                                  "source column \(declared.source) no longer exists in \(source)\(was); remove \(declared.name) from the table's columns, or restore the source column",
+                                  context: context)
             }
-            let (kind, _) = try catalog.keyKind(source, column: column.source)
-            guard kind.agrees(with: column.type) else {
-                throw SluiceError(.configInvalid,
-                                  "the cursor is a \(kind.rawValue) column in PostgreSQL but declared \(column.type); declare it with the same kind of type",
-                                  context: ErrorContext(table: table.name, column: cursor))
+            if let expected = declared.sourceType, normalizedType(expected) != normalizedType(found.typeName) {
+                throw SluiceError(.schemaDrift,
+                                  "source column \(declared.source) is \(found.typeName) in \(source), but the table was declared from \(expected); check that \(declared.type) still holds it exactly and update source_type",
+                                  context: context)
             }
-            return SourceTable(cursorKind: kind, name: source.description)
+            columns.append(found)
         }
+        try catalog.checkColumnPrivileges(source, columns: table.columns.map(\.source))
+        _ = try CopyBinaryDecoder.validate(columns: columns.map(\.sourceColumn), schema: table.schema, table: table.name)
+
+        var warnings: [String] = []
+        for (declared, found) in zip(table.columns, columns) {
+            if !declared.nullable && !found.notNull && !table.primaryKey.contains(declared.name) {
+                warnings.append("column \(declared.name) is declared nullable: false but \(source).\(found.name) allows NULL: a NULL fails the task; declare it nullable, or add NOT NULL in PostgreSQL")
+            }
+            if found.typeName.hasPrefix("character("), declared.type == .string {
+                warnings.append("column \(declared.name) is \(found.typeName): its values keep their trailing blanks in the sink (PostgreSQL's length() ignores them); make the source column varchar, or trim it in a derived column")
+            }
+        }
+        let keySources = Set(table.primaryKey.compactMap { table.column(named: $0)?.source })
+        if !(try catalog.uniqueKeys(source)).contains(where: { !$0.isEmpty && Set($0).isSubset(of: keySources) }) {
+            warnings.append("the primary key (\(table.primaryKey.joined(separator: ", "))) has no unique index or constraint behind it in PostgreSQL: rows that share a key become one row in the sink; add a unique constraint there, or declare the columns that are unique")
+        }
+        let ignored = Set(table.ignoreColumns)
+        let declaredSources = Set(table.columns.map(\.source))
+        let undeclared = live.filter { !declaredSources.contains($0.name) && !ignored.contains($0.name) }
+            .map { UndeclaredColumn(name: $0.name, sourceType: $0.typeName, type: $0.suggestedTarget) }
+        if !undeclared.isEmpty, table.schemaEvolution == .report {
+            warnings.append("source columns not loaded: " + undeclared.map { "\($0.name) (\($0.sourceType))" }.joined(separator: ", ")
+                            + "; declare them, list them in ignore_columns, or set schema_evolution: add_columns")
+        }
+        for column in undeclared where column.type == nil && table.schemaEvolution == .addColumns {
+            warnings.append("source column \(column.name) (\(column.sourceType)) has no type Sluice can load; it stays out (list it in ignore_columns)")
+        }
+
+        guard let cursor = table.cursor, let column = table.column(named: cursor) else {
+            return SourceTable(cursorKind: nil, name: source.description, undeclaredColumns: undeclared, warnings: warnings)
+        }
+        let (kind, _) = try catalog.keyKind(source, column: column.source)
+        guard kind.agrees(with: column.type) else {
+            throw SluiceError(.configInvalid,
+                              "the cursor is a \(kind.rawValue) column in PostgreSQL but declared \(column.type); declare it with the same kind of type",
+                              context: ErrorContext(table: table.name, column: cursor))
+        }
+        return SourceTable(cursorKind: kind, name: source.description, undeclaredColumns: undeclared, warnings: warnings)
+    }
+
+    /// A type name as `format_type` prints it, compared case- and space-insensitively, with the common
+    /// abbreviations spelled out (`int4` is `integer`, `timestamptz` is `timestamp with time zone`).
+    static func normalizedType(_ name: String) -> String {
+        let lowered = name.lowercased().split(whereSeparator: \.isWhitespace).joined(separator: " ")
+        let aliases = ["int2": "smallint", "int4": "integer", "int": "integer", "int8": "bigint", "float4": "real",
+                       "float8": "double precision", "bool": "boolean", "varchar": "character varying",
+                       "timestamptz": "timestamp with time zone", "timestamp": "timestamp without time zone",
+                       "timetz": "time with time zone", "time": "time without time zone", "decimal": "numeric"]
+        if let alias = aliases[lowered] { return alias }
+        for (short, long) in [("varchar(", "character varying("), ("decimal(", "numeric("), ("char(", "character(")]
+            where lowered.hasPrefix(short) {
+            return long + lowered.dropFirst(short.count)
+        }
+        return lowered
     }
 
     func cursorBounds(_ table: TableConfig, kind: CursorKind, within window: CursorWindow) async throws(SluiceError)

@@ -38,10 +38,15 @@ public struct TableConfig: Sendable, Decodable {
     public var specialValues: SpecialValuesPolicy
     /// The declared target schema, in order.
     public var columns: [ColumnConfig]
+    /// What happens when the source table gains columns the declaration does not name; see ``SchemaEvolution``.
+    /// A declared column that disappears from the source, or changes its type, always stops the table.
+    public var schemaEvolution: SchemaEvolution
+    /// Source columns left out on purpose: never reported as new, never added by schema evolution.
+    public var ignoreColumns: [String]
 
     enum CodingKeys: String, CodingKey {
         case name, source, target, primaryKey, cursor, lag, backfillWindow, partition, filters, deletedWhen, outOfRange
-        case specialValues
+        case specialValues, schemaEvolution, ignoreColumns
         case columns
     }
 
@@ -59,6 +64,8 @@ public struct TableConfig: Sendable, Decodable {
         deletedWhen = try c.decodeIfPresent(String.self, forKey: .deletedWhen)
         outOfRange = try c.decodeIfPresent(OutOfRangePolicy.self, forKey: .outOfRange) ?? .fail
         specialValues = try c.decodeIfPresent(SpecialValuesPolicy.self, forKey: .specialValues) ?? .fail
+        schemaEvolution = try c.decodeIfPresent(SchemaEvolution.self, forKey: .schemaEvolution) ?? .report
+        ignoreColumns = try c.decodeIfPresent([String].self, forKey: .ignoreColumns) ?? []
         columns = try c.decode([ColumnConfig].self, forKey: .columns)
     }
 
@@ -188,6 +195,15 @@ public enum OutOfRangePolicy: String, Sendable, Codable, ConfigChoice {
     case dropRow = "drop_row"
 }
 
+/// What a run does with source columns the table's declaration does not name.
+public enum SchemaEvolution: String, Sendable, Codable, ConfigChoice {
+    /// They are not loaded; each run reports them (the default).
+    case report
+    /// They are loaded as nullable columns of their natural type, added to the target table after the declared
+    /// columns (ClickHouse `ALTER TABLE ... ADD COLUMN`); the run report records each addition.
+    case addColumns = "add_columns"
+}
+
 /// What happens to values no sink type can hold (`NaN`, `infinity`).
 public enum SpecialValuesPolicy: String, Sendable, Codable, ConfigChoice {
     /// The task fails with an error naming the table, column and row.
@@ -222,8 +238,25 @@ public struct ColumnConfig: Sendable, Decodable {
     public var max: String?
     /// For timestamp columns in a whole-second sink; nil: the table's default (``TableConfig/subseconds(for:)``).
     public var subseconds: SubsecondPolicy?
+    /// The source column's type when the table was declared, as the source prints it (`numeric(12,2)`,
+    /// `timestamp with time zone`); `sluice init` writes it. When the live type differs, the table stops (schema
+    /// drift) with a message naming both, rather than loading values of another type.
+    public var sourceType: String?
 
-    enum CodingKeys: String, CodingKey { case name, source, type, nullable, outOfRange, min, max, subseconds }
+    enum CodingKeys: String, CodingKey { case name, source, type, nullable, outOfRange, min, max, subseconds, sourceType }
+
+    /// A column declared in code (a source column added by schema evolution, say).
+    public init(name: String, source: String? = nil, type: DataType, nullable: Bool = true, sourceType: String? = nil) {
+        self.name = name
+        self.source = source ?? name
+        self.type = type
+        self.nullable = nullable
+        outOfRange = nil
+        min = nil
+        max = nil
+        subseconds = nil
+        self.sourceType = sourceType
+    }
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
@@ -235,6 +268,7 @@ public struct ColumnConfig: Sendable, Decodable {
         min = try c.decodeIfPresent(String.self, forKey: .min)
         max = try c.decodeIfPresent(String.self, forKey: .max)
         subseconds = try c.decodeIfPresent(SubsecondPolicy.self, forKey: .subseconds)
+        sourceType = try c.decodeIfPresent(String.self, forKey: .sourceType)
     }
 
     public var isTemporal: Bool {

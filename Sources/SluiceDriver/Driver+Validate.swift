@@ -67,6 +67,13 @@ extension Driver {
                 case .success(let run):
                     report.checks.append(.init(level: .ok, subject: "table \(table.name)",
                                                detail: "\(run.config.columns.count) columns convert exactly; next run: \(run.decision.mode.rawValue) -> \(run.target.summary)"))
+                    for warning in run.warnings {
+                        report.checks.append(.init(level: .warn, subject: "table \(table.name)", detail: warning))
+                    }
+                    for name in run.addedColumns {
+                        report.checks.append(.init(level: .ok, subject: "table \(table.name)",
+                                                   detail: "the next run adds source column \(name) (schema_evolution: add_columns)"))
+                    }
                 case .failure(let error):
                     report.checks.append(.init(level: .fail, subject: "table \(table.name)", detail: "\(error)"))
                 }

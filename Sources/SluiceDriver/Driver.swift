@@ -115,6 +115,9 @@ public struct Driver: Sendable {
         for table in tables {
             do throws(SluiceError) {
                 let run = try await planner.plan(table, firstTaskID: nextTaskID)
+                for warning in run.warnings {
+                    logger.warning("table.warning", metadata: ["sluice.table": "\(table.name)", "sluice.warning": "\(warning)"])
+                }
                 if prepare { try await sink.prepare(run.target) }
                 nextTaskID += UInt64(run.tasks.count)
                 runs.append(run)

@@ -25,9 +25,10 @@ public struct RunPlanner: Sendable {
     }
 
     /// The table's run, its tasks numbered from `firstTaskID`.
-    public func plan(_ table: TableConfig, firstTaskID: UInt64) async throws(SluiceError) -> TableRun {
-        let stored = table.cursor == nil ? nil : try await bookmarks.load(table: table.name)
-        let described = try await source.describe(table)
+    public func plan(_ declared: TableConfig, firstTaskID: UInt64) async throws(SluiceError) -> TableRun {
+        let stored = declared.cursor == nil ? nil : try await bookmarks.load(table: declared.name)
+        let described = try await source.describe(declared)
+        let (table, added, clashes) = Self.evolve(declared, with: described)
         let source = self.source
         let decision = try await TableDecision.decide(table: table, cursorKind: described.cursorKind, stored: stored,
                                                       options: options) { (window) throws(SluiceError) in
@@ -39,7 +40,7 @@ public struct RunPlanner: Sendable {
             table: table, window: decision.window, deletedRows: decision.deletedRows, schema: schema, cursorKind: described.cursorKind))
         let target = try sink.target(for: SinkTableRequest(
             table: table, runID: runID, replacesContents: decision.mode == .fullReload, stagedSchema: schema,
-            cursorKind: described.cursorKind))
+            cursorKind: described.cursorKind, addedColumns: added))
         let work = TableWork(
             table: table.name, readSchema: schema, stages: [.temporalBounds(TemporalRule.rules(for: table, limits: sink.limits))],
             cursor: table.cursor, cursorKind: described.cursorKind, deletedColumn: schema.index(of: StagedColumns.deleted),
@@ -51,6 +52,27 @@ public struct RunPlanner: Sendable {
                      shardPath: directory + "/part-" + String(format: "%05d", index) + ".parquet")
         }
         return TableRun(config: table, decision: decision, source: described, target: target, partitions: partitions,
-                        work: work, stored: stored, tasks: tasks)
+                        work: work, stored: stored, tasks: tasks, warnings: described.warnings + clashes,
+                        addedColumns: added)
+    }
+
+    /// The table with the source's undeclared columns added when it evolves (`schema_evolution: add_columns`):
+    /// nullable, of their natural type, after the declared columns. Returns the names added and the columns that
+    /// could not be (their name is taken by a declared column).
+    static func evolve(_ table: TableConfig, with source: SourceTable) -> (TableConfig, added: [String], problems: [String]) {
+        guard table.schemaEvolution == .addColumns else { return (table, [], []) }
+        var evolved = table
+        var added: [String] = []
+        var problems: [String] = []
+        for column in source.undeclaredColumns {
+            guard let type = column.type else { continue }
+            guard table.column(named: column.name) == nil else {
+                problems.append("source column \(column.name) cannot be added: a declared column already has that name")
+                continue
+            }
+            evolved.columns.append(ColumnConfig(name: column.name, type: type, nullable: true, sourceType: column.sourceType))
+            added.append(column.name)
+        }
+        return (evolved, added, problems)
     }
 }

@@ -1,5 +1,5 @@
 public import Foundation
-public import SluiceCore
+import SluiceCore
 public import SluicePipeline
 
 /// What a run did, per table and per task: printed at the end of `sluice run` and written as JSON by `--report`.
@@ -53,6 +53,8 @@ public struct RunReport: Sendable, Encodable {
             for (column, count) in table.nulledValues.sorted(by: { $0.key < $1.key }) where count > 0 {
                 lines.append("  \(table.table).\(column): \(count) out-of-range values set to NULL")
             }
+            for change in table.schemaChanges { lines.append("  \(table.table): \(change)") }
+            for warning in table.warnings { lines.append("  \(table.table): warning: \(warning)") }
             if let error = table.error { lines.append("  \(table.table): \(error)") }
             if table.status == .failed && table.rowsLoaded > 0 {
                 lines.append("  \(table.table): \(table.rowsLoaded) rows of this run reached \(table.target ?? "the sink") before it failed; "
@@ -92,6 +94,10 @@ public struct TableReport: Sendable, Encodable {
     public var bookmarkBefore: String?
     public var bookmarkAfter: String?
     public var seconds: Double = 0
+    /// What planning found that can lose or change rows without an error, each with the fix.
+    public var warnings: [String] = []
+    /// Changes schema evolution made to the target (`added column notes (string)`).
+    public var schemaChanges: [String] = []
     public var tasks: [TaskReport] = []
 
     public init(table: String, mode: RunMode?) {
@@ -104,7 +110,8 @@ public struct TableReport: Sendable, Encodable {
     public var attempts: Int { tasks.reduce(0) { $0 + $1.attempts.count } }
 
     enum CodingKeys: String, CodingKey {
-        case table, mode, status, error, target, tasks, attempts, seconds
+        case table, mode, status, error, target, tasks, attempts, seconds, warnings
+        case schemaChanges = "schema_changes"
         case rowsExtracted = "rows_extracted", rowsStaged = "rows_staged", rowsLoaded = "rows_loaded",
              rowsDeleted = "rows_deleted", rowsDropped = "rows_dropped"
         case nulledValues = "nulled_values", shardBytes = "shard_bytes"
@@ -130,6 +137,8 @@ public struct TableReport: Sendable, Encodable {
         try c.encode(shardBytes, forKey: .shardBytes)
         try c.encodeIfPresent(bookmarkBefore, forKey: .bookmarkBefore)
         try c.encodeIfPresent(bookmarkAfter, forKey: .bookmarkAfter)
+        try c.encode(warnings, forKey: .warnings)
+        try c.encode(schemaChanges, forKey: .schemaChanges)
     }
 }
 

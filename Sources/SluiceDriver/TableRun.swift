@@ -20,10 +20,15 @@ public struct TableRun: Sendable {
     public let stored: Bookmark?
     /// One task per partition.
     public let tasks: [TaskSpec]
+    /// What planning found that can lose or change rows without an error.
+    public let warnings: [String]
+    /// Columns schema evolution added this run.
+    public let addedColumns: [String]
     public private(set) var report: TableReport
 
     public init(config: TableConfig, decision: TableDecision, source: SourceTable, target: SinkTarget,
-                partitions: [SourcePartition], work: TableWork, stored: Bookmark?, tasks: [TaskSpec]) {
+                partitions: [SourcePartition], work: TableWork, stored: Bookmark?, tasks: [TaskSpec],
+                warnings: [String] = [], addedColumns: [String] = []) {
         self.config = config
         self.decision = decision
         self.source = source
@@ -32,7 +37,13 @@ public struct TableRun: Sendable {
         self.work = work
         self.stored = stored
         self.tasks = tasks
+        self.warnings = warnings
+        self.addedColumns = addedColumns
         var report = TableReport(table: config.name, mode: decision.mode)
+        report.warnings = warnings
+        report.schemaChanges = addedColumns.map { name in
+            "added column \(name) (\(config.column(named: name).map { "\($0.type)" } ?? "?"))"
+        }
         report.target = target.summary
         report.bookmarkBefore = decision.bookmarkBefore?.text
         report.bookmarkAfter = report.bookmarkBefore

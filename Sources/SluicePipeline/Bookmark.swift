@@ -50,6 +50,8 @@ public protocol BookmarkStore: Sendable {
 }
 
 extension SluiceError.Code {
+    /// The source no longer matches the table's declaration: a declared column dropped or retyped.
+    public static let schemaDrift = Self("schema_drift")
     /// A stored bookmark, or a cursor value an executor reported, that is not a value of the cursor's kind.
     public static let bookmarkInvalid = Self("bookmark_invalid")
 }

@@ -47,13 +47,17 @@ public struct SinkTableRequest: Sendable {
     public var stagedSchema: Schema
     /// The cursor column's kind, when the table has a cursor (sinks version rows by it).
     public var cursorKind: CursorKind?
+    /// Columns schema evolution added to the table (the last of its columns): an existing target gains them.
+    public var addedColumns: [String]
 
-    public init(table: TableConfig, runID: String, replacesContents: Bool, stagedSchema: Schema, cursorKind: CursorKind?) {
+    public init(table: TableConfig, runID: String, replacesContents: Bool, stagedSchema: Schema, cursorKind: CursorKind?,
+                addedColumns: [String] = []) {
         self.table = table
         self.runID = runID
         self.replacesContents = replacesContents
         self.stagedSchema = stagedSchema
         self.cursorKind = cursorKind
+        self.addedColumns = addedColumns
     }
 }
 

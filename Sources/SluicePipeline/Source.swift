@@ -40,10 +40,32 @@ public struct SourceTable: Sendable, Hashable {
     public var cursorKind: CursorKind?
     /// The table as the source names it (`public.orders`), for messages.
     public var name: String
+    /// Source columns the declaration does not name, in the source's order.
+    public var undeclaredColumns: [UndeclaredColumn]
+    /// What the source says about the declaration that can lose or change rows without an error (a nullable
+    /// column declared `nullable: false`, a primary key no unique index enforces), each with the fix.
+    public var warnings: [String]
 
-    public init(cursorKind: CursorKind?, name: String) {
+    public init(cursorKind: CursorKind?, name: String, undeclaredColumns: [UndeclaredColumn] = [], warnings: [String] = []) {
         self.cursorKind = cursorKind
         self.name = name
+        self.undeclaredColumns = undeclaredColumns
+        self.warnings = warnings
+    }
+}
+
+/// A source column the table's declaration does not name (a column added since it was written).
+public struct UndeclaredColumn: Sendable, Hashable {
+    public var name: String
+    /// As the source prints it (`text`, `numeric(12,2)`).
+    public var sourceType: String
+    /// The type it loads as when the table evolves (`schema_evolution: add_columns`); nil when none can hold it.
+    public var type: DataType?
+
+    public init(name: String, sourceType: String, type: DataType?) {
+        self.name = name
+        self.sourceType = sourceType
+        self.type = type
     }
 }
 
