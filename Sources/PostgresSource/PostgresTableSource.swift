@@ -25,6 +25,16 @@ public struct PostgresTableSource: Source {
         return "PostgreSQL \(version / 10_000).\(version % 10_000)"
     }
 
+    public func discover(_ pattern: String) async throws(SluiceError) -> [DiscoveredTable] {
+        let config = connection
+        return try await BlockingIO.run(name: "sluice.postgres.discover") { () throws(SluiceError) -> [DiscoveredTable] in
+            let discovery = PostgresDiscovery(catalog: PostgresCatalog(try PostgresConnection(config)))
+            var tables: [DiscoveredTable] = []
+            for table in try discovery.tables(matching: pattern) { tables.append(try discovery.discover(table)) }
+            return tables
+        }
+    }
+
     public func openRun(consistent: Bool) async throws(SluiceError) -> any SourceRun {
         let config = connection
         return try await BlockingIO.run(name: "sluice.postgres.snapshot") { () throws(SluiceError) -> PostgresRun in

@@ -15,6 +15,8 @@ public struct PipelineConfig: Sendable, Decodable {
     public var run: RunSettings
     /// The tables to move, in order. Tables may also come from `tables_dir` (one file per table).
     public var tables: [TableConfig]
+    /// The directory of the table files (`tables_dir`, resolved against the configuration file), if any.
+    public var tablesDirectory: String?
 
     enum CodingKeys: String, CodingKey { case pipeline, source, sink, staging, run, tables, tablesDir }
 

@@ -13,13 +13,14 @@ public struct PipelineLoader: Sendable {
 
     /// Loads `path`, plus every `*.yaml`/`*.yml` file in its `tables_dir` (one table per file, relative to the
     /// configuration file's directory), and validates the result. Errors name the file each value came from.
-    public func load(path: String) throws(SluiceError) -> PipelineConfig {
-        try parse(try Self.readFile(path), file: path)
+    public func load(path: String, requireTables: Bool = true) throws(SluiceError) -> PipelineConfig {
+        try parse(try Self.readFile(path), file: path, requireTables: requireTables)
     }
 
     /// Parses and validates a configuration given as text, as if read from `file` (whose directory
     /// `tables_dir` is relative to).
-    public func parse(_ text: String, file: String) throws(SluiceError) -> PipelineConfig {
+    /// `requireTables: false` accepts a pipeline without tables yet (`sluice init` writes them).
+    public func parse(_ text: String, file: String, requireTables: Bool = true) throws(SluiceError) -> PipelineConfig {
         let root = try Self.compose(text, file: file)
         var config = try decoder(file: file, text: text).decode(PipelineConfig.self, from: root)
         var located: [(table: TableConfig, file: String, node: Node, path: [PipelineValidator.PathPart])] = []
@@ -28,6 +29,8 @@ public struct PipelineLoader: Sendable {
             located.append((table, file, root, ["tables", .index(index)]))
         }
         if let tablesDir = root.mapping?.first(where: { $0.key.string == "tables_dir" })?.value.string {
+            config.tablesDirectory = resolve(tablesDir, relativeTo: file)
+            if !requireTables && !FileManager.default.fileExists(atPath: config.tablesDirectory!) { return config }
             for tableFile in try yamlFiles(in: resolve(tablesDir, relativeTo: file), referencedFrom: file) {
                 let tableText = try Self.readFile(tableFile)
                 let node = try Self.compose(tableText, file: tableFile)
@@ -36,7 +39,7 @@ public struct PipelineLoader: Sendable {
             }
         }
         config.tables = located.map(\.table)
-        try PipelineValidator(file: file, root: root).validate(config)
+        try PipelineValidator(file: file, root: root).validate(config, requireTables: requireTables)
         var names: [String: String] = [:]
         for entry in located {
             let validator = PipelineValidator(file: entry.file, root: entry.node)

@@ -8,8 +8,8 @@ struct PipelineValidator {
     let root: Node
 
     /// The pipeline-wide settings (tables are validated one by one, each against its own file).
-    func validate(_ config: PipelineConfig) throws(SluiceError) {
-        guard !config.tables.isEmpty else {
+    func validate(_ config: PipelineConfig, requireTables: Bool = true) throws(SluiceError) {
+        guard !config.tables.isEmpty || !requireTables else {
             throw error(["tables"], "the pipeline has no tables (give `tables:` or `tables_dir:`)")
         }
         if !(0...100).contains(config.run.retries) { throw error(["run", "retries"], "retries must be 0...100") }

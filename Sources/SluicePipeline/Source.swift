@@ -14,6 +14,16 @@ public protocol Source: Sendable {
     /// Opens the view a run reads. `consistent` asks for one consistent state of the data for every partition
     /// of every table (PostgreSQL: one exported snapshot); `sluice plan` does without.
     func openRun(consistent: Bool) async throws(SluiceError) -> any SourceRun
+
+    /// The tables whose names match `pattern` (`public.*`, `sales.order?`), described for a table file
+    /// (`sluice init`). Sources that cannot list tables keep the default, which says so.
+    func discover(_ pattern: String) async throws(SluiceError) -> [DiscoveredTable]
+}
+
+extension Source {
+    public func discover(_ pattern: String) async throws(SluiceError) -> [DiscoveredTable] {
+        throw SluiceError(.configInvalid, "\(summary) cannot list its tables; write the table files by hand")
+    }
 }
 
 /// A run's view of the source, open from planning until the last task read its partition.

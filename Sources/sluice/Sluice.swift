@@ -8,6 +8,7 @@ struct Sluice: AsyncParsableCommand {
         abstract: "Move tables from PostgreSQL through Parquet shards into ClickHouse, with a driver and executors.",
         discussion: """
             Quick start:
+              sluice init --config pipeline.yaml              write table files from the source's catalogue
               sluice validate --config pipeline.yaml          check the file and the connections
               sluice plan --config pipeline.yaml              show the partition tasks of a run
               sluice run --config pipeline.yaml --local 2     run it with two local executor processes
@@ -19,7 +20,7 @@ struct Sluice: AsyncParsableCommand {
             Executors authenticate with a shared token from SLUICE_TOKEN or --token-file.
             Docs: README.md and docs/ in the repository.
             """,
-        subcommands: [RunCommand.self, DriverCommand.self, ExecutorCommand.self, PlanCommand.self, ValidateCommand.self,
+        subcommands: [RunCommand.self, DriverCommand.self, ExecutorCommand.self, PlanCommand.self, ValidateCommand.self, InitCommand.self,
                       ParquetCommand.self]
     )
 }
