@@ -43,11 +43,44 @@ public struct TableConfig: Sendable, Decodable {
     public var schemaEvolution: SchemaEvolution
     /// Source columns left out on purpose: never reported as new, never added by schema evolution.
     public var ignoreColumns: [String]
+    /// Rows to keep, as an expression over the extracted columns (docs/expressions.md). The parts PostgreSQL
+    /// evaluates the same way are pushed into the extraction query; the rest run on the executors.
+    public var filter: ExpressionText?
+    /// Rules rows must pass, in order, each with what happens to a row that does not.
+    public var validations: [ValidationConfig]
+    /// The share of extracted rows that may be quarantined before the table fails (none: no limit).
+    public var maxRejectedRatio: Double?
+    /// Small tables joined to every row by key (broadcast hash joins), in order; their columns are available to
+    /// expressions as `<join name>.<column>`.
+    public var joins: [JoinConfig]
 
     enum CodingKeys: String, CodingKey {
         case name, source, target, primaryKey, cursor, lag, backfillWindow, partition, filters, deletedWhen, outOfRange
-        case specialValues, schemaEvolution, ignoreColumns
+        case specialValues, schemaEvolution, ignoreColumns, filter, validations, maxRejectedRatio, joins
         case columns
+    }
+
+    /// A table declared in code: the small table of a join, say. Everything else takes its default.
+    public init(name: String, source: String, primaryKey: [String], columns: [ColumnConfig]) {
+        self.name = name
+        self.source = source
+        target = name
+        self.primaryKey = primaryKey
+        cursor = nil
+        lag = nil
+        backfillWindow = nil
+        partition = PartitionConfig()
+        filters = []
+        deletedWhen = nil
+        outOfRange = .fail
+        specialValues = .fail
+        self.columns = columns
+        schemaEvolution = .report
+        ignoreColumns = []
+        filter = nil
+        validations = []
+        maxRejectedRatio = nil
+        joins = []
     }
 
     public init(from decoder: any Decoder) throws {
@@ -66,6 +99,10 @@ public struct TableConfig: Sendable, Decodable {
         specialValues = try c.decodeIfPresent(SpecialValuesPolicy.self, forKey: .specialValues) ?? .fail
         schemaEvolution = try c.decodeIfPresent(SchemaEvolution.self, forKey: .schemaEvolution) ?? .report
         ignoreColumns = try c.decodeIfPresent([String].self, forKey: .ignoreColumns) ?? []
+        filter = try c.decodeIfPresent(ExpressionText.self, forKey: .filter)
+        validations = try c.decodeIfPresent([ValidationConfig].self, forKey: .validations) ?? []
+        maxRejectedRatio = try c.decodeIfPresent(Double.self, forKey: .maxRejectedRatio)
+        joins = try c.decodeIfPresent([JoinConfig].self, forKey: .joins) ?? []
         columns = try c.decode([ColumnConfig].self, forKey: .columns)
     }
 
@@ -195,6 +232,76 @@ public enum OutOfRangePolicy: String, Sendable, Codable, ConfigChoice {
     case dropRow = "drop_row"
 }
 
+/// A small table joined to every row of a table by key: read once per executor per run (from the run's snapshot)
+/// and kept in memory.
+public struct JoinConfig: Sendable, Decodable {
+    /// Prefixes the joined columns in expressions (`customers.tier`).
+    public var name: String
+    /// The small table, as the source names it.
+    public var source: String
+    /// This table's column (a declared or source column) that holds the key.
+    public var localKey: String
+    /// The small table's column it matches; its values must be unique.
+    public var remoteKey: String
+    /// `left` keeps rows without a match (their joined columns are NULL); `inner` drops them (counted as filtered).
+    public var kind: JoinKind
+    /// The small table's columns to bring in, with their types.
+    public var columns: [ColumnConfig]
+    /// The most rows the small table may have, checked when the run is planned (default 1,000,000).
+    public var maxRows: Int
+
+    enum CodingKeys: String, CodingKey { case name, source, on, type, columns, maxRows }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        name = try c.decode(String.self, forKey: .name)
+        source = try c.decodeIfPresent(String.self, forKey: .source) ?? name
+        let on = try c.decode([String: String].self, forKey: .on)
+        guard on.count == 1, let (local, remote) = on.first else {
+            throw DecodingError.dataCorruptedError(forKey: .on, in: c,
+                                                   debugDescription: "`on` names one column pair, this table's column: the joined table's key")
+        }
+        localKey = local
+        remoteKey = remote
+        kind = try c.decodeIfPresent(JoinKind.self, forKey: .type) ?? .left
+        columns = try c.decode([ColumnConfig].self, forKey: .columns)
+        maxRows = try c.decodeIfPresent(Int.self, forKey: .maxRows) ?? 1_000_000
+    }
+}
+
+/// How a join treats rows without a match.
+public enum JoinKind: String, Sendable, Codable, ConfigChoice {
+    case left, inner
+}
+
+/// A rule rows must pass.
+public struct ValidationConfig: Sendable, Decodable {
+    /// How reports, quarantine files and errors name the rule.
+    public var name: String
+    /// A boolean expression over the table's declared columns that every row must satisfy (NULL fails it).
+    public var rule: ExpressionText
+    /// What happens to a row that fails: see ``ValidationAction``.
+    public var action: ValidationAction
+
+    enum CodingKeys: String, CodingKey { case name, rule, action }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        name = try c.decode(String.self, forKey: .name)
+        rule = try c.decode(ExpressionText.self, forKey: .rule)
+        action = try c.decodeIfPresent(ValidationAction.self, forKey: .action) ?? .fail
+    }
+}
+
+/// What happens to a row that fails a validation rule.
+public enum ValidationAction: String, Sendable, Codable, ConfigChoice {
+    /// The task fails, naming the rule, the row's key and the values (the default: nothing is loaded silently).
+    case fail
+    /// The row is set aside in a quarantine Parquet file beside the shards, with the rule and the reason, and
+    /// counted in the run report; the other rows load.
+    case quarantine
+}
+
 /// What a run does with source columns the table's declaration does not name.
 public enum SchemaEvolution: String, Sendable, Codable, ConfigChoice {
     /// They are not loaded; each run reports them (the default).
@@ -238,12 +345,15 @@ public struct ColumnConfig: Sendable, Decodable {
     public var max: String?
     /// For timestamp columns in a whole-second sink; nil: the table's default (``TableConfig/subseconds(for:)``).
     public var subseconds: SubsecondPolicy?
+    /// When set, the column is derived: computed by this expression over the extracted columns instead of read
+    /// from ``source`` (docs/expressions.md).
+    public var expression: ExpressionText?
     /// The source column's type when the table was declared, as the source prints it (`numeric(12,2)`,
     /// `timestamp with time zone`); `sluice init` writes it. When the live type differs, the table stops (schema
     /// drift) with a message naming both, rather than loading values of another type.
     public var sourceType: String?
 
-    enum CodingKeys: String, CodingKey { case name, source, type, nullable, outOfRange, min, max, subseconds, sourceType }
+    enum CodingKeys: String, CodingKey { case name, source, type, nullable, outOfRange, min, max, subseconds, sourceType, expression }
 
     /// A column declared in code (a source column added by schema evolution, say).
     public init(name: String, source: String? = nil, type: DataType, nullable: Bool = true, sourceType: String? = nil) {
@@ -256,6 +366,7 @@ public struct ColumnConfig: Sendable, Decodable {
         max = nil
         subseconds = nil
         self.sourceType = sourceType
+        expression = nil
     }
 
     public init(from decoder: any Decoder) throws {
@@ -269,6 +380,7 @@ public struct ColumnConfig: Sendable, Decodable {
         max = try c.decodeIfPresent(String.self, forKey: .max)
         subseconds = try c.decodeIfPresent(SubsecondPolicy.self, forKey: .subseconds)
         sourceType = try c.decodeIfPresent(String.self, forKey: .sourceType)
+        expression = try c.decodeIfPresent(ExpressionText.self, forKey: .expression)
     }
 
     public var isTemporal: Bool {

@@ -11,7 +11,10 @@ public protocol Stage: Sendable {
 public struct StageStats: Sendable, Hashable {
     /// Per target column, values turned to NULL.
     public var nulledValues: [String: UInt64] = [:]
+    /// Rows dropped because a value was out of the sink's range (`out_of_range: drop_row`).
     public var droppedRows: UInt64 = 0
+    /// Rows the table's `filter` (or an inner join) left out.
+    public var filteredRows: UInt64 = 0
 
     public init() {}
 
