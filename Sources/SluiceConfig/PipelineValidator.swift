@@ -17,6 +17,11 @@ struct PipelineValidator {
     }
 
     func validate(_ table: TableConfig, at path: [PathPart]) throws(SluiceError) {
+        // Parsed ahead of the transform stage that runs them; refused until it lands, never ignored.
+        for (key, present) in [("filter", table.filter != nil), ("validations", !table.validations.isEmpty), ("joins", !table.joins.isEmpty),
+                               ("columns", table.columns.contains { $0.expression != nil })] where present {
+            throw error(path + [.key(key)], "transforms (expressions, filter, validations, joins) are not available in this build yet")
+        }
         guard !table.columns.isEmpty else { throw error(path + ["columns"], "table \(table.name) declares no columns") }
         var columnNames = Set<String>()
         for (index, column) in table.columns.enumerated() {
