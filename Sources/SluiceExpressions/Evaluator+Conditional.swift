@@ -78,7 +78,7 @@ extension Evaluator {
         guard changed else { return Vector(column: result, isConstant: a.isConstant && same.isConstant) }
         result = Gather.column(type: value.type, sources: [Vector(column: result, isConstant: false)],
                                choice: validity.map { $0 ? 0 : -1 })
-        return Vector(column: result, isConstant: false)
+        return Vector(column: result, isConstant: a.isConstant && same.isConstant)
     }
 }
 
