@@ -102,7 +102,7 @@ extension TypedExpression {
         switch kind {
         case .column, .constant, .runStartedAt: break
         case .arithmetic(_, let l, let r), .compare(_, let l, let r), .and(let l, let r), .or(let l, let r),
-             .concatenate(let l, let r), .nullIf(let l, let r):
+             .nullIf(let l, let r):
             l.visit(body)
             r.visit(body)
         case .negate(let x), .not(let x), .isNull(let x, _), .inSet(let x, _), .like(let x, _), .cast(let x, _):
@@ -113,7 +113,7 @@ extension TypedExpression {
                 branch.value.visit(body)
             }
             otherwise?.visit(body)
-        case .coalesce(let arguments), .function(_, let arguments):
+        case .coalesce(let arguments), .function(_, let arguments), .concatenate(let arguments):
             for argument in arguments { argument.visit(body) }
         }
     }

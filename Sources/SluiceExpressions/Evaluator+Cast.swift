@@ -15,28 +15,43 @@ extension Evaluator {
         }
     }
 
-    /// `a || b`: NULL when either is.
-    func concatenate(_ left: TypedExpression, _ right: TypedExpression, mask: [Bool]?) throws(SluiceError) -> Vector {
-        let a = try evaluate(left, mask: mask)
-        let b = try evaluate(right, mask: mask)
-        if a.isNullConstant || b.isNullConstant { return .null(.string) }
-        let count = slotCount(a, b)
-        let validity = activeRows([a, b], mask: mask)
-        let x = BytesOperand(a), y = BytesOperand(b)
-        var builder = BytesBuilder(capacity: count, byteCapacity: x.arrays.bytes.count + y.arrays.bytes.count)
-        x.withStorage { xBytes, xOffsets in
-            y.withStorage { yBytes, yOffsets in
-                for slot in 0..<count {
-                    if let validity, !validity[slot] {
-                        builder.appendEmpty()
-                        continue
-                    }
-                    for byte in xBytes.value(slot, stride: x.stride, offsets: xOffsets) { builder.appendByte(byte) }
-                    for byte in yBytes.value(slot, stride: y.stride, offsets: yOffsets) { builder.appendByte(byte) }
-                    builder.endValue()
+    /// `a || b || ...`: NULL when any part is.
+    func concatenate(_ parts: [TypedExpression], mask: [Bool]?) throws(SluiceError) -> Vector {
+        var vectors: [Vector] = []
+        for part in parts {
+            let vector = try evaluate(part, mask: mask)
+            if vector.isNullConstant { return .null(.string) }
+            vectors.append(vector)
+        }
+        let constant = vectors.allSatisfy(\.isConstant)
+        let count = constant ? 1 : rowCount
+        let validity = activeRows(vectors, mask: mask)
+        let operands = vectors.map(BytesOperand.init)
+        // Part at a time: the lengths, then each part copied to its place in every row.
+        var offsets = [Int](repeating: 0, count: count + 1)
+        for operand in operands {
+            operand.withStorage { _, partOffsets in
+                for slot in 0..<count where validity?[slot] ?? true {
+                    let index = slot &* operand.stride
+                    offsets[slot + 1] += partOffsets[index + 1] - partOffsets[index]
                 }
             }
         }
-        return Vector(column: Column(values: .bytes(builder.finish()), validity: validity), isConstant: a.isConstant && b.isConstant)
+        for slot in 0..<count { offsets[slot + 1] += offsets[slot] }
+        var cursor = offsets
+        let bytes = [UInt8](unsafeUninitializedCapacity: offsets[count]) { buffer, initialized in
+            let output = UnsafeMutableRawBufferPointer(buffer)
+            for operand in operands {
+                operand.withStorage { partBytes, partOffsets in
+                    for slot in 0..<count where validity?[slot] ?? true {
+                        let value = partBytes.value(slot, stride: operand.stride, offsets: partOffsets)
+                        UnsafeMutableRawBufferPointer(rebasing: output[cursor[slot]..<cursor[slot] + value.count]).copyMemory(from: value)
+                        cursor[slot] += value.count
+                    }
+                }
+            }
+            initialized = offsets[count]
+        }
+        return Vector(column: Column(values: .bytes(ByteArrays(offsets: offsets, bytes: bytes)), validity: validity), isConstant: constant)
     }
 }

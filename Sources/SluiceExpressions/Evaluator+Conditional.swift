@@ -11,22 +11,30 @@ extension Evaluator {
         var sources: [Vector] = []
         for branch in branches where pendingCount > 0 {
             let condition = try evaluate(branch.condition, mask: pending)
-            let truth = Operand<Bool>(condition)
-            let (validity, validityStride) = truth.validityLane()
+            let index = Int32(sources.count)
+            // One pass: the rows this branch takes leave `pending` and choose it.
             var taken = [Bool](repeating: false, count: rowCount)
             var takenCount = 0
-            for row in 0..<rowCount where pending[row] && validity[row &* validityStride] && truth[row] {
-                taken[row] = true
-                takenCount += 1
+            let truth = Operand<Bool>(condition)
+            let (validity, validityStride) = truth.validityLane()
+            truth.values.withUnsafeBufferPointer { values in
+                validity.withUnsafeBufferPointer { valid in
+                    pending.withUnsafeMutableBufferPointer { pendingRows in
+                        taken.withUnsafeMutableBufferPointer { takenRows in
+                            choice.withUnsafeMutableBufferPointer { chosen in
+                                for row in 0..<rowCount where pendingRows[row] && valid[row &* validityStride] && values[row &* truth.stride] {
+                                    takenRows[row] = true
+                                    pendingRows[row] = false
+                                    chosen[row] = index
+                                    takenCount += 1
+                                }
+                            }
+                        }
+                    }
+                }
             }
             guard takenCount > 0 else { continue }
-            let value = try evaluate(branch.value, mask: taken)
-            let index = Int32(sources.count)
-            sources.append(value)
-            for row in 0..<rowCount where taken[row] {
-                choice[row] = index
-                pending[row] = false
-            }
+            sources.append(try evaluate(branch.value, mask: taken))
             pendingCount -= takenCount
         }
         if let otherwise, pendingCount > 0 {
@@ -52,10 +60,17 @@ extension Evaluator {
             }
             let index = Int32(sources.count)
             sources.append(value)
-            for row in 0..<rowCount where pending[row] && value.isValid(row) {
-                choice[row] = index
-                pending[row] = false
-                pendingCount -= 1
+            let (lane, laneStride) = value.isConstant ? ([true], 0) : (value.column.validity ?? [true], value.column.validity == nil ? 0 : 1)
+            lane.withUnsafeBufferPointer { valid in
+                pending.withUnsafeMutableBufferPointer { pendingRows in
+                    choice.withUnsafeMutableBufferPointer { chosen in
+                        for row in 0..<rowCount where pendingRows[row] && valid[row &* laneStride] {
+                            chosen[row] = index
+                            pendingRows[row] = false
+                            pendingCount -= 1
+                        }
+                    }
+                }
             }
         }
         return Vector(column: Gather.column(type: node.type, sources: sources, choice: choice), isConstant: false)
@@ -98,33 +113,46 @@ enum Gather {
         }
     }
 
+    /// Source by source, each a tight loop over the rows that chose it.
     private static func typed<T: StorageElement>(_: T.Type, _ sources: [Vector], _ choice: [Int32]) -> Column {
-        let operands = sources.map { Operand<T>($0) }
-        var values = [T](repeating: .zero, count: choice.count)
-        var validity = [Bool](repeating: false, count: choice.count)
-        var anyNull = false
-        for row in choice.indices {
-            let source = Int(choice[row])
-            if source >= 0 && sources[source].isValid(row) {
-                values[row] = operands[source][row]
-                validity[row] = true
-            } else {
-                anyNull = true
+        let count = choice.count
+        var values = [T](repeating: .zero, count: count)
+        var validity = [Bool](repeating: false, count: count)
+        for (index, source) in sources.enumerated() {
+            let operand = Operand<T>(source)
+            let (lane, laneStride) = operand.validityLane()
+            let chosen = Int32(index), stride = operand.stride
+            values.withUnsafeMutableBufferPointer { out in
+                validity.withUnsafeMutableBufferPointer { valid in
+                    operand.values.withUnsafeBufferPointer { input in
+                        lane.withUnsafeBufferPointer { inputValid in
+                            choice.withUnsafeBufferPointer { choices in
+                                for row in 0..<count where choices[row] == chosen && inputValid[row &* laneStride] {
+                                    out[row] = input[row &* stride]
+                                    valid[row] = true
+                                }
+                            }
+                        }
+                    }
+                }
             }
         }
-        return Column(values: T.values(values), validity: anyNull ? validity : nil)
+        return Column(values: T.values(values), validity: validity.contains(false) ? validity : nil)
     }
 
     private static func bytes(_ sources: [Vector], _ choice: [Int32]) -> Column {
         let operands = sources.map(BytesOperand.init)
-        var builder = BytesBuilder(capacity: choice.count)
+        let storages = operands.map(\.arrays.bytes), offsets = operands.map(\.arrays.offsets), strides = operands.map(\.stride)
+        let lanes = operands.map { $0.validityLane() }
+        var builder = BytesBuilder(capacity: choice.count, byteCapacity: storages.reduce(0) { $0 + $1.count })
         var validity = [Bool](repeating: false, count: choice.count)
         var anyNull = false
         for row in choice.indices {
             let source = Int(choice[row])
-            if source >= 0 && sources[source].isValid(row) {
-                operands[source].withStorage { bytes, offsets in
-                    builder.append(bytes.value(row, stride: operands[source].stride, offsets: offsets))
+            if source >= 0 && lanes[source].0[row &* lanes[source].1] {
+                let slot = row &* strides[source]
+                storages[source].withUnsafeBytes { bytes in
+                    builder.append(UnsafeRawBufferPointer(rebasing: bytes[offsets[source][slot]..<offsets[source][slot + 1]]))
                 }
                 validity[row] = true
             } else {

@@ -70,7 +70,7 @@ extension Evaluator {
         for slot in 0..<count {
             for operand in operands where operand.validity?[slot] ?? true {
                 operand.withStorage { bytes, offsets in
-                    for byte in bytes.value(slot, stride: operand.stride, offsets: offsets) { builder.appendByte(byte) }
+                    builder.appendPart(bytes.value(slot, stride: operand.stride, offsets: offsets))
                 }
             }
             builder.endValue()

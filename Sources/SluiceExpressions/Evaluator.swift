@@ -53,8 +53,8 @@ struct Evaluator {
             return try nullIf(value, equal: equal, mask: mask)
         case .cast(let operand, _):
             return try cast(node, operand, mask: mask)
-        case .concatenate(let left, let right):
-            return try concatenate(left, right, mask: mask)
+        case .concatenate(let parts):
+            return try concatenate(parts, mask: mask)
         case .function(let function, let arguments):
             return try call(function, node, arguments, mask: mask)
         }

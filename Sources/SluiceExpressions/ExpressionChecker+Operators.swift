@@ -34,8 +34,10 @@ extension TypeChecking {
                 throw source.error(.expressionType, "'||' needs a string on one side, not \(left.type) and \(right.type)",
                                    at: operatorSpan(after: left, fallback: span))
             }
-            return TypedExpression(.concatenate(operands[0], operands[1]), type: .string,
-                                   nullable: operands[0].nullable || operands[1].nullable, span: span)
+            // `a || b || c` is one node, computed in one pass.
+            var parts = [operands[1]]
+            if case .concatenate(let leftParts) = operands[0].kind { parts = leftParts + parts } else { parts.insert(operands[0], at: 0) }
+            return TypedExpression(.concatenate(parts), type: .string, nullable: parts.contains { $0.nullable }, span: span)
         case _ where operation.isComparison:
             return try comparison(operation, left, right, span: span)
         default:

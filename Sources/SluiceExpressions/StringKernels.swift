@@ -24,18 +24,47 @@ enum StringKernels {
     }
 
     static func changeCase(_ text: BytesOperand, upper: Bool, count: Int, validity: [Bool]?) -> Column {
-        each(text, count: count, validity: validity, byteCapacity: text.arrays.bytes.count) { _, value, builder in
-            if isASCII(value) {
-                for byte in value {
-                    let isLetter = upper ? (byte >= 0x61 && byte <= 0x7A) : (byte >= 0x41 && byte <= 0x5A)
-                    builder.appendByte(isLetter ? byte ^ 0x20 : byte)
+        // ASCII letters of the whole storage mapped in one pass (bytes of other characters are never in A-Z or a-z).
+        var mapped = text.arrays.bytes
+        let (low, high): (UInt8, UInt8) = upper ? (0x61, 0x7A) : (0x41, 0x5A)
+        mapped.withUnsafeMutableBufferPointer { buffer in
+            for index in buffer.indices where buffer[index] >= low && buffer[index] <= high { buffer[index] ^= 0x20 }
+        }
+        if text.stride == 1, text.arrays.bytes.withUnsafeBytes({ isASCII($0) }) {
+            let column = Column(values: .bytes(ByteArrays(offsets: text.arrays.offsets, bytes: mapped)), validity: validity)
+            return validity == nil ? column : blankInvalid(column, validity!)
+        }
+        // Rows with other characters: scalar by scalar, as String.lowercased() and uppercased() map (no context
+        // rules such as the final sigma).
+        var builder = BytesBuilder(capacity: count, byteCapacity: mapped.count)
+        mapped.withUnsafeBytes { mappedBytes in
+            text.withStorage { bytes, offsets in
+                for slot in 0..<count {
+                    if let validity, !validity[slot] {
+                        builder.appendEmpty()
+                        continue
+                    }
+                    let index = slot &* text.stride
+                    let range = offsets[index]..<offsets[index + 1]
+                    let original = UnsafeRawBufferPointer(rebasing: bytes[range])
+                    if isASCII(original) {
+                        builder.append(UnsafeRawBufferPointer(rebasing: mappedBytes[range]))
+                        continue
+                    }
+                    for scalar in String(decoding: original, as: UTF8.self).unicodeScalars {
+                        if scalar.isASCII {
+                            let byte = UInt8(scalar.value)
+                            builder.appendByte(byte >= low && byte <= high ? byte ^ 0x20 : byte)
+                        } else {
+                            var mappedScalar = upper ? scalar.properties.uppercaseMapping : scalar.properties.lowercaseMapping
+                            mappedScalar.withUTF8 { builder.appendPart(UnsafeRawBufferPointer($0)) }
+                        }
+                    }
+                    builder.endValue()
                 }
-                builder.endValue()
-            } else {
-                let string = String(decoding: value, as: UTF8.self)
-                builder.append((upper ? string.uppercased() : string.lowercased()).utf8)
             }
         }
+        return Column(values: .bytes(builder.finish()), validity: validity)
     }
 
     static func trim(_ text: BytesOperand, leading: Bool, trailing: Bool, characters: Set<Unicode.Scalar>, count: Int,
@@ -124,11 +153,11 @@ enum StringKernels {
                         let replacement = toBytes.value(slot, stride: to.stride, offsets: toOffsets)
                         var position = 0
                         while !needle.isEmpty, let found = LikePattern.find(needle, in: value, from: position) {
-                            for byte in value[position..<found] { builder.appendByte(byte) }
-                            for byte in replacement { builder.appendByte(byte) }
+                            builder.appendPart(UnsafeRawBufferPointer(rebasing: value[position..<found]))
+                            builder.appendPart(replacement)
                             position = found + needle.count
                         }
-                        for byte in value[position...] { builder.appendByte(byte) }
+                        builder.appendPart(UnsafeRawBufferPointer(rebasing: value[position...]))
                         builder.endValue()
                     }
                 }
@@ -141,6 +170,22 @@ enum StringKernels {
         each(text, count: count, validity: validity, byteCapacity: text.arrays.bytes.count) { _, value, builder in
             builder.append(replacement.replace(in: String(decoding: value, as: UTF8.self)).utf8)
         }
+    }
+
+    /// `column` with the values of NULL rows emptied (masked-out rows of a whole-column operation).
+    static func blankInvalid(_ column: Column, _ validity: [Bool]) -> Column {
+        guard validity.contains(false), case .bytes(let arrays) = column.values else { return column }
+        var builder = BytesBuilder(capacity: arrays.count, byteCapacity: arrays.bytes.count)
+        arrays.bytes.withUnsafeBytes { bytes in
+            for row in 0..<arrays.count {
+                if validity[row] {
+                    builder.append(UnsafeRawBufferPointer(rebasing: bytes[arrays.offsets[row]..<arrays.offsets[row + 1]]))
+                } else {
+                    builder.appendEmpty()
+                }
+            }
+        }
+        return Column(values: .bytes(builder.finish()), validity: validity)
     }
 
     @inline(__always)

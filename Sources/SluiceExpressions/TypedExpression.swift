@@ -31,8 +31,8 @@ struct TypedExpression: Sendable {
         case nullIf(TypedExpression, equal: TypedExpression)
         /// The operand converted to this node's type.
         case cast(TypedExpression, implicit: Bool)
-        /// `a || b` on two strings.
-        case concatenate(TypedExpression, TypedExpression)
+        /// `a || b || ...` on strings (a chain of `||` is one node): NULL when any part is.
+        case concatenate([TypedExpression])
         case function(ScalarFunction, [TypedExpression])
     }
 

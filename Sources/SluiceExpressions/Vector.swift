@@ -199,6 +199,23 @@ struct BytesBuilder {
         offsets.append(bytes.count)
     }
 
+    /// Appends `value` with every byte passed through `transform` (one copy, then one pass in place).
+    @inline(__always)
+    mutating func appendMapped(_ value: UnsafeRawBufferPointer, _ transform: (UInt8) -> UInt8) {
+        let start = bytes.count
+        bytes.append(contentsOf: value)
+        bytes.withUnsafeMutableBufferPointer { buffer in
+            for index in start..<buffer.count { buffer[index] = transform(buffer[index]) }
+        }
+        offsets.append(bytes.count)
+    }
+
+    /// Adds bytes to the value being built (ended by ``endValue()``).
+    @inline(__always)
+    mutating func appendPart(_ part: UnsafeRawBufferPointer) {
+        bytes.append(contentsOf: part)
+    }
+
     @inline(__always)
     mutating func appendByte(_ byte: UInt8) {
         bytes.append(byte)

@@ -38,6 +38,9 @@ import Testing
                                                       "71.50true2024-01-02"]),
         ("s || '!'", ["Hello World!", "!", "ẞtraße!", "İstanbul!", "  pad  !", "ÄÖü!", "NULL"]),
         ("s || n", ["Hello World1", "2", "ẞtraße3", "NULL", "  pad  5", "ÄÖü6", "NULL"]),
+        ("s || '-' || n || '!'", ["Hello World-1!", "-2!", "ẞtraße-3!", "NULL", "  pad  -5!", "ÄÖü-6!", "NULL"]),
+        ("'<' || (s || '>')", ["<Hello World>", "<>", "<ẞtraße>", "<İstanbul>", "<  pad  >", "<ÄÖü>", "NULL"]),
+        ("CASE WHEN n > 3 THEN upper(s) ELSE 'x' END", ["x", "x", "x", "x", "  PAD  ", "ÄÖÜ", "NULL"]),
         // replace: every occurrence; an empty search string changes nothing.
         ("replace(s, 'l', 'L')", ["HeLLo WorLd", "", "ẞtraße", "İstanbuL", "  pad  ", "ÄÖü", "NULL"]),
         ("replace(s, '', 'x')", ["Hello World", "", "ẞtraße", "İstanbul", "  pad  ", "ÄÖü", "NULL"]),
@@ -54,6 +57,12 @@ import Testing
     func transformsText(text: String, expected: [String]) throws {
         let actual = try evaluate(text, on: Self.texts)
         #expect(actual == expected, "\(text): \(actual)")
+    }
+
+    @Test func mapsCaseOfASCIIColumnsInOnePass() throws {
+        let ascii = TestBatch.make([TestColumn("s", .string, ["AbC", "x", nil, "DEF"])])
+        #expect(try evaluate("lower(s)", on: ascii) == ["abc", "x", "NULL", "def"])
+        #expect(try evaluate("CASE WHEN s <> 'x' THEN upper(s) END", on: ascii) == ["ABC", "NULL", "NULL", "DEF"])
     }
 
     @Test func rejectsNegativeSubstringLengths() {
