@@ -5,25 +5,24 @@ import SluiceCore
 enum CalendarMath {
     static let microsecondsPerDay = CivilTime.microsecondsPerDay
 
-    /// `microseconds` truncated to the start of its `unit`. Weeks start on Monday (ISO 8601).
-    static func truncate(_ microseconds: Int64, to unit: DateTruncation) -> Int64 {
+    /// `microseconds` truncated to the start of its `unit`, or nil when that start is before the first
+    /// representable microsecond. Weeks start on Monday (ISO 8601).
+    static func truncate(_ microseconds: Int64, to unit: DateTruncation) -> Int64? {
         let (days, _) = CivilTime.floorDivide(microseconds, microsecondsPerDay)
+        let start: (Int64, Int64)
         switch unit {
         case .year, .quarter, .month:
             let (year, month, _) = CivilTime.civil(days: days)
             let firstMonth = unit == .year ? 1 : (unit == .quarter ? (month - 1) / 3 * 3 + 1 : month)
-            return CivilTime.days(year: year, month: firstMonth, day: 1) * microsecondsPerDay
-        case .week:
-            return (days - mondayBasedWeekday(days)) * microsecondsPerDay
-        case .day:
-            return days * microsecondsPerDay
-        case .hour:
-            return CivilTime.floorDivide(microseconds, 3_600_000_000).quotient * 3_600_000_000
-        case .minute:
-            return CivilTime.floorDivide(microseconds, 60_000_000).quotient * 60_000_000
-        case .second:
-            return CivilTime.floorDivide(microseconds, 1_000_000).quotient * 1_000_000
+            start = (CivilTime.days(year: year, month: firstMonth, day: 1), microsecondsPerDay)
+        case .week: start = (days - mondayBasedWeekday(days), microsecondsPerDay)
+        case .day: start = (days, microsecondsPerDay)
+        case .hour: start = (CivilTime.floorDivide(microseconds, 3_600_000_000).quotient, 3_600_000_000)
+        case .minute: start = (CivilTime.floorDivide(microseconds, 60_000_000).quotient, 60_000_000)
+        case .second: start = (CivilTime.floorDivide(microseconds, 1_000_000).quotient, 1_000_000)
         }
+        let (result, overflow) = start.0.multipliedReportingOverflow(by: start.1)
+        return overflow ? nil : result
     }
 
     /// 0 for Monday ... 6 for Sunday (1970-01-01 was a Thursday).

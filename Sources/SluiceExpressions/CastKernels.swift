@@ -1,12 +1,5 @@
 import SluiceCore
 
-/// Why a conversion (a CAST or a function) failed at a slot: `'12x' is not a valid int32`, `300 is out of range
-/// for int8`.
-struct SlotFailure: Error {
-    var slot: Int
-    var reason: String
-}
-
 /// The conversions of `CAST(x AS type)` and of the implicit widenings the checker inserts.
 ///
 /// Rules (as PostgreSQL in a UTC session, except where noted): integers are range-checked; a decimal or float

@@ -71,22 +71,8 @@ struct Evaluator {
     /// all-constant operation the mask does not apply (see ``failedRow(_:constant:mask:)``).
     func activeRows(_ vectors: [Vector], mask: [Bool]?) -> [Bool]? {
         if vectors.allSatisfy(\.isConstant) { return nil }
-        var parts: [[Bool]?] = vectors.filter { !$0.isConstant }.map(\.column.validity)
-        parts.append(mask)
-        switch parts.compactMap({ $0 }).count {
-        case 0: return nil
-        default:
-            let present = parts.compactMap { $0 }
-            var result = present[0]
-            for part in present.dropFirst() {
-                result.withUnsafeMutableBufferPointer { out in
-                    part.withUnsafeBufferPointer { p in
-                        for i in 0..<out.count { out[i] = out[i] && p[i] }
-                    }
-                }
-            }
-            return result
-        }
+        let parts: [[Bool]?] = vectors.filter { !$0.isConstant }.map(\.column.validity) + [mask]
+        return Kernels.validity(of: parts, count: rowCount)
     }
 
     /// The row to name for a failure at slot `slot`: the slot itself, or for a constant computation the first row

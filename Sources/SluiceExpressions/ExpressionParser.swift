@@ -331,12 +331,12 @@ public struct ExpressionParser {
         let trimmed = text.trimmingSpaces
         switch keyword {
         case "DATE":
-            guard let days = CivilTime.parseDate(trimmed) else {
+            guard let days = ISOTime.parseDate(trimmed) else {
                 throw source.error(.expressionSyntax, "invalid date '\(text)'; write DATE 'YYYY-MM-DD'", at: span)
             }
             return ExpressionSyntax(.literal(.date(days)), span: span)
         case "TIMESTAMP":
-            guard let parsed = CivilTime.parseTimestamp(String(trimmed)) else {
+            guard let parsed = ISOTime.parseTimestamp(trimmed) else {
                 throw source.error(.expressionSyntax, "invalid timestamp '\(text)'; write TIMESTAMP 'YYYY-MM-DD HH:MM:SS[.ffffff]'", at: span)
             }
             guard !parsed.hasZone else {
@@ -344,7 +344,7 @@ public struct ExpressionParser {
             }
             return ExpressionSyntax(.literal(.timestamp(parsed.microseconds)), span: span)
         default:
-            guard let parsed = CivilTime.parseTimestamp(String(trimmed)) else {
+            guard let parsed = ISOTime.parseTimestamp(trimmed) else {
                 throw source.error(.expressionSyntax, "invalid timestamp '\(text)'; write TIMESTAMPTZ 'YYYY-MM-DD HH:MM:SS[.ffffff][+HH:MM]'",
                                    at: span)
             }
@@ -409,14 +409,5 @@ public struct ExpressionParser {
             return source.error(.expressionSyntax, "unexpected end of expression", at: current.span)
         }
         return source.error(.expressionSyntax, "unexpected \(current.quoted)", at: current.span)
-    }
-}
-
-extension String {
-    /// The text without leading and trailing spaces, tabs and line breaks.
-    var trimmingSpaces: Substring {
-        let isSpace: (Character) -> Bool = { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" }
-        guard let first = firstIndex(where: { !isSpace($0) }), let last = lastIndex(where: { !isSpace($0) }) else { return "" }
-        return self[first...last]
     }
 }

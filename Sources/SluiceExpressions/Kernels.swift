@@ -12,6 +12,10 @@ enum Kernels {
 
     /// Rows valid in every part (nil parts have no NULLs); nil when every row is valid.
     static func validity(_ parts: [Bool]?..., count: Int) -> [Bool]? {
+        validity(of: parts, count: count)
+    }
+
+    static func validity(of parts: [[Bool]?], count: Int) -> [Bool]? {
         let present = parts.compactMap { $0 }
         switch present.count {
         case 0: return nil
@@ -128,18 +132,6 @@ enum Kernels {
     static func column<R: StorageElement>(_ output: Output<R>) -> Column {
         guard case .values(let values, let validity) = output else { preconditionFailure("an infallible operation failed") }
         return Column(values: R.values(values), validity: validity)
-    }
-
-    /// The rows that are both in `mask` (nil: all) and true in `flags`.
-    static func and(_ mask: [Bool]?, _ flags: [Bool]) -> [Bool] {
-        guard let mask else { return flags }
-        var result = flags
-        result.withUnsafeMutableBufferPointer { out in
-            mask.withUnsafeBufferPointer { m in
-                for i in 0..<out.count { out[i] = out[i] && m[i] }
-            }
-        }
-        return result
     }
 
     /// The first row of `mask` that is set (0 when there is no mask), or nil when none is.

@@ -127,14 +127,14 @@ enum TextCasts {
                 builder.append(double)
             }
         case .date:
-            guard let days = CivilTime.parseDate(String(decoding: value, as: UTF8.self).trimmingSpaces),
-                  let narrow = Int32(exactly: days) else { return false }
+            guard let days = ISOTime.parseDate(String(decoding: value, as: UTF8.self)[...]), let narrow = Int32(exactly: days)
+            else { return false }
             builder.append(narrow)
         case .time:
             guard let micros = CivilTime.parseTimeOfDay(String(decoding: value, as: UTF8.self).trimmingSpaces) else { return false }
             builder.append(micros)
         case .timestamp, .timestampTZ:
-            guard let parsed = CivilTime.parseTimestamp(String(String(decoding: value, as: UTF8.self).trimmingSpaces)),
+            guard let parsed = ISOTime.parseTimestamp(String(decoding: value, as: UTF8.self)[...]),
                   type == .timestampTZ || !parsed.hasZone else { return false }
             builder.append(parsed.microseconds)
         case .uuid:
@@ -147,6 +147,6 @@ enum TextCasts {
     }
 
     private static func hasZone(_ value: UnsafeRawBufferPointer) -> Bool {
-        CivilTime.parseTimestamp(String(decoding: value, as: UTF8.self).trimmingSpaces.description)?.hasZone == true
+        ISOTime.parseTimestamp(String(decoding: value, as: UTF8.self)[...])?.hasZone == true
     }
 }

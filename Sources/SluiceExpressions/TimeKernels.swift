@@ -22,7 +22,10 @@ enum TimeKernels {
                          validity: [Bool]?) throws(SlotFailure) -> Column {
         let micros = try microseconds(vector, type: type, count: count, validity: validity)
         let output = Kernels.map(micros, count: count, validity: validity) { CalendarMath.truncate($0, to: unit) }
-        return Kernels.column(output)
+        return try CastKernels.column(output) { slot in
+            "the \(unit.rawValue) of \(TextConversion.formatTimestamp(microseconds: micros[slot], zoned: false)) starts before the "
+                + "earliest timestamp"
+        }
     }
 
     /// year ... doy as int32; `second` as decimal(8,6) with the fraction; `epoch` as decimal(21,6) seconds.
@@ -77,9 +80,9 @@ enum TimeKernels {
                     parsed = format.parse(value)
                     if date, let timestamp = parsed { parsed = CivilTime.floorDivide(timestamp, CivilTime.microsecondsPerDay).quotient }
                 } else if date {
-                    parsed = CivilTime.parseDate(String(decoding: value, as: UTF8.self).trimmingSpaces)
+                    parsed = ISOTime.parseDate(String(decoding: value, as: UTF8.self)[...])
                 } else {
-                    parsed = CivilTime.parseTimestamp(String(String(decoding: value, as: UTF8.self).trimmingSpaces))?.microseconds
+                    parsed = ISOTime.parseTimestamp(String(decoding: value, as: UTF8.self)[...])?.microseconds
                 }
                 guard let parsed, !date || Int32(exactly: parsed) != nil else {
                     let shown = String(decoding: value.prefix(60), as: UTF8.self)

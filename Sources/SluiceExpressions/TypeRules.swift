@@ -65,18 +65,10 @@ enum TypeRules {
     /// The numeric domain two operands of an arithmetic operator or a comparison meet in, or nil when they do not
     /// meet (a decimal and a float). Decimal domains are returned as `.decimal` with the widest scale; arithmetic
     /// then applies ``decimalResult(_:_:_:)``.
-    enum NumericDomain: Equatable {
+    enum NumericDomain {
         case int32, int64, float64
         /// Both sides as decimals, each keeping its own precision and scale.
         case decimal(left: (precision: Int, scale: Int), right: (precision: Int, scale: Int))
-
-        static func == (a: NumericDomain, b: NumericDomain) -> Bool {
-            switch (a, b) {
-            case (.int32, .int32), (.int64, .int64), (.float64, .float64): true
-            case (.decimal(let l1, let r1), .decimal(let l2, let r2)): l1 == l2 && r1 == r2
-            default: false
-            }
-        }
     }
 
     static func numericDomain(_ left: DataType, _ right: DataType, leftLiteralDigits: Int? = nil,

@@ -102,3 +102,35 @@ import Testing
         #expect(error?.context.row == 50 + row)
     }
 }
+
+@Suite struct TimeLimitTests {
+    @Test func textBeyondTheRepresentableRangeIsAnInvalidValueNotACrash() throws {
+        let batch = TestBatch.make([TestColumn("s", .string, ["99999999999999999999-01-01", "300000-01-01", "9223372036854775807-01-01"])])
+        for text in ["CAST(s AS date)", "CAST(s AS timestamp)", "to_date(s)", "to_timestamp(s)"] {
+            let error = failure(text, on: batch)
+            #expect(error?.code == .expressionInvalidValue, "\(text)")
+            #expect(error?.context.row == 0, "\(text)")
+        }
+        #expect(try evaluate("CAST(substring(s, 1, 12) AS date)", on: TestBatch.make([TestColumn("s", .string, ["300000-01-01"])]))
+            == ["+300000-01-01"])
+        #expect(failure("CAST(s AS timestamp)", on: TestBatch.make([TestColumn("s", .string, ["300000-01-01"])]))?.message
+            == "cannot cast to timestamp in 'CAST(s AS timestamp)': '300000-01-01' is not a valid timestamp")
+        #expect(failure("DATE '99999999999-01-01' IS NULL", on: oneRow)?.code == .expressionSyntax)
+    }
+
+    @Test func truncatingTheEarliestTimestampFails() throws {
+        let schema = Schema([Field(name: "ts", type: .timestamp)])
+        let batch = try RecordBatch(schema: schema, columns: [Column(values: .int64([0, Int64.min]))])
+        let expression = try CompiledExpression.compile("date_trunc('year', ts)", schema: schema)
+        do {
+            _ = try expression.evaluate(batch, context: EvaluationContext(runStartedAt: 0))
+            Issue.record("expected an error")
+        } catch {
+            #expect(error.code == .expressionInvalidValue)
+            #expect(error.context.row == 1)
+            #expect(error.message.hasSuffix("starts before the earliest timestamp"))
+        }
+        let seconds = try CompiledExpression.compile("date_trunc('second', ts)", schema: schema)
+        #expect(throws: SluiceError.self) { try seconds.evaluate(batch, context: EvaluationContext(runStartedAt: 0)) }
+    }
+}
