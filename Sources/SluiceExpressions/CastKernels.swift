@@ -25,6 +25,7 @@ enum CastKernels {
     /// `vector` (of type `from`) as type `to`, computing `count` slots; only the slots in `active` (nil: all) are
     /// converted, the others become NULL.
     static func cast(_ vector: Vector, from: DataType, to: DataType, count: Int, active: [Bool]?) throws(SlotFailure) -> Column {
+        if vector.isNullConstant { return Vector.null(to).column }
         if from == to { return vector.column }
         if to == .string { return try TextCasts.format(vector, type: from, count: count, active: active) }
         if from == .string { return try TextCasts.parse(vector, as: to, count: count, active: active) }

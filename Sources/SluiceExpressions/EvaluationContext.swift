@@ -8,6 +8,8 @@ public struct EvaluationContext: Sendable, Hashable {
     /// The table, for error context.
     public var table: String?
 
+    /// The context of one batch: the run's start (microseconds since the epoch, UTC), the task rows before the
+    /// batch, and the table for messages.
     public init(runStartedAt: Int64, rowOffset: Int = 0, table: String? = nil) {
         self.runStartedAt = runStartedAt
         self.rowOffset = rowOffset

@@ -7,8 +7,10 @@ public import SluiceCore
 /// Errors are ``SluiceError``s with code ``SluiceError/Code/expressionType`` located at the offending part:
 /// `unknown column 'totl' (did you mean 'total'?)`, `operator '+' needs numbers, not string and int32`.
 public struct ExpressionChecker: Sendable {
+    /// The columns expressions may read, by name (case-sensitive).
     public let schema: Schema
 
+    /// A checker for expressions over batches of `schema`.
     public init(schema: Schema) {
         self.schema = schema
     }

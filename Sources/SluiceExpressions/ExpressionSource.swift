@@ -1,34 +1,15 @@
 import SluiceCore
 
-/// Where an expression's text starts in the configuration: the file, the line and column of its first
-/// character, and the key path of the YAML value that holds it (`tables.orders.filter`).
-public struct ExpressionOrigin: Sendable, Hashable {
-    public var file: String?
-    /// 1-based line of the expression's first character.
-    public var line: Int
-    /// 1-based column (in characters) of the expression's first character on ``line``.
-    public var column: Int
-    /// 1-based column at which continuation lines of a multi-line expression start (a YAML block scalar's
-    /// indentation plus one); 1 when lines are not indented.
-    public var continuationColumn: Int
-    public var keyPath: String?
-
-    public init(file: String? = nil, line: Int = 1, column: Int = 1, continuationColumn: Int = 1, keyPath: String? = nil) {
-        self.file = file
-        self.line = line
-        self.column = column
-        self.continuationColumn = continuationColumn
-        self.keyPath = keyPath
-    }
-}
-
 /// An expression's text and where it came from: turns UTF-8 offsets into the text into file positions, and
 /// builds the located errors of every phase.
 public struct ExpressionSource: Sendable, Hashable {
+    /// The expression as written.
     public let text: String
+    /// Where ``text`` starts in the configuration.
     public let origin: ExpressionOrigin
     let utf8: [UInt8]
 
+    /// `text`, which starts at `origin`.
     public init(_ text: String, origin: ExpressionOrigin = ExpressionOrigin()) {
         self.text = text
         self.origin = origin

@@ -5,6 +5,7 @@ public import SluiceCore
 /// Every node keeps the UTF-8 offsets of the text it came from (``span``), so that the checker and the
 /// evaluator can point at it (``ExpressionSource/position(ofOffset:)``).
 public struct ExpressionSyntax: Sendable, Hashable {
+    /// The node kinds; `BETWEEN`, `IN` and simple CASE keep their written form (the checker lowers them).
     public indirect enum Kind: Sendable, Hashable {
         case literal(Literal)
         /// A column reference, exactly as written (bare or quoted).
@@ -45,6 +46,7 @@ public struct ExpressionSyntax: Sendable, Hashable {
         case timestampTZ(Int64)
     }
 
+    /// One `WHEN condition THEN result` of a CASE (with an operand, `condition` is the value it is compared to).
     public struct WhenClause: Sendable, Hashable {
         public var condition: ExpressionSyntax
         public var result: ExpressionSyntax
@@ -55,6 +57,7 @@ public struct ExpressionSyntax: Sendable, Hashable {
         }
     }
 
+    /// What the node is.
     public var kind: Kind
     /// UTF-8 offsets into the expression's text.
     public var span: Range<Int>
@@ -62,27 +65,5 @@ public struct ExpressionSyntax: Sendable, Hashable {
     public init(_ kind: Kind, span: Range<Int>) {
         self.kind = kind
         self.span = span
-    }
-}
-
-/// The infix operators, with their SQL spelling.
-public enum BinaryOperator: String, Sendable, Hashable {
-    case add = "+", subtract = "-", multiply = "*", divide = "/", remainder = "%"
-    case equal = "=", notEqual = "<>", less = "<", lessOrEqual = "<=", greater = ">", greaterOrEqual = ">="
-    case and = "AND", or = "OR"
-    case concatenate = "||"
-
-    var isArithmetic: Bool {
-        switch self {
-        case .add, .subtract, .multiply, .divide, .remainder: true
-        default: false
-        }
-    }
-
-    var isComparison: Bool {
-        switch self {
-        case .equal, .notEqual, .less, .lessOrEqual, .greater, .greaterOrEqual: true
-        default: false
-        }
     }
 }

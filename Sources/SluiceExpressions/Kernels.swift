@@ -6,8 +6,8 @@ enum Kernels {
     /// The outcome of a fallible loop.
     enum Output<R> {
         case values([R], validity: [Bool]?)
-        /// The operation returned nil at this row.
-        case failed(row: Int)
+        /// The operation returned nil at this slot (a row, or 0 for a computation on constants).
+        case failed(slot: Int)
     }
 
     /// Rows valid in every part (nil parts have no NULLs); nil when every row is valid.
@@ -38,7 +38,7 @@ enum Kernels {
     static func map<A: StorageElement, R: StorageElement>(
         _ a: Operand<A>, count: Int, validity: [Bool]?, _ f: (A) -> R?
     ) -> Output<R> {
-        var failedRow = -1
+        var failedSlot = -1
         let result = [R](unsafeUninitializedCapacity: count) { buffer, initialized in
             a.values.withUnsafeBufferPointer { pa in
                 let sa = a.stride
@@ -46,7 +46,7 @@ enum Kernels {
                     validity.withUnsafeBufferPointer { pv in
                         for i in 0..<count {
                             if pv[i] {
-                                guard let r = f(pa[i &* sa]) else { failedRow = i; initialized = i; return }
+                                guard let r = f(pa[i &* sa]) else { failedSlot = i; initialized = i; return }
                                 buffer[i] = r
                             } else {
                                 buffer[i] = R.zero
@@ -56,14 +56,14 @@ enum Kernels {
                     }
                 } else {
                     for i in 0..<count {
-                        guard let r = f(pa[i &* sa]) else { failedRow = i; initialized = i; return }
+                        guard let r = f(pa[i &* sa]) else { failedSlot = i; initialized = i; return }
                         buffer[i] = r
                     }
                     initialized = count
                 }
             }
         }
-        return failedRow >= 0 ? .failed(row: failedRow) : .values(result, validity: validity)
+        return failedSlot >= 0 ? .failed(slot: failedSlot) : .values(result, validity: validity)
     }
 
     /// `f` applied to every row valid in `validity`; NULL rows hold zero.
@@ -71,7 +71,7 @@ enum Kernels {
     static func map<A: StorageElement, B: StorageElement, R: StorageElement>(
         _ a: Operand<A>, _ b: Operand<B>, count: Int, validity: [Bool]?, _ f: (A, B) -> R?
     ) -> Output<R> {
-        var failedRow = -1
+        var failedSlot = -1
         let result = [R](unsafeUninitializedCapacity: count) { buffer, initialized in
             a.values.withUnsafeBufferPointer { pa in
                 b.values.withUnsafeBufferPointer { pb in
@@ -80,7 +80,7 @@ enum Kernels {
                         validity.withUnsafeBufferPointer { pv in
                             for i in 0..<count {
                                 if pv[i] {
-                                    guard let r = f(pa[i &* sa], pb[i &* sb]) else { failedRow = i; initialized = i; return }
+                                    guard let r = f(pa[i &* sa], pb[i &* sb]) else { failedSlot = i; initialized = i; return }
                                     buffer[i] = r
                                 } else {
                                     buffer[i] = R.zero
@@ -90,7 +90,7 @@ enum Kernels {
                         }
                     } else {
                         for i in 0..<count {
-                            guard let r = f(pa[i &* sa], pb[i &* sb]) else { failedRow = i; initialized = i; return }
+                            guard let r = f(pa[i &* sa], pb[i &* sb]) else { failedSlot = i; initialized = i; return }
                             buffer[i] = r
                         }
                         initialized = count
@@ -98,7 +98,7 @@ enum Kernels {
                 }
             }
         }
-        return failedRow >= 0 ? .failed(row: failedRow) : .values(result, validity: validity)
+        return failedSlot >= 0 ? .failed(slot: failedSlot) : .values(result, validity: validity)
     }
 
     /// `f` applied to every row, NULL or not, for operations that cannot fail; NULL rows are then zeroed.

@@ -48,6 +48,10 @@ import Testing
         ("f / 2 + a", ["7.75", "-7.0", "1.25", "NULL"]),
         ("g + 1", ["1.5", "2.0", "-1.0", "4.0"]),
         ("-f", ["-1.5", "0.0", "-2.5", "NULL"]),
+        // A typed NULL stays NULL through the implicit widenings.
+        ("CAST(NULL AS int16) + big", ["NULL", "NULL", "NULL", "NULL"]),
+        ("p + CAST(NULL AS int32)", ["NULL", "NULL", "NULL", "NULL"]),
+        ("COALESCE(CAST(NULL AS int32), a, big)", ["7", "-7", "0", "NULL"]),
     ])
     func computes(text: String, expected: [String]) throws {
         #expect(try evaluate(text, on: Self.numbers) == expected, "\(text)")
