@@ -67,6 +67,9 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .target(name: "SluiceScheduler", dependencies: ["SluiceCore"], swiftSettings: strictSettings),
+        /// The expression language of per-table transforms, filters and validation rules: parser, type checker,
+        /// vectorised evaluator, PostgreSQL pushdown. Pure.
+        .target(name: "SluiceExpressions", dependencies: ["SluiceCore"], swiftSettings: strictSettings),
         /// The upper floor's contracts: Source, Stage and Sink, the bookmark model, the run plan. Pure.
         .target(name: "SluicePipeline", dependencies: ["SluiceCore", "SluiceConfig", logging], swiftSettings: strictSettings),
 
@@ -142,6 +145,7 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .testTarget(name: "SluiceSchedulerTests", dependencies: ["SluiceScheduler"], swiftSettings: strictSettings),
+        .testTarget(name: "SluiceExpressionsTests", dependencies: ["SluiceExpressions", "SluiceCore"], swiftSettings: strictSettings),
         .testTarget(name: "PostgresSourceTests", dependencies: ["PostgresSource", "SluiceCore", "SluiceConfig", "SluicePipeline"],
                     exclude: ["Fixtures"],
                     swiftSettings: strictSettings),

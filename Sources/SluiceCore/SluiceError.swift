@@ -8,11 +8,15 @@ public struct ErrorContext: Sendable, Hashable {
     public var column: String?
     public var row: Int?
     public var task: String?
+    /// The 1-based column on `line` where the problem is: a character position in the file, not a data column
+    /// (that is ``column``). Set by expressions written in the configuration; TASK_FAILED does not carry it.
+    public var position: Int?
 
-    public init(file: String? = nil, line: Int? = nil, key: String? = nil, table: String? = nil,
+    public init(file: String? = nil, line: Int? = nil, position: Int? = nil, key: String? = nil, table: String? = nil,
                 column: String? = nil, row: Int? = nil, task: String? = nil) {
         self.file = file
         self.line = line
+        self.position = position
         self.key = key
         self.table = table
         self.column = column
@@ -22,7 +26,7 @@ public struct ErrorContext: Sendable, Hashable {
 
     /// Fills the fields this context leaves empty from `outer`.
     public func merged(into outer: ErrorContext) -> ErrorContext {
-        ErrorContext(file: file ?? outer.file, line: line ?? outer.line, key: key ?? outer.key,
+        ErrorContext(file: file ?? outer.file, line: line ?? outer.line, position: position ?? outer.position, key: key ?? outer.key,
                      table: table ?? outer.table, column: column ?? outer.column, row: row ?? outer.row,
                      task: task ?? outer.task)
     }
@@ -68,12 +72,15 @@ extension SluiceError.Code {
 }
 
 extension SluiceError: CustomStringConvertible {
-    /// `file:line: key: message (table t, column c, row r) [code]: underlying`
+    /// `file:line[:position]: key: message (table t, column c, row r) [code]: underlying`
     public var description: String {
         var text = ""
         if let file = context.file {
             text += file
-            if let line = context.line { text += ":\(line)" }
+            if let line = context.line {
+                text += ":\(line)"
+                if let position = context.position { text += ":\(position)" }
+            }
             text += ": "
         }
         if let key = context.key { text += "\(key): " }
