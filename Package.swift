@@ -71,12 +71,12 @@ let package = Package(
         /// vectorised evaluator, PostgreSQL pushdown. Pure.
         .target(name: "SluiceExpressions", dependencies: ["SluiceCore"], swiftSettings: strictSettings),
         /// The upper floor's contracts: Source, Stage and Sink, the bookmark model, the run plan. Pure.
-        .target(name: "SluicePipeline", dependencies: ["SluiceCore", "SluiceConfig", logging], swiftSettings: strictSettings),
+        .target(name: "SluicePipeline", dependencies: ["SluiceCore", "SluiceConfig", "SluiceExpressions", logging], swiftSettings: strictSettings),
 
         // Connectors: each implements SluicePipeline's protocols; none imports another.
         .target(
             name: "PostgresSource",
-            dependencies: ["SluiceCore", "SluiceConfig", "SluicePipeline", "CLibPQ", logging],
+            dependencies: ["SluiceCore", "SluiceConfig", "SluiceExpressions", "SluicePipeline", "CLibPQ", logging],
             swiftSettings: strictSettings
         ),
         .target(
@@ -98,7 +98,7 @@ let package = Package(
         .target(
             name: "SluiceExecutor",
             dependencies: [
-                "SluiceCore", "SluiceConfig", "SluicePipeline", "SluiceWire", "SluiceWireNIO", "Parquet", logging,
+                "SluiceCore", "SluiceConfig", "SluicePipeline", "SluiceExpressions", "SluiceWire", "SluiceWireNIO", "Parquet", logging,
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: strictSettings
@@ -157,7 +157,7 @@ let package = Package(
                     swiftSettings: strictSettings),
         .testTarget(name: "SluiceDriverTests",
                     dependencies: ["SluiceDriver", "SluiceExecutor", "SluiceTestKit", "SluicePipeline", "SluiceConfig", "SluiceCore",
-                                   "SluiceWire", logging],
+                                   "SluiceWire", "Parquet", logging],
                     swiftSettings: strictSettings),
         .testTarget(name: "SluiceExecutorTests",
                     dependencies: ["SluiceExecutor", "SluiceTestKit", "SluicePipeline", "SluiceConfig", "SluiceCore", "Parquet", logging],

@@ -1,5 +1,6 @@
 import SluiceConfig
 import SluiceCore
+import SluiceExpressions
 import SluicePipeline
 
 /// One run's view of PostgreSQL: an exported snapshot that every task joins (held open by its own connection
@@ -62,7 +63,8 @@ final class PostgresRun: SourceRun, @unchecked Sendable {
         var byName: [String: PostgresColumn] = [:]
         for column in live { byName[column.name] = column }
         var columns: [PostgresColumn] = []
-        for declared in table.columns {
+        let read = table.columns.filter { $0.expression == nil }
+        for declared in read {
             let context = ErrorContext(table: table.name, column: declared.name)
             guard let found = byName[declared.source] else {
                 let was = declared.sourceType.map { " (it was \($0))" } ?? ""
@@ -77,11 +79,13 @@ final class PostgresRun: SourceRun, @unchecked Sendable {
             }
             columns.append(found)
         }
-        try catalog.checkColumnPrivileges(source, columns: table.columns.map(\.source))
-        _ = try CopyBinaryDecoder.validate(columns: columns.map(\.sourceColumn), schema: table.schema, table: table.name)
+        try catalog.checkColumnPrivileges(source, columns: read.map(\.source))
+        _ = try CopyBinaryDecoder.validate(columns: columns.map(\.sourceColumn),
+                                           schema: Schema(read.map { Field(name: $0.name, type: $0.type, nullable: $0.nullable) }),
+                                           table: table.name)
 
         var warnings: [String] = []
-        for (declared, found) in zip(table.columns, columns) {
+        for (declared, found) in zip(read, columns) {
             if !declared.nullable && !found.notNull && !table.primaryKey.contains(declared.name) {
                 warnings.append("column \(declared.name) is declared nullable: false but \(source).\(found.name) allows NULL: a NULL fails the task; declare it nullable, or add NOT NULL in PostgreSQL")
             }
@@ -89,24 +93,16 @@ final class PostgresRun: SourceRun, @unchecked Sendable {
                 warnings.append("column \(declared.name) is \(found.typeName): its values keep their trailing blanks in the sink (PostgreSQL's length() ignores them); make the source column varchar, or trim it in a derived column")
             }
         }
-        let keySources = Set(table.primaryKey.compactMap { table.column(named: $0)?.source })
-        if !(try catalog.uniqueKeys(source)).contains(where: { !$0.isEmpty && Set($0).isSubset(of: keySources) }) {
+        let keyColumns = table.primaryKey.compactMap { table.column(named: $0) }
+        let keySources = Set(keyColumns.filter { $0.expression == nil }.map(\.source))
+        let derivedKey = keyColumns.contains { $0.expression != nil }
+        if !derivedKey, !(try catalog.uniqueKeys(source)).contains(where: { !$0.isEmpty && Set($0).isSubset(of: keySources) }) {
             warnings.append("the primary key (\(table.primaryKey.joined(separator: ", "))) has no unique index or constraint behind it in PostgreSQL: rows that share a key become one row in the sink; add a unique constraint there, or declare the columns that are unique")
         }
-        let ignored = Set(table.ignoreColumns)
-        let declaredSources = Set(table.columns.map(\.source))
-        let undeclared = live.filter { !declaredSources.contains($0.name) && !ignored.contains($0.name) }
-            .map { UndeclaredColumn(name: $0.name, sourceType: $0.typeName, type: $0.suggestedTarget) }
-        if !undeclared.isEmpty, table.schemaEvolution == .report {
-            warnings.append("source columns not loaded: " + undeclared.map { "\($0.name) (\($0.sourceType))" }.joined(separator: ", ")
-                            + "; declare them, list them in ignore_columns, or set schema_evolution: add_columns")
-        }
-        for column in undeclared where column.type == nil && table.schemaEvolution == .addColumns {
-            warnings.append("source column \(column.name) (\(column.sourceType)) has no type Sluice can load; it stays out (list it in ignore_columns)")
-        }
+        let fields = live.map { SourceField(name: $0.name, sourceType: $0.typeName, type: $0.suggestedTarget, nullable: !$0.notNull) }
 
         guard let cursor = table.cursor, let column = table.column(named: cursor) else {
-            return SourceTable(cursorKind: nil, name: source.description, undeclaredColumns: undeclared, warnings: warnings)
+            return SourceTable(cursorKind: nil, name: source.description, fields: fields, warnings: warnings)
         }
         let (kind, _) = try catalog.keyKind(source, column: column.source)
         guard kind.agrees(with: column.type) else {
@@ -114,7 +110,7 @@ final class PostgresRun: SourceRun, @unchecked Sendable {
                               "the cursor is a \(kind.rawValue) column in PostgreSQL but declared \(column.type); declare it with the same kind of type",
                               context: ErrorContext(table: table.name, column: cursor))
         }
-        return SourceTable(cursorKind: kind, name: source.description, undeclaredColumns: undeclared, warnings: warnings)
+        return SourceTable(cursorKind: kind, name: source.description, fields: fields, warnings: warnings)
     }
 
     /// A type name as `format_type` prints it, compared case- and space-insensitively, with the common
@@ -147,41 +143,64 @@ final class PostgresRun: SourceRun, @unchecked Sendable {
         }
     }
 
-    func partitions(_ request: ReadRequest) async throws(SluiceError) -> [SourcePartition] {
+    func partitions(_ request: ReadRequest) async throws(SluiceError) -> SourceReadPlan {
         let table = request.table
         let snapshotID = snapshot?.snapshotID
         var predicates: [PostgresPredicate] = table.filters.map { .sql($0) }
         if let deleted = table.deletedWhen, request.deletedRows == .exclude {
             predicates.append(.sql("(\(deleted)) IS NOT TRUE"))
         }
-        if let cursor = table.cursor, let column = table.column(named: cursor),
-           let windowed = try request.window.predicate(column: column.source) {
+        let cursorSource = table.cursor.flatMap { table.column(named: $0) }?.source
+        if let cursorSource, let windowed = try request.window.predicate(column: cursorSource) {
             predicates.append(windowed)
         }
         let shared = predicates
-        return try await catalogue(table) { catalog throws(SluiceError) -> [SourcePartition] in
+        return try await catalogue(table) { catalog throws(SluiceError) -> SourceReadPlan in
             let source = try table.postgresTable()
-            // Columns are reported by their target names; the query reads them by their source names.
-            var columns = try catalog.describe(source, columns: table.columns.map(\.source))
-            for (index, declared) in table.columns.enumerated() { columns[index].sourceColumn.name = declared.name }
+            let read = request.sourceColumns
+            let columns = try catalog.describe(source, columns: read.map(\.name))
+            // The filter's conditions PostgreSQL evaluates exactly as Sluice would, on columns read unchanged.
+            var unchanged: [String: String] = [:]
+            for (field, column) in zip(read, columns) where Self.readsUnchanged(column, as: field.type) {
+                unchanged[field.name] = column.name
+            }
+            var pushed: [Int] = []
+            var all = shared
+            for (index, condition) in request.conditions.enumerated() {
+                guard let sql = PostgresPushdown.render(condition, sourceColumns: unchanged) else { continue }
+                pushed.append(index)
+                all.append(.sql(sql))
+            }
             var computed: [PostgresQuery.Computed] = []
             if let deleted = table.deletedWhen {
                 computed.append(.init(expression: "(\(deleted)) IS TRUE",
                                       column: SourceColumn(name: StagedColumns.deleted, typeOID: PostgresTypeOID.bool, typeName: "boolean")))
             }
-            let query = PostgresQuery(table: source, columns: columns, computed: computed, predicates: shared)
+            let query = PostgresQuery(table: source, columns: columns, computed: computed, predicates: all)
             _ = try CopyBinaryDecoder.validate(columns: query.sourceColumns, schema: request.schema, table: table.name)
-            let plan = try PartitionPlanner(catalog.connection).plan(table.partition.plannerInput(table: source, shared: shared))
+            let plan = try PartitionPlanner(catalog.connection).plan(table.partition.plannerInput(table: source, shared: all))
             var partitions: [SourcePartition] = []
             for entry in plan.entries {
                 var partitionQuery = query
                 if let predicate = entry.predicate { partitionQuery.predicates.append(predicate) }
-                let spec = try partitionQuery.readSpec(snapshot: snapshotID, cursorColumn: table.cursor)
+                let spec = try partitionQuery.readSpec(snapshot: snapshotID, cursorColumn: cursorSource)
                 partitions.append(SourcePartition(read: try .json(kind: PostgresReadSpec.kind, spec), summary: entry.sql,
                                                   estimatedRows: entry.estimatedRows))
             }
-            return partitions
+            return SourceReadPlan(partitions: partitions, pushedConditions: pushed)
         }
+    }
+
+    /// Whether `column` reaches Sluice as `type` without a conversion that could make a condition on it mean
+    /// something else in PostgreSQL: a base type read as its natural type (or an integer read as a wider integer),
+    /// no cast in the SELECT list, and not `char(n)`, whose comparisons ignore trailing blanks.
+    static func readsUnchanged(_ column: PostgresColumn, as type: DataType) -> Bool {
+        guard column.kind == .base, column.selectCast == nil, !column.typeName.hasPrefix("character("),
+              let natural = column.suggestedTarget else { return false }
+        if natural == type { return true }
+        let integers: [DataType] = [.int16, .int32, .int64]
+        guard let from = integers.firstIndex(of: natural), let to = integers.firstIndex(of: type) else { return false }
+        return from <= to
     }
 
     func close() async {

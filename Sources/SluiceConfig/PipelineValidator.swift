@@ -17,10 +17,9 @@ struct PipelineValidator {
     }
 
     func validate(_ table: TableConfig, at path: [PathPart]) throws(SluiceError) {
-        // Parsed ahead of the transform stage that runs them; refused until it lands, never ignored.
-        for (key, present) in [("filter", table.filter != nil), ("validations", !table.validations.isEmpty), ("joins", !table.joins.isEmpty),
-                               ("columns", table.columns.contains { $0.expression != nil })] where present {
-            throw error(path + [.key(key)], "transforms (expressions, filter, validations, joins) are not available in this build yet")
+        // Parsed ahead of the join stage that runs them; refused until it lands, never ignored.
+        if !table.joins.isEmpty {
+            throw error(path + ["joins"], "joins are not available in this build yet")
         }
         guard !table.columns.isEmpty else { throw error(path + ["columns"], "table \(table.name) declares no columns") }
         var columnNames = Set<String>()
@@ -40,6 +39,12 @@ struct PipelineValidator {
             }
             if column.subseconds != nil && column.type != .timestamp && column.type != .timestampTZ {
                 throw error(at + ["subseconds"], "subseconds applies to timestamp columns; \(column.name) is \(column.type)")
+            }
+            if column.expression != nil && column.sourceType != nil {
+                throw error(at + ["source_type"], "\(column.name) is derived by an expression, so it has no source column whose type could drift; remove source_type")
+            }
+            if let max = table.maxRejectedRatio, !(0...1).contains(max) {
+                throw error(path + ["max_rejected_ratio"], "max_rejected_ratio is a share of the extracted rows, between 0 and 1; \(max) is not")
             }
             if column.isTemporal && column.outOfRange == .setNull && !column.nullable {
                 throw error(at + ["out_of_range"],
@@ -64,6 +69,10 @@ struct PipelineValidator {
         if let cursor = table.cursor {
             guard let column = table.column(named: cursor) else {
                 throw error(path + ["cursor"], "cursor column '\(cursor)' is not a declared column of table \(table.name)")
+            }
+            if column.expression != nil {
+                throw error(path + ["cursor"],
+                            "cursor column '\(cursor)' is derived by an expression; the cursor must be read from the source, since the extraction window is a condition on the source column")
             }
             switch column.type {
             case .int16, .int32, .int64:

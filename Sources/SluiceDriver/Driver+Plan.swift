@@ -30,6 +30,17 @@ public struct PlanReport: Sendable {
                     let estimate = partition.estimatedRows.map { "~\($0) row\($0 == 1 ? "" : "s")" } ?? "size unknown"
                     lines.append("  task \(index): \(partition.summary)  [\(estimate)]")
                 }
+                for condition in run.filter.source { lines.append("  filter in the source: \(condition)") }
+                for condition in run.filter.executors { lines.append("  filter on executors: \(condition)") }
+                if run.config.filter != nil && run.work.transform.rejected == .flag {
+                    lines.append("  rows the filter rejects load as deletions (the sink may hold earlier versions of them)")
+                }
+                for column in run.config.columns {
+                    if let expression = column.expression { lines.append("  column \(column.name) = \(expression.text)") }
+                }
+                for rule in run.config.validations {
+                    lines.append("  validation \(rule.name) (\(rule.action.rawValue)): \(rule.rule.text)")
+                }
                 if let first = run.partitions.first, let query = Self.query(of: first) { lines.append("  query: \(query)") }
             }
         }

@@ -10,8 +10,8 @@ extension Driver {
     /// Serves the run's tasks to executors until every table is finished: listens, starts local executors if
     /// asked, sends each executor the run plan, feeds the coordinator, watches for a run with no executor left or
     /// a stop request (cancellation), then says SHUTDOWN.
-    func serve(runID: String, tables: [TableRun], coordinator: RunCoordinator, logger: Logger) async throws(SluiceError) {
-        let work = RunWork(runID: runID, source: pipeline.source, sink: pipeline.sink, staging: pipeline.staging,
+    func serve(runID: String, startedAt: Int64, tables: [TableRun], coordinator: RunCoordinator, logger: Logger) async throws(SluiceError) {
+        let work = RunWork(runID: runID, startedAt: startedAt, source: pipeline.source, sink: pipeline.sink, staging: pipeline.staging,
                            batchRows: pipeline.run.batchRows, tables: tables.map(\.work))
         let runConfig = WireMessage.RunConfig(runID: runID, plan: try work.json())
         let (secret, token) = try secretAndToken()

@@ -55,6 +55,7 @@ public struct Driver: Sendable {
     public func run() async throws(SluiceError) -> RunReport {
         let started = ContinuousClock.now
         let startedAt = Date()
+        let startedMicroseconds = now()
         let tables = try selectedTables()
         let runID = Self.makeRunID(at: startedAt)
         var logger = self.logger
@@ -72,7 +73,7 @@ public struct Driver: Sendable {
                 let coordinator = RunCoordinator(runID: runID, retries: pipeline.run.retries, tables: planned.runs,
                                                  failed: planned.failed, sink: sink, bookmarks: bookmarks, now: now, logger: logger)
                 if !planned.runs.isEmpty {
-                    try await serve(runID: runID, tables: planned.runs, coordinator: coordinator, logger: logger)
+                    try await serve(runID: runID, startedAt: startedMicroseconds, tables: planned.runs, coordinator: coordinator, logger: logger)
                 }
                 served = .success(await coordinator.reports())
             } catch {

@@ -109,6 +109,10 @@ public actor RunCoordinator {
         case .taskResult(let result):
             rowsInFlight[result.taskID] = nil
             logger.debug("task.staged", metadata: ["sluice.task.id": "\(result.taskID)", "sluice.rows": "\(result.rowsStaged)"])
+            if let spec = scheduler.spec(of: result.taskID), spec.attempt == result.attempt,
+               scheduler.state(of: result.taskID) == .running(executor: id) {
+                tables[spec.table]?.attemptStaged(result)
+            }
             await perform(scheduler.taskSucceeded(result, executor: id))
         case .taskFailed(let failure):
             rowsInFlight[failure.taskID] = nil
@@ -150,6 +154,14 @@ public actor RunCoordinator {
                 } catch {
                     let failure = (error as? SluiceError) ?? SluiceError(.executorLost, "cannot send a task to \(executor)")
                     await executorLeft(executor, error: failure)
+                }
+            case .tableStaged(let table, let results):
+                for result in results { tables[table]?.attemptStaged(result) }
+                if let error = tables[table]?.rejectedRatioExceeded(results: results) {
+                    logger.warning("table.rejected", metadata: ["sluice.table": "\(table)", "sluice.error": "\(error)"])
+                    await perform(scheduler.rejectTable(table, error: error))
+                } else {
+                    await perform(scheduler.approveCommits(table))
                 }
             case .commit(let result, let table):
                 await commit(result, table: table)

@@ -35,16 +35,24 @@ public struct RunPlanner: Sendable {
             guard let kind = described.cursorKind else { return nil }
             return try await source.cursorBounds(table, kind: kind, within: window)
         }
-        let schema = StagedColumns.schema(for: table)
-        let partitions = try await source.partitions(ReadRequest(
-            table: table, window: decision.window, deletedRows: decision.deletedRows, schema: schema, cursorKind: described.cursorKind))
+        var transform = try TransformPlanner.plan(table, source: described, rejected: decision.deletedRows)
+        let read = try await source.partitions(ReadRequest(
+            table: table, window: decision.window, deletedRows: decision.deletedRows, schema: transform.spec.input,
+            cursorKind: described.cursorKind, conditions: transform.pushableConditions))
+        transform.sourceEvaluates(read.pushedConditions)
+        let partitions = read.partitions
         let target = try sink.target(for: SinkTableRequest(
-            table: table, runID: runID, replacesContents: decision.mode == .fullReload, stagedSchema: schema,
+            table: table, runID: runID, replacesContents: decision.mode == .fullReload, stagedSchema: transform.spec.outputSchema,
             cursorKind: described.cursorKind, addedColumns: added))
         let work = TableWork(
-            table: table.name, readSchema: schema, stages: [.temporalBounds(TemporalRule.rules(for: table, limits: sink.limits))],
-            cursor: table.cursor, cursorKind: described.cursorKind, deletedColumn: schema.index(of: StagedColumns.deleted),
-            specialValues: table.specialValues, sink: target.work)
+            table: table.name, transform: transform.spec, stages: [.temporalBounds(TemporalRule.rules(for: table, limits: sink.limits))],
+            cursor: table.cursor, cursorKind: described.cursorKind, specialValues: table.specialValues, sink: target.work)
+        var warnings = described.warnings + clashes + transform.warnings
+        let undeclared = described.undeclaredColumns(of: declared, used: transform.used)
+        if !undeclared.isEmpty, table.schemaEvolution == .report {
+            warnings.append("source columns not loaded: " + undeclared.map { "\($0.name) (\($0.sourceType))" }.joined(separator: ", ")
+                            + "; declare them, list them in ignore_columns, or set schema_evolution: add_columns")
+        }
         let directory = "\(pipeline.staging.directory)/\(runID)/\(table.name)"
         let tasks = partitions.enumerated().map { index, partition in
             TaskSpec(id: firstTaskID + UInt64(index), attempt: 1, runID: runID, table: table.name, partitionIndex: UInt32(index),
@@ -52,8 +60,8 @@ public struct RunPlanner: Sendable {
                      shardPath: directory + "/part-" + String(format: "%05d", index) + ".parquet")
         }
         return TableRun(config: table, decision: decision, source: described, target: target, partitions: partitions,
-                        work: work, stored: stored, tasks: tasks, warnings: described.warnings + clashes,
-                        addedColumns: added)
+                        work: work, stored: stored, tasks: tasks, warnings: warnings, addedColumns: added,
+                        filter: FilterPlacement(source: transform.pushed, executors: transform.onExecutors))
     }
 
     /// The table with the source's undeclared columns added when it evolves (`schema_evolution: add_columns`):
@@ -64,8 +72,11 @@ public struct RunPlanner: Sendable {
         var evolved = table
         var added: [String] = []
         var problems: [String] = []
-        for column in source.undeclaredColumns {
-            guard let type = column.type else { continue }
+        for column in source.undeclaredColumns(of: table) {
+            guard let type = column.type else {
+                problems.append("source column \(column.name) (\(column.sourceType)) has no type Sluice can load; it stays out (list it in ignore_columns)")
+                continue
+            }
             guard table.column(named: column.name) == nil else {
                 problems.append("source column \(column.name) cannot be added: a declared column already has that name")
                 continue

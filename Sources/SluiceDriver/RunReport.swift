@@ -36,11 +36,13 @@ public struct RunReport: Sendable, Encodable {
     /// A human-readable summary.
     public var text: String {
         var lines = ["run \(runID) (\(pipeline)): \(succeeded ? "succeeded" : "FAILED") in \(Self.format(seconds))s"]
-        let header = ["table", "mode", "status", "tasks", "extracted", "loaded", "deleted", "nulled", "dropped", "MiB", "bookmark", "s"]
+        let header = ["table", "mode", "status", "tasks", "extracted", "filtered", "quarantined", "loaded", "deleted", "nulled", "dropped",
+                      "MiB", "bookmark", "s"]
         var rows = [header]
         for table in tables {
             let nulled = table.nulledValues.values.reduce(0, +)
             rows.append([table.table, table.mode?.rawValue ?? "-", table.status.rawValue, "\(table.tasks.count)", "\(table.rowsExtracted)",
+                         "\(table.rowsFiltered)", "\(table.rowsQuarantined)",
                          "\(table.rowsLoaded)", "\(table.rowsDeleted)", "\(nulled)", "\(table.rowsDropped)",
                          Self.format(Double(table.shardBytes) / 1_048_576), table.bookmarkAfter ?? "-", Self.format(table.seconds)])
         }
@@ -53,9 +55,16 @@ public struct RunReport: Sendable, Encodable {
             for (column, count) in table.nulledValues.sorted(by: { $0.key < $1.key }) where count > 0 {
                 lines.append("  \(table.table).\(column): \(count) out-of-range values set to NULL")
             }
+            for (rule, count) in table.quarantined.sorted(by: { $0.key < $1.key }) where count > 0 {
+                lines.append("  \(table.table): validation \(rule) quarantined \(count) row\(count == 1 ? "" : "s")")
+            }
+            for file in table.quarantineFiles { lines.append("  \(table.table): quarantined rows in \(file)") }
             for change in table.schemaChanges { lines.append("  \(table.table): \(change)") }
             for warning in table.warnings { lines.append("  \(table.table): warning: \(warning)") }
             if let error = table.error { lines.append("  \(table.table): \(error)") }
+            if table.status == .failed && table.rowsLoaded == 0 && table.mode != nil {
+                lines.append("  \(table.table): nothing of this run was loaded; the bookmark did not move")
+            }
             if table.status == .failed && table.rowsLoaded > 0 {
                 lines.append("  \(table.table): \(table.rowsLoaded) rows of this run reached \(table.target ?? "the sink") before it failed; "
                              + "the bookmark did not move, so the next run loads them again as the same versions")
@@ -89,6 +98,12 @@ public struct TableReport: Sendable, Encodable {
     /// Of the loaded rows, rows flagged deleted.
     public var rowsDeleted: UInt64 = 0
     public var rowsDropped: UInt64 = 0
+    /// Rows the filter rejected (in runs that load them as deletions, they are among ``rowsDeleted`` too).
+    public var rowsFiltered: UInt64 = 0
+    /// Per validation rule, rows set aside in quarantine files.
+    public var quarantined: [String: UInt64] = [:]
+    /// The quarantine files of the committed attempts (on the executors' staging disks).
+    public var quarantineFiles: [String] = []
     public var nulledValues: [String: UInt64] = [:]
     public var shardBytes: UInt64 = 0
     public var bookmarkBefore: String?
@@ -109,11 +124,15 @@ public struct TableReport: Sendable, Encodable {
     /// All attempts of all tasks.
     public var attempts: Int { tasks.reduce(0) { $0 + $1.attempts.count } }
 
+    /// Rows set aside by every rule.
+    public var rowsQuarantined: UInt64 { quarantined.values.reduce(0, +) }
+
     enum CodingKeys: String, CodingKey {
         case table, mode, status, error, target, tasks, attempts, seconds, warnings
         case schemaChanges = "schema_changes"
         case rowsExtracted = "rows_extracted", rowsStaged = "rows_staged", rowsLoaded = "rows_loaded",
-             rowsDeleted = "rows_deleted", rowsDropped = "rows_dropped"
+             rowsDeleted = "rows_deleted", rowsDropped = "rows_dropped", rowsFiltered = "rows_filtered",
+             rowsQuarantined = "rows_quarantined", quarantined, quarantineFiles = "quarantine_files"
         case nulledValues = "nulled_values", shardBytes = "shard_bytes"
         case bookmarkBefore = "bookmark_before", bookmarkAfter = "bookmark_after"
     }
@@ -133,6 +152,10 @@ public struct TableReport: Sendable, Encodable {
         try c.encode(rowsLoaded, forKey: .rowsLoaded)
         try c.encode(rowsDeleted, forKey: .rowsDeleted)
         try c.encode(rowsDropped, forKey: .rowsDropped)
+        try c.encode(rowsFiltered, forKey: .rowsFiltered)
+        try c.encode(rowsQuarantined, forKey: .rowsQuarantined)
+        try c.encode(quarantined, forKey: .quarantined)
+        try c.encode(quarantineFiles, forKey: .quarantineFiles)
         try c.encode(nulledValues, forKey: .nulledValues)
         try c.encode(shardBytes, forKey: .shardBytes)
         try c.encodeIfPresent(bookmarkBefore, forKey: .bookmarkBefore)

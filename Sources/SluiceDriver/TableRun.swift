@@ -3,6 +3,18 @@ public import SluiceConfig
 public import SluiceCore
 public import SluicePipeline
 
+/// Where a table's filter runs: the conjuncts the source evaluates while reading, and the ones executors
+/// evaluate (as written, for `sluice plan`).
+public struct FilterPlacement: Sendable, Hashable {
+    public var source: [String]
+    public var executors: [String]
+
+    public init(source: [String] = [], executors: [String] = []) {
+        self.source = source
+        self.executors = executors
+    }
+}
+
 /// One table's run, from its plan to its end: everything the driver decided about the table (once, before any
 /// task ran) and everything it learned while the table ran. The coordinator holds one per table and nothing
 /// else about tables.
@@ -24,11 +36,13 @@ public struct TableRun: Sendable {
     public let warnings: [String]
     /// Columns schema evolution added this run.
     public let addedColumns: [String]
+    /// Where the table's filter runs.
+    public let filter: FilterPlacement
     public private(set) var report: TableReport
 
     public init(config: TableConfig, decision: TableDecision, source: SourceTable, target: SinkTarget,
                 partitions: [SourcePartition], work: TableWork, stored: Bookmark?, tasks: [TaskSpec],
-                warnings: [String] = [], addedColumns: [String] = []) {
+                warnings: [String] = [], addedColumns: [String] = [], filter: FilterPlacement = FilterPlacement()) {
         self.config = config
         self.decision = decision
         self.source = source
@@ -39,6 +53,7 @@ public struct TableRun: Sendable {
         self.tasks = tasks
         self.warnings = warnings
         self.addedColumns = addedColumns
+        self.filter = filter
         var report = TableReport(table: config.name, mode: decision.mode)
         report.warnings = warnings
         report.schemaChanges = addedColumns.map { name in
@@ -97,6 +112,9 @@ public struct TableRun: Sendable {
         report.rowsLoaded += rows
         report.rowsDeleted += result.rowsDeleted
         report.rowsDropped += result.rowsDropped
+        report.rowsFiltered += result.output.rowsFiltered
+        report.quarantined.merge(result.output.quarantined, uniquingKeysWith: +)
+        if let file = result.output.quarantinePath { report.quarantineFiles.append(file) }
         report.shardBytes += result.shardBytes
         report.nulledValues.merge(result.nulledValues, uniquingKeysWith: +)
     }
@@ -129,6 +147,22 @@ public struct TableRun: Sendable {
         let changedAt = stored.map { $0.backfill == backfill ? $0.backfillChangedAt : now } ?? now
         return Bookmark(table: name, value: value?.text, epochSeconds: value?.epochSeconds, backfill: backfill,
                         backfillChangedAt: changedAt, runID: runID)
+    }
+
+    /// Whether the quarantined rows exceed the table's `max_rejected_ratio`, given every task's result; the
+    /// error that fails the table when they do.
+    func rejectedRatioExceeded(results: [TaskResult]) -> SluiceError? {
+        guard let limit = config.maxRejectedRatio else { return nil }
+        let extracted = results.reduce(UInt64(0)) { $0 + $1.output.rowsExtracted }
+        let quarantined = results.reduce(UInt64(0)) { $0 + $1.output.rowsQuarantined }
+        guard extracted > 0, Double(quarantined) / Double(extracted) > limit else { return nil }
+        var byRule: [String: UInt64] = [:]
+        for result in results { byRule.merge(result.output.quarantined, uniquingKeysWith: +) }
+        let rules = byRule.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }.joined(separator: ", ")
+        let share = String(format: "%.4g", Double(quarantined) / Double(extracted))
+        return SluiceError(.validationFailed,
+                           "\(quarantined) of \(extracted) rows were quarantined (\(share), \(rules)), more than max_rejected_ratio \(limit) allows; nothing of this run was loaded",
+                           context: ErrorContext(table: name))
     }
 
     private mutating func update(_ taskID: UInt64, _ change: (inout TaskReport) -> Void) {

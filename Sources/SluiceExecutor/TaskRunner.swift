@@ -1,6 +1,7 @@
 import Foundation
 public import Logging
 import SluiceConfig
+import SluiceExpressions
 public import SluiceCore
 public import SluicePipeline
 
@@ -49,10 +50,13 @@ public struct TaskRunner: Sendable {
             }
             if !work.staging.keepShards { try? FileManager.default.removeItem(atPath: task.shardPath) }
             logger.debug("task.staged", metadata: ["sluice.rows": "\(receipt.rows)"])
+            let output = TaskOutput(
+                table: table.table, rowsExtracted: shard.rowsExtracted, rowsStaged: shard.rowsStaged, rowsDeleted: shard.rowsDeleted,
+                rowsDropped: shard.stats.droppedRows, rowsFiltered: shard.stats.filteredRows, quarantined: shard.stats.quarantined,
+                nulledValues: shard.stats.nulledValues, shardPath: task.shardPath, shardBytes: shard.bytes,
+                quarantinePath: shard.quarantinePath, receipt: receipt.payload)
             return .succeeded(TaskResult(
-                taskID: task.id, attempt: task.attempt, rowsExtracted: shard.rowsExtracted, rowsStaged: shard.rowsStaged,
-                rowsDeleted: shard.rowsDeleted, rowsDropped: shard.stats.droppedRows, nulledValues: shard.stats.nulledValues,
-                maxCursor: shard.maxCursor?.text, shardPath: task.shardPath, shardBytes: shard.bytes, receipt: receipt.payload,
+                taskID: task.id, attempt: task.attempt, maxCursor: shard.maxCursor?.text, output: output,
                 extractMicroseconds: Self.microseconds(extracted - started),
                 loadMicroseconds: Self.microseconds(ContinuousClock.now - extracted)))
         } catch {
@@ -70,42 +74,75 @@ public struct TaskRunner: Sendable {
         var bytes: UInt64 = 0
         var maxCursor: CursorValue?
         var stats = StageStats()
+        var quarantinePath: String?
     }
 
-    /// Reads the partition through the stages into the shard, all on one thread of its own.
+    /// Where a shard's quarantined rows go: `quarantine-part-00003.parquet` beside `part-00003.parquet`.
+    public static func quarantinePath(forShard path: String) -> String {
+        let directory = (path as NSString).deletingLastPathComponent
+        return directory + "/quarantine-" + (path as NSString).lastPathComponent
+    }
+
+    /// Reads the partition through the stages into the shard (and quarantined rows into the quarantine file), all
+    /// on one thread of its own.
     func extract(_ task: TaskSpec, table: TableWork, progress: @escaping @Sendable (UInt64) -> Void) async throws(SluiceError) -> Shard {
         let (reader, work, interval) = (self.reader, self.work, progressInterval)
         return try await BlockingIO.run(name: "sluice.extract") { () throws(SluiceError) -> Shard in
-            let chain = StageChain(table.stages, table: table.table)
+            let transform = try TransformStage(spec: table.transform, table: table.table, cursor: table.cursor,
+                                               runStartedAt: work.startedAt)
+            let chain = StageChain([transform] + table.stages.map { $0.makeStage(table: table.table) })
+            let quarantinePath = Self.quarantinePath(forShard: task.shardPath)
+            // A file an earlier attempt left must not be taken for this one's.
+            try? FileManager.default.removeItem(atPath: quarantinePath)
             let file = try ShardWriter(path: task.shardPath, attempt: task.attempt, schema: table.stagedSchema,
                                        compression: work.staging.compression, table: table.table)
+            var quarantine: ShardWriter?
             var shard = Shard()
+            var context = StageContext()
             var lastProgress = ContinuousClock.now
+            func stage(_ batch: RecordBatch) throws(SluiceError) {
+                guard batch.rowCount > 0 else { return }
+                shard.rowsStaged += UInt64(batch.rowCount)
+                if let index = table.deletedColumn, case .boolean(let flags) = batch.columns[index].values {
+                    shard.rowsDeleted += UInt64(flags.lazy.filter { $0 }.count)
+                }
+                try file.write(batch)
+            }
             do throws(SluiceError) {
                 let options = ReadOptions(batchRows: work.batchRows, specialValues: table.specialValues, table: table.table)
                 let read = try reader.read(task.read, schema: table.readSchema, options: options) { batch throws(SluiceError) in
-                    let firstRow = Int(shard.rowsExtracted) + 1
+                    context.firstRow = Int(shard.rowsExtracted) + 1
                     shard.rowsExtracted += UInt64(batch.rowCount)
-                    let staged = try chain.apply(batch, firstRow: firstRow, stats: &shard.stats)
-                    if staged.rowCount > 0 {
-                        shard.rowsStaged += UInt64(staged.rowCount)
-                        if let index = table.deletedColumn, case .boolean(let flags) = staged.columns[index].values {
-                            shard.rowsDeleted += UInt64(flags.lazy.filter { $0 }.count)
+                    try stage(try chain.apply(batch, context: &context))
+                    for deletions in context.deletions { try stage(deletions) }
+                    for rows in context.quarantined {
+                        if quarantine == nil {
+                            quarantine = try ShardWriter(path: quarantinePath, attempt: task.attempt,
+                                                         schema: QuarantinedRows.schema(declared: rows.rows.schema),
+                                                         compression: work.staging.compression, table: table.table)
                         }
-                        try file.write(staged)
+                        try quarantine?.write(try rows.fileBatch())
                     }
+                    context.deletions.removeAll()
+                    context.quarantined.removeAll()
                     if ContinuousClock.now - lastProgress >= interval {
                         lastProgress = .now
                         progress(shard.rowsExtracted)
                     }
                 }
                 shard.bytes = try file.finish()
+                if let quarantine {
+                    _ = try quarantine.finish()
+                    shard.quarantinePath = quarantinePath
+                }
                 shard.maxCursor = read.maxCursor
+                shard.stats = context.stats
                 for (column, count) in read.nulledValues { shard.stats.add(nulled: count, in: column) }
                 progress(shard.rowsExtracted)
                 return shard
             } catch {
                 file.abandon()
+                quarantine?.abandon()
                 throw error
             }
         }
@@ -115,7 +152,8 @@ public struct TaskRunner: Sendable {
     /// servers, disks) may not.
     public static func isRetryable(_ error: SluiceError) -> Bool {
         let permanent: Set<SluiceError.Code> = [.configInvalid, .configSecret, .valueOutOfRange, .invalidValue, .invalidBatch,
-                                                .invalidRunPlan]
+                                                .invalidRunPlan, .validationFailed, .expressionOverflow, .expressionDivisionByZero,
+                                                .expressionInvalidValue, .expressionType, .expressionSyntax]
         return !permanent.contains(error.code)
     }
 

@@ -91,12 +91,12 @@ public struct JoinStage: Stage {
         self.inner = inner
     }
 
-    public func apply(_ batch: RecordBatch, firstRow: Int, stats: inout StageStats) throws(SluiceError) -> RecordBatch {
+    public func apply(_ batch: RecordBatch, context: inout StageContext) throws(SluiceError) -> RecordBatch {
         var matches = table.match(batch.columns[keyColumn])
         var input = batch
         if inner, matches.contains(-1) {
             let keep = matches.map { $0 >= 0 }
-            stats.filteredRows += UInt64(keep.lazy.filter { !$0 }.count)
+            context.stats.filteredRows += UInt64(keep.lazy.filter { !$0 }.count)
             input = batch.selecting(keep)
             matches = matches.filter { $0 >= 0 }
         }

@@ -7,6 +7,8 @@ public import SluiceCore
 /// connectors' executor sides from the two configuration sections, in their own environment.
 public struct RunWork: Sendable, Hashable, Codable {
     public var runID: String
+    /// When the run started, in microseconds since the epoch: what `run_started_at()` returns on every executor.
+    public var startedAt: Int64
     /// The source connector's settings, as written (`${ENV}` references unexpanded).
     public var source: ConnectorSection
     /// The sink connector's settings, as written.
@@ -16,9 +18,10 @@ public struct RunWork: Sendable, Hashable, Codable {
     public var batchRows: Int
     public var tables: [TableWork]
 
-    public init(runID: String, source: ConnectorSection, sink: ConnectorSection, staging: StagingConfig, batchRows: Int,
-                tables: [TableWork]) {
+    public init(runID: String, startedAt: Int64 = 0, source: ConnectorSection, sink: ConnectorSection, staging: StagingConfig,
+                batchRows: Int, tables: [TableWork]) {
         self.runID = runID
+        self.startedAt = startedAt
         self.source = source
         self.sink = sink
         self.staging = staging
@@ -54,35 +57,37 @@ public struct RunWork: Sendable, Hashable, Codable {
 public struct TableWork: Sendable, Hashable, Codable {
     /// The table's name in the pipeline.
     public var table: String
-    /// The batches the source reader produces: the declared columns, then the deleted flag when the table has
-    /// `deleted_when`.
-    public var readSchema: Schema
-    /// The stages, in order; they keep the schema.
+    /// What the source reads and how it becomes the staged rows.
+    public var transform: TransformSpec
+    /// The stages after the transform, in order; they keep the schema.
     public var stages: [StageSpec]
-    /// The cursor column's target name and kind, when the table has a cursor.
+    /// The cursor column's declared name and kind, when the table has a cursor.
     public var cursor: String?
     public var cursorKind: CursorKind?
-    /// Where the deleted flag sits in the batches, when there is one.
-    public var deletedColumn: Int?
     /// Numeric NaN/infinities and date infinities.
     public var specialValues: SpecialValuesPolicy
     /// The sink's own description of where the table loads (``SinkTarget/work``).
     public var sink: ConnectorPayload
 
-    public init(table: String, readSchema: Schema, stages: [StageSpec], cursor: String?, cursorKind: CursorKind?,
-                deletedColumn: Int?, specialValues: SpecialValuesPolicy, sink: ConnectorPayload) {
+    public init(table: String, transform: TransformSpec, stages: [StageSpec], cursor: String?, cursorKind: CursorKind?,
+                specialValues: SpecialValuesPolicy, sink: ConnectorPayload) {
         self.table = table
-        self.readSchema = readSchema
+        self.transform = transform
         self.stages = stages
         self.cursor = cursor
         self.cursorKind = cursorKind
-        self.deletedColumn = deletedColumn
         self.specialValues = specialValues
         self.sink = sink
     }
 
-    /// The shard's schema: what the stages produce.
-    public var stagedSchema: Schema { readSchema }
+    /// The batches the source reader produces.
+    public var readSchema: Schema { transform.input }
+
+    /// The shard's schema: what the transform produces.
+    public var stagedSchema: Schema { transform.outputSchema }
+
+    /// Where the deleted flag sits in the staged rows, when there is one.
+    public var deletedColumn: Int? { stagedSchema.index(of: StagedColumns.deleted) }
 }
 
 /// The columns Sluice adds to a table's rows on their way to the sink.
@@ -90,8 +95,8 @@ public enum StagedColumns {
     /// True for a row soft-deleted at the source, loaded so that it replaces the row's earlier version.
     public static let deleted = "_sluice_deleted"
 
-    /// The schema a table's rows are read and staged in: its declared columns, then ``deleted`` when it has
-    /// `deleted_when`.
+    /// The schema a table without transforms is read and staged in: its declared columns, then ``deleted`` when
+    /// it has `deleted_when`.
     public static func schema(for table: TableConfig) -> Schema {
         var fields = table.schema.fields
         if table.deletedWhen != nil { fields.append(Field(name: deleted, type: .boolean, nullable: false)) }

@@ -1,5 +1,6 @@
 public import SluiceConfig
 public import SluiceCore
+public import SluiceExpressions
 
 /// Where rows come from, on the driver: checks the connection and opens a run's view of the data, in which it
 /// describes tables and splits them into partitions. One implementation per source connector (PostgreSQL
@@ -28,8 +29,9 @@ extension Source {
 
 /// A run's view of the source, open from planning until the last task read its partition.
 public protocol SourceRun: Sendable {
-    /// Checks `table` against its declaration (the table and every declared column exist, and convert exactly
-    /// to their declared types) and says what planning needs to know about it.
+    /// Checks `table` against its declaration (the table and every declared column read from it exist, and
+    /// convert exactly to their declared types) and says what planning needs to know about it, with every
+    /// column the source table has.
     func describe(_ table: TableConfig) async throws(SluiceError) -> SourceTable
 
     /// The smallest and largest cursor values among the rows in `window` (for backfill slices); nil when
@@ -37,8 +39,9 @@ public protocol SourceRun: Sendable {
     func cursorBounds(_ table: TableConfig, kind: CursorKind, within window: CursorWindow) async throws(SluiceError)
         -> ClosedRange<CursorValue>?
 
-    /// Splits the rows `request` selects into partitions, each read by one task.
-    func partitions(_ request: ReadRequest) async throws(SluiceError) -> [SourcePartition]
+    /// Splits the rows `request` selects into partitions, each read by one task, evaluating what it can of the
+    /// request's conditions itself.
+    func partitions(_ request: ReadRequest) async throws(SluiceError) -> SourceReadPlan
 
     /// Ends the view (releases the snapshot). Tasks cannot read it afterwards.
     func close() async
@@ -50,32 +53,42 @@ public struct SourceTable: Sendable, Hashable {
     public var cursorKind: CursorKind?
     /// The table as the source names it (`public.orders`), for messages.
     public var name: String
-    /// Source columns the declaration does not name, in the source's order.
-    public var undeclaredColumns: [UndeclaredColumn]
+    /// Every column of the source table, in the source's order: what expressions can read.
+    public var fields: [SourceField]
     /// What the source says about the declaration that can lose or change rows without an error (a nullable
     /// column declared `nullable: false`, a primary key no unique index enforces), each with the fix.
     public var warnings: [String]
 
-    public init(cursorKind: CursorKind?, name: String, undeclaredColumns: [UndeclaredColumn] = [], warnings: [String] = []) {
+    public init(cursorKind: CursorKind?, name: String, fields: [SourceField] = [], warnings: [String] = []) {
         self.cursorKind = cursorKind
         self.name = name
-        self.undeclaredColumns = undeclaredColumns
+        self.fields = fields
         self.warnings = warnings
+    }
+
+    /// The source columns `table` neither declares, nor reads for an expression (`used`), nor ignores
+    /// (`ignore_columns`): columns added since the table was declared.
+    public func undeclaredColumns(of table: TableConfig, used: Set<String> = []) -> [SourceField] {
+        let known = Set(table.columns.filter { $0.expression == nil }.map(\.source)).union(table.ignoreColumns).union(used)
+        return fields.filter { !known.contains($0.name) }
     }
 }
 
-/// A source column the table's declaration does not name (a column added since it was written).
-public struct UndeclaredColumn: Sendable, Hashable {
+/// A column of a source table as the source describes it.
+public struct SourceField: Sendable, Hashable {
     public var name: String
     /// As the source prints it (`text`, `numeric(12,2)`).
     public var sourceType: String
-    /// The type it loads as when the table evolves (`schema_evolution: add_columns`); nil when none can hold it.
+    /// The type it reads as when nothing declares one (an expression reads it, or the table evolves); nil when
+    /// no Sluice type holds it.
     public var type: DataType?
+    public var nullable: Bool
 
-    public init(name: String, sourceType: String, type: DataType?) {
+    public init(name: String, sourceType: String, type: DataType?, nullable: Bool = true) {
         self.name = name
         self.sourceType = sourceType
         self.type = type
+        self.nullable = nullable
     }
 }
 
@@ -93,18 +106,40 @@ public struct ReadRequest: Sendable {
     /// The cursor range; ``CursorWindow/everything`` for a table without a cursor.
     public var window: CursorWindow
     public var deletedRows: DeletedRows
-    /// The batches a reader must produce: the declared columns, then ``TableRunLayout/deletedColumn`` when the
-    /// table has `deleted_when`.
+    /// The batches a reader must produce: source columns by their source names, each of the type it is read as
+    /// (a declared column's type, or its natural type), then ``StagedColumns/deleted`` when the table has
+    /// `deleted_when` (computed by the source from it).
     public var schema: Schema
     /// The cursor column's kind, when the table has a cursor.
     public var cursorKind: CursorKind?
+    /// Conditions every row read must pass (the table filter's conjuncts over ``schema``), which the source
+    /// may evaluate itself; ``SourceReadPlan/pushedConditions`` says which it took. The rest run on executors.
+    public var conditions: [CompiledExpression]
 
-    public init(table: TableConfig, window: CursorWindow, deletedRows: DeletedRows, schema: Schema, cursorKind: CursorKind?) {
+    public init(table: TableConfig, window: CursorWindow, deletedRows: DeletedRows, schema: Schema, cursorKind: CursorKind?,
+                conditions: [CompiledExpression] = []) {
         self.table = table
         self.window = window
         self.deletedRows = deletedRows
         self.schema = schema
         self.cursorKind = cursorKind
+        self.conditions = conditions
+    }
+
+    /// The source columns read (without the deleted flag).
+    public var sourceColumns: [Field] { schema.fields.filter { $0.name != StagedColumns.deleted } }
+}
+
+/// How a source reads a table: its partitions, and which of the request's conditions it evaluates itself.
+public struct SourceReadPlan: Sendable {
+    public var partitions: [SourcePartition]
+    /// Positions in ``ReadRequest/conditions`` of the conditions the source evaluates while reading: rows
+    /// failing them are never read.
+    public var pushedConditions: [Int]
+
+    public init(partitions: [SourcePartition], pushedConditions: [Int] = []) {
+        self.partitions = partitions
+        self.pushedConditions = pushedConditions
     }
 }
 

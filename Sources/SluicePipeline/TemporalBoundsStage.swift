@@ -54,7 +54,8 @@ public struct TemporalBoundsStage: Stage {
         self.rules = rules
     }
 
-    public func apply(_ batch: RecordBatch, firstRow: Int, stats: inout StageStats) throws(SluiceError) -> RecordBatch {
+    public func apply(_ batch: RecordBatch, context: inout StageContext) throws(SluiceError) -> RecordBatch {
+        let firstRow = context.firstRow
         var columns = batch.columns
         var keep: [Bool]?
         for rule in rules where rule.column < columns.count {
@@ -76,7 +77,7 @@ public struct TemporalBoundsStage: Stage {
                 case .dropRow:
                     if keep == nil { keep = Array(repeating: true, count: batch.rowCount) }
                     keep![row] = false
-                    stats.droppedRows += 1
+                    context.stats.droppedRows += 1
                 }
             }
             switch column.values {
@@ -87,7 +88,7 @@ public struct TemporalBoundsStage: Stage {
             if nulled > 0 {
                 column.validity = validity
                 columns[rule.column] = column
-                stats.add(nulled: nulled, in: rule.name)
+                context.stats.add(nulled: nulled, in: rule.name)
             }
         }
         var result = try RecordBatch(schema: batch.schema, columns: columns)

@@ -9,8 +9,12 @@ public import SluiceCore
 /// - A failed attempt (reported, or lost with its executor) is retried while attempts remain, preferably
 ///   on another executor; a non-retryable failure or the last failed attempt fails the whole table, and
 ///   the table's waiting tasks are dropped.
-/// - A successful attempt is not yet a succeeded task: the driver first commits what it staged (``Action/commit``),
-///   exactly once per task, and reports back (``taskCommitted(_:)`` or ``commitFailed(_:error:retryable:)``).
+/// - A successful attempt is not yet a succeeded task. Its rows wait, staged, until every task of the table has
+///   staged its own (``Action/tableStaged``), so that a table that fails loads nothing; the driver then approves
+///   the table (``approveCommits(_:)``, or ``rejectTable(_:error:)``) and commits what each task staged
+///   (``Action/commit``), exactly once per task, reporting back (``taskCommitted(_:)`` or
+///   ``commitFailed(_:error:retryable:)``). A task retried after its commit failed is committed as soon as it
+///   stages again.
 /// - Reports for an attempt that is no longer current (a late result from an executor declared dead) are
 ///   ignored, so a task is counted once; what such an attempt staged is discarded (``Action/discard``).
 /// - A table succeeds when all its tasks were committed.
@@ -21,6 +25,9 @@ public struct TaskScheduler: Sendable {
     public enum Action: Sendable, Equatable {
         /// Send `task` to `executor`.
         case assign(TaskSpec, to: ExecutorID)
+        /// Every task of `table` staged its rows (results in partition order): check them as a whole, then call
+        /// ``approveCommits(_:)`` or ``rejectTable(_:error:)``.
+        case tableStaged(table: String, results: [TaskResult])
         /// Commit what the current attempt of a task staged, then report ``taskCommitted(_:)`` or
         /// ``commitFailed(_:error:retryable:)``.
         case commit(TaskResult, table: String)
@@ -36,6 +43,8 @@ public struct TaskScheduler: Sendable {
     public enum TaskState: Sendable, Equatable {
         case waiting
         case running(executor: ExecutorID)
+        /// The attempt succeeded; what it staged waits for the other tasks of its table.
+        case staged(TaskResult)
         /// The attempt succeeded; the driver is committing what it staged.
         case committing(TaskResult)
         case succeeded(TaskResult)
@@ -64,6 +73,8 @@ public struct TaskScheduler: Sendable {
     private var executorOrder: [ExecutorID] = []
     private var tablesByName: [String: [UInt64]] = [:]
     private var finishedTables: [String: Bool] = [:]
+    /// Tables whose staged rows the driver approved: their tasks commit as they stage.
+    private var approvedTables: Set<String> = []
 
     /// `retries` failed attempts are retried; a task runs at most `retries + 1` times.
     public init(retries: Int) {
@@ -117,9 +128,33 @@ public struct TaskScheduler: Sendable {
             return [.discard(result, table: task.spec.table)]
         }
         executors[executor]?.running.remove(result.taskID)
-        task.state = .committing(result)
+        let table = task.spec.table
+        if approvedTables.contains(table) {
+            task.state = .committing(result)
+            tasks[result.taskID] = task
+            return [.commit(result, table: table)] + assign()
+        }
+        task.state = .staged(result)
         tasks[result.taskID] = task
-        return [.commit(result, table: task.spec.table)] + assign()
+        return stagedIfComplete(table) + assign()
+    }
+
+    /// The driver checked the table's staged rows as a whole: commit each task's.
+    public mutating func approveCommits(_ table: String) -> [Action] {
+        guard finishedTables[table] == nil, approvedTables.insert(table).inserted else { return [] }
+        var actions: [Action] = []
+        for id in tablesByName[table] ?? [] {
+            guard case .staged(let result)? = tasks[id]?.state else { continue }
+            tasks[id]?.state = .committing(result)
+            actions.append(.commit(result, table: table))
+        }
+        return actions
+    }
+
+    /// The driver refused the table's staged rows (too many rows quarantined): the table fails, nothing of it is
+    /// committed.
+    public mutating func rejectTable(_ table: String, error: SluiceError) -> [Action] {
+        failTable(table, error: error) + assign()
     }
 
     /// The driver committed the task's staged rows: the task succeeded.
@@ -165,7 +200,7 @@ public struct TaskScheduler: Sendable {
             finishedTables[table] = false
             for id in ids {
                 switch tasks[id]?.state {
-                case .waiting?, .running?: tasks[id]?.state = .cancelled
+                case .waiting?, .running?, .staged?: tasks[id]?.state = .cancelled
                 default: break
                 }
             }
@@ -178,7 +213,7 @@ public struct TaskScheduler: Sendable {
     public var outstandingTaskCount: Int {
         tasks.values.reduce(0) { count, task in
             switch task.state {
-            case .waiting, .running, .committing: count + 1
+            case .waiting, .running, .staged, .committing: count + 1
             default: count
             }
         }
@@ -214,11 +249,26 @@ public struct TaskScheduler: Sendable {
     private mutating func failTable(_ table: String, error: SluiceError) -> [Action] {
         guard finishedTables[table] == nil else { return [] }
         finishedTables[table] = false
-        for id in tablesByName[table] ?? [] where tasks[id]?.state == .waiting {
-            tasks[id]?.state = .cancelled
+        for id in tablesByName[table] ?? [] {
+            switch tasks[id]?.state {
+            // Staged rows are never committed now; the sink's clean-up removes them.
+            case .waiting?, .staged?: tasks[id]?.state = .cancelled
+            default: break
+            }
         }
         waiting.removeAll { tasks[$0]?.state == .cancelled }
         return [.tableFailed(table: table, error: error)]
+    }
+
+    /// `.tableStaged` once every task of an unapproved table staged its rows.
+    private func stagedIfComplete(_ table: String) -> [Action] {
+        guard finishedTables[table] == nil, !approvedTables.contains(table), let ids = tablesByName[table] else { return [] }
+        var results: [TaskResult] = []
+        for id in ids {
+            guard case .staged(let result)? = tasks[id]?.state else { return [] }
+            results.append(result)
+        }
+        return [.tableStaged(table: table, results: results)]
     }
 
     private mutating func finishTableIfDone(_ table: String) -> [Action] {

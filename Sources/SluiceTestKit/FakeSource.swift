@@ -52,11 +52,17 @@ struct FakeSourceRun: SourceRun {
 
     func describe(_ table: TableConfig) async throws(SluiceError) -> SourceTable {
         let source = try self.table(table.source)
-        for column in table.columns where !source.columns.contains(column.source) {
+        for column in table.columns where column.expression == nil && !source.columns.contains(column.source) {
             throw SluiceError(.configInvalid, "column \(column.source) does not exist in the fake table \(table.source)",
                               context: ErrorContext(table: table.name, column: column.name))
         }
-        guard let cursor = table.cursor, let column = table.column(named: cursor) else { return SourceTable(cursorKind: nil, name: table.source) }
+        // Undeclared columns get the type of their first value.
+        let fields = source.columns.enumerated().map { index, name in
+            SourceField(name: name, sourceType: "fake", type: source.rows.lazy.compactMap { Self.type(of: $0[index]) }.first ?? .string)
+        }
+        guard let cursor = table.cursor, let column = table.column(named: cursor) else {
+            return SourceTable(cursorKind: nil, name: table.source, fields: fields)
+        }
         let kind: CursorKind
         switch column.type {
         case .int16, .int32, .int64: kind = .integer
@@ -64,7 +70,20 @@ struct FakeSourceRun: SourceRun {
         case .timestamp: kind = .timestamp
         default: kind = .timestampTZ
         }
-        return SourceTable(cursorKind: kind, name: table.source)
+        return SourceTable(cursorKind: kind, name: table.source, fields: fields)
+    }
+
+    static func type(of value: Value) -> DataType? {
+        switch value {
+        case .null: nil
+        case .boolean: .boolean
+        case .int: .int64
+        case .decimal(_, let scale): .decimal(precision: 38, scale: scale)
+        case .float: .float32
+        case .double: .float64
+        case .string: .string
+        case .bytes: .binary
+        }
     }
 
     func cursorBounds(_ table: TableConfig, kind: CursorKind, within window: CursorWindow) async throws(SluiceError)
@@ -81,19 +100,19 @@ struct FakeSourceRun: SourceRun {
         return CursorValue(kind: kind, value: low)...CursorValue(kind: kind, value: high)
     }
 
-    func partitions(_ request: ReadRequest) async throws(SluiceError) -> [SourcePartition] {
+    func partitions(_ request: ReadRequest) async throws(SluiceError) -> SourceReadPlan {
         let table = request.table
         let count = table.partition.count ?? 1
         var partitions: [SourcePartition] = []
         for index in 0..<count {
-            let read = FakeRead(table: table.source, snapshot: snapshot, columns: table.columns.map(\.source), window: request.window,
+            let read = FakeRead(table: table.source, snapshot: snapshot, columns: request.sourceColumns.map(\.name), window: request.window,
                                 cursor: table.cursor.flatMap { table.column(named: $0)?.source }, cursorKind: request.cursorKind,
                                 deleted: table.deletedWhen, deletedRows: request.deletedRows, partition: index, partitions: count)
             let rows = try FakeReader.rows(read, world: world).count
             partitions.append(SourcePartition(read: try .json(kind: FakeRead.kind, read), summary: "row % \(count) = \(index)",
                                               estimatedRows: Int64(rows)))
         }
-        return partitions
+        return SourceReadPlan(partitions: partitions)
     }
 
     func close() async {

@@ -84,15 +84,15 @@ import Testing
                 "the late row was skipped for good")
     }
 
-    @Test func aRunThatFailsHalfWaySaysWhatReachedClickHouse() throws {
+    @Test func aTableThatFailsHalfWayLoadsNothingAndSaysSo() throws {
         let fixture = try ScratchPipeline(setup: """
             CREATE TABLE items (id bigint PRIMARY KEY, name text, updated_at timestamptz NOT NULL);
             INSERT INTO items SELECT g, 'item ' || g, timestamptz '2024-01-01 00:00:00+00' + g * interval '1 second'
             FROM generate_series(1, 300) g;
             """)
         defer { fixture.tearDown() }
-        // Two tasks: the first loads its 150 rows, the second fails in PostgreSQL half-way through its COPY, a second
-        // after it starts (so the first has surely committed: a table that failed commits nothing more).
+        // Two tasks: the first stages its 150 rows, the second fails in PostgreSQL half-way through its COPY, a second
+        // after it starts (so the first has surely staged). Staged rows wait for the whole table: none are committed.
         let config = try fixture.pipeline(table: """
               - name: items
                 primary_key: [id]
@@ -106,14 +106,17 @@ import Testing
         let run = try fixture.run(config)
         #expect(run.status == 1)
         let inClickHouse = Int(try fixture.clickhouse("SELECT count() FROM \(fixture.clean).items").trimmed) ?? -1
-        #expect(inClickHouse == 150)
-        #expect(run.table["rows_loaded"] as? Int == inClickHouse, "the report must say what reached ClickHouse")
-        // Per task: which partition's rows are in, which failed and why.
+        #expect(inClickHouse == 0)
+        #expect(run.table["rows_loaded"] as? Int == 0, "the report must say what reached ClickHouse")
+        // Per task: the first staged and was never committed, the second failed and says why.
         let tasks = run.table["tasks"] as? [[String: Any]] ?? []
-        #expect(tasks.map { $0["status"] as? String } == ["committed", "failed"])
-        #expect(tasks.map { $0["rows_loaded"] as? Int } == [150, 0])
+        #expect(tasks.map { $0["status"] as? String } == ["cancelled", "failed"])
+        #expect((tasks.first?["attempts"] as? [[String: Any]])?.first?["outcome"] as? String == "staged")
         #expect((tasks.last?["attempts"] as? [[String: Any]])?.first?["error"] as? String ?? "" != "")
-        #expect(run.output.contains("150 rows of this run reached"), "the summary says so too:\n\(run.output.suffix(2000))")
+        #expect(run.output.contains("items: nothing of this run was loaded"), "the summary says so too:\n\(run.output.suffix(2000))")
+        // What the first task staged is gone too.
+        let leftovers = try fixture.clickhouse("SELECT count() FROM system.tables WHERE database = '\(fixture.clean)' AND name LIKE '%sluice_stage%'")
+        #expect(leftovers.trimmed == "0")
     }
 
     @Test func aRowLoadedTwiceIsCaughtByTheRawCount() throws {

@@ -104,7 +104,7 @@ import Testing
         try expectSameRows(fixture)
     }
 
-    @Test func aRunThatFailsAfterLoadingSomeRowsKeepsItsBookmarkAndTheRerunIsExact() throws {
+    @Test func aRunThatFailsHalfWayLoadsNothingKeepsItsBookmarkAndTheRerunIsExact() throws {
         let env = try TestEnvironment.load()
         let fixture = try PipelineFixture(env: env, rows: 300)
         defer { fixture.tearDown() }
@@ -114,18 +114,18 @@ import Testing
         // No merge folds rows from here on: the raw row count is what the runs loaded.
         try env.clickhouse("SYSTEM STOP MERGES \(fixture.clean).items")
         try env.psql(fixture.database, "UPDATE items SET name = name || ' v2', updated_at = updated_at + interval '1 day'")
-        // Two partitions: the first loads its rows, the second fails in PostgreSQL halfway through its COPY.
+        // Two partitions: the first stages its rows, the second fails in PostgreSQL halfway through its COPY.
         let failing = try fixture.pipeline(
             partition: #"{strategy: predicates, predicates: ["id <= 150", "id > 150 AND 1 / (id - 250) IS NOT NULL"]}"#)
         let broken = try run(fixture, failing)
         #expect(broken.status == 1)
         #expect(broken.output.contains("division by zero"), "\(broken.output.suffix(2000))")
         #expect(try fixture.bookmark() == bookmark, "a failed table keeps its bookmark")
-        #expect(try env.clickhouse("SELECT count() FROM \(fixture.clean).items FINAL WHERE name LIKE '% v2'").trimmed == "150")
-        // The report says what reached ClickHouse although the table failed: the first task's 150 rows.
-        #expect(loaded(broken) == 150)
-        #expect(try fixture.rawCount() == loaded(first) + loaded(broken))
-        // The rerun extracts the same window again; the rows loaded twice are the same versions, kept once by FINAL.
+        // Nothing of the failed table reached ClickHouse: the first task's staged rows were never committed.
+        #expect(try env.clickhouse("SELECT count() FROM \(fixture.clean).items FINAL WHERE name LIKE '% v2'").trimmed == "0")
+        #expect(loaded(broken) == 0)
+        #expect(try fixture.rawCount() == loaded(first))
+        // The rerun extracts the same window again and loads it once.
         let rerun = try run(fixture, try fixture.pipeline())
         #expect(rerun.status == 0)
         #expect(rerun.table["rows_extracted"] as? Int == 300)

@@ -33,8 +33,8 @@ import Testing
             table: try table(), runID: "r1", replacesContents: false, stagedSchema: schema, cursorKind: .timestampTZ))
         return RunWork(runID: "r1", source: section, sink: section,
                        staging: StagingConfig(directory: directory, keepShards: keepShards), batchRows: batchRows,
-                       tables: [TableWork(table: "items", readSchema: schema, stages: [.temporalBounds(rules)], cursor: "updated_at",
-                                          cursorKind: .timestampTZ, deletedColumn: 3, specialValues: .fail, sink: target.work)])
+                       tables: [TableWork(table: "items", transform: .identity(schema), stages: [.temporalBounds(rules)], cursor: "updated_at",
+                                          cursorKind: .timestampTZ, specialValues: .fail, sink: target.work)])
     }
 
     func table() throws -> TableConfig {
@@ -62,7 +62,7 @@ import Testing
         let partitions = try await run.partitions(ReadRequest(table: try table(), window: .everything, deletedRows: .flag,
                                                               schema: schema, cursorKind: .timestampTZ))
         return TaskSpec(id: UInt64(index + 1), attempt: attempt, runID: "r1", table: "items", partitionIndex: UInt32(index),
-                        partitionCount: 2, read: partitions[index].read, shardPath: "\(directory)/r1/items/part-\(index).parquet")
+                        partitionCount: 2, read: partitions.partitions[index].read, shardPath: "\(directory)/r1/items/part-\(index).parquet")
     }
 
     func runner(_ work: RunWork, writer: (any SinkWriter)? = nil) -> TaskRunner {

@@ -34,17 +34,17 @@ import Testing
         #expect(table.fields.map(\.name) == ["customers.tier", "customers.code"])
         #expect(table.match(try orders([30, 99, nil, 10]).columns[1]) == [2, -1, -1, 0])
 
-        var stats = StageStats()
-        let left = try JoinStage(table: table, keyColumn: 1, inner: false).apply(try orders([30, 99, nil, 20]), firstRow: 1, stats: &stats)
+        var context = StageContext()
+        let left = try JoinStage(table: table, keyColumn: 1, inner: false).apply(try orders([30, 99, nil, 20]), context: &context)
         #expect(left.rowCount == 4)
         #expect((0..<4).map { left.value(row: $0, column: 2) } == [.string("bronze"), .null, .null, .null])
         #expect(left.value(row: 0, column: 3) == .bytes((0..<16).map { UInt8(30 + $0) }))
-        #expect(stats.filteredRows == 0)
+        #expect(context.stats.filteredRows == 0)
 
-        let inner = try JoinStage(table: table, keyColumn: 1, inner: true).apply(try orders([30, 99, nil, 10]), firstRow: 1, stats: &stats)
+        let inner = try JoinStage(table: table, keyColumn: 1, inner: true).apply(try orders([30, 99, nil, 10]), context: &context)
         #expect(inner.columns[0].values == .int64([0, 3]))
         #expect((0..<2).map { inner.value(row: $0, column: 2) } == [.string("bronze"), .string("gold")])
-        #expect(stats.filteredRows == 2)
+        #expect(context.stats.filteredRows == 2)
     }
 
     @Test func aDuplicateKeyIsRefused() throws {

@@ -19,14 +19,16 @@ import Testing
         let section = ConnectorSection(kind: "postgres", file: "p.yaml", text: "source:\n  postgres: {password: \"${PW}\"}\n",
                                        path: ["source"], line: 2)
         let work = RunWork(
-            runID: "r1", source: section, sink: section, staging: StagingConfig(directory: "/s", compression: .zstd),
+            runID: "r1", startedAt: 1_733_000_000_000_000, source: section, sink: section, staging: StagingConfig(directory: "/s", compression: .zstd),
             batchRows: 1000,
-            tables: [TableWork(table: "orders", readSchema: schema, stages: [.temporalBounds(TemporalRule.rules(for: table, limits: limits))],
-                               cursor: "updated_at", cursorKind: .timestampTZ, deletedColumn: 3, specialValues: .setNull,
+            tables: [TableWork(table: "orders", transform: .identity(schema), stages: [.temporalBounds(TemporalRule.rules(for: table, limits: limits))],
+                               cursor: "updated_at", cursorKind: .timestampTZ, specialValues: .setNull,
                                sink: ConnectorPayload(kind: "clickhouse", bytes: [0, 1, 2, 255]))])
         let json = try work.json()
         #expect(json.contains("${PW}"), "secrets travel as references")
         #expect(try RunWork(json: json) == work)
+        #expect(work.tables[0].deletedColumn == 3)
+        #expect(work.tables[0].stagedSchema == schema)
         let broken = #expect(throws: SluiceError.self) { _ = try RunWork(json: "{\"runID\": 3}") }
         #expect(broken?.code == .invalidRunPlan)
     }

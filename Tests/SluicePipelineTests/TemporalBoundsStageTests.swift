@@ -36,8 +36,9 @@ import Testing
             born: [days("1969-12-31"), days("1970-01-01"), nil, days("1900-01-01"), days("2105-12-31"), days("2106-01-01")],
             seen: [micros("2020-01-01 00:00:00"), micros("1969-12-31 23:59:59.999999"), micros("1970-01-01 00:00:00"),
                    nil, micros("2105-12-31 23:59:59.999999"), micros("2024-05-05 05:05:05")])
-        var stats = StageStats()
-        let output = try stage(table).apply(input, firstRow: 1, stats: &stats)
+        var context = StageContext()
+        let output = try stage(table).apply(input, context: &context)
+        let stats = context.stats
         // Row 1 (seen before 1970) is dropped; born 1969/1900/2106 become NULL.
         #expect(stats.droppedRows == 1)
         #expect(stats.nulledValues == ["born": 3])
@@ -56,8 +57,8 @@ import Testing
               - {name: updated_at, type: timestamptz, nullable: false}
         """)
         let input = try batch(table, born: [days("2000-01-01"), days("1950-06-15")], seen: [0, 0])
-        var stats = StageStats()
-        let error = #expect(throws: SluiceError.self) { _ = try stage(table).apply(input, firstRow: 1000, stats: &stats) }
+        var context = StageContext(firstRow: 1000)
+        let error = #expect(throws: SluiceError.self) { _ = try stage(table).apply(input, context: &context) }
         #expect(error?.code == .valueOutOfRange)
         #expect(error?.context.table == "orders")
         #expect(error?.context.column == "born")
@@ -87,8 +88,9 @@ import Testing
         #expect(rules[1].lower == 0, "a min below the sink's range does not widen it")
         let input = try batch(table, born: [days("1999-12-31"), days("2000-01-01")],
                               seen: [micros("2030-01-01 00:00:00.000001"), micros("2030-01-01 00:00:00")])
-        var stats = StageStats()
-        let output = try stage(table).apply(input, firstRow: 1, stats: &stats)
+        var context = StageContext()
+        let output = try stage(table).apply(input, context: &context)
+        let stats = context.stats
         #expect(stats.nulledValues == ["born": 1, "seen": 1])
         #expect(output.columns[1].isNull(0) && !output.columns[1].isNull(1))
         #expect(output.columns[2].isNull(0) && !output.columns[2].isNull(1))
@@ -98,8 +100,8 @@ import Testing
         let table = try tableConfig(columns)
         let chain = StageChain([.temporalBounds(TemporalRule.rules(for: table, limits: limits))], table: table.name)
         let input = try batch(table, born: [days("2000-01-01")], seen: [micros("1960-01-01 00:00:00")])
-        var stats = StageStats()
-        #expect(try chain.apply(input, firstRow: 1, stats: &stats).rowCount == 0)
-        #expect(stats.droppedRows == 1)
+        var context = StageContext()
+        #expect(try chain.apply(input, context: &context).rowCount == 0)
+        #expect(context.stats.droppedRows == 1)
     }
 }

@@ -17,12 +17,22 @@ func failure(_ id: UInt64, attempt: UInt32 = 1, retryable: Bool = true) -> TaskF
 }
 
 extension TaskScheduler {
-    /// An attempt succeeded and the driver committed it at once: the actions of both events, the commit left out.
+    /// An attempt succeeded, and the driver approved its table as soon as every task staged and committed each
+    /// at once: the actions of all those events, the approvals and commits left out.
     mutating func succeeded(_ result: TaskResult, executor: ExecutorID) -> [Action] {
-        var actions = taskSucceeded(result, executor: executor)
-        guard actions.contains(.commit(result, table: spec(of: result.taskID)?.table ?? "")) else { return actions }
-        actions.removeAll { $0 == .commit(result, table: spec(of: result.taskID)?.table ?? "") }
-        return actions + taskCommitted(result.taskID)
+        driverCarriesOut(taskSucceeded(result, executor: executor))
+    }
+
+    mutating func driverCarriesOut(_ actions: [Action]) -> [Action] {
+        var remaining: [Action] = []
+        for action in actions {
+            switch action {
+            case .tableStaged(let table, _): remaining += driverCarriesOut(approveCommits(table))
+            case .commit(let result, _): remaining += driverCarriesOut(taskCommitted(result.taskID))
+            default: remaining.append(action)
+            }
+        }
+        return remaining
     }
 }
 
@@ -137,7 +147,8 @@ func assignments(_ actions: [TaskScheduler.Action]) -> [String] {
         _ = scheduler.add(table: "done", tasks: [task(1, table: "done")])
         _ = scheduler.succeeded(result(1), executor: "a")
         _ = scheduler.add(table: "stuck", tasks: [task(2, table: "stuck"), task(3, table: "stuck")])
-        #expect(scheduler.isTableFinished("done") && !scheduler.isTableFinished("stuck"))
+        #expect(scheduler.isTableFinished("done"))
+        #expect(!scheduler.isTableFinished("stuck"))
         scheduler.abandonAll()
         #expect(scheduler.isFinished)
         #expect(scheduler.state(of: 1) == .succeeded(result(1)))
@@ -149,31 +160,65 @@ func assignments(_ actions: [TaskScheduler.Action]) -> [String] {
 
     // MARK: committing
 
-    @Test func aSuccessfulAttemptIsCommittedBeforeItCounts() {
+    @Test func stagedRowsWaitForTheWholeTableThenCommitOnceEach() {
         var scheduler = TaskScheduler(retries: 1)
         _ = scheduler.executorJoined("a", slots: 1)
         _ = scheduler.add(table: "orders", tasks: [task(1), task(2)])
-        // The attempt's slot is free at once, while the driver commits.
+        // The attempt's slot is free at once; its rows wait until the table's last task staged its own.
         let actions = scheduler.taskSucceeded(result(1), executor: "a")
-        #expect(actions == [.commit(result(1), table: "orders"), .assign(scheduler.spec(of: 2)!, to: "a")])
-        #expect(scheduler.state(of: 1) == .committing(result(1)))
+        #expect(actions == [.assign(scheduler.spec(of: 2)!, to: "a")])
+        #expect(scheduler.state(of: 1) == .staged(result(1)))
         #expect(scheduler.outstandingTaskCount == 2)
+        #expect(scheduler.taskSucceeded(result(2), executor: "a") == [.tableStaged(table: "orders", results: [result(1), result(2)])])
+        #expect(scheduler.approveCommits("orders") == [.commit(result(1), table: "orders"), .commit(result(2), table: "orders")])
+        #expect(scheduler.state(of: 1) == .committing(result(1)))
+        // Approving twice commits nothing twice.
+        #expect(scheduler.approveCommits("orders").isEmpty)
         #expect(scheduler.taskCommitted(1).isEmpty)
         #expect(scheduler.state(of: 1) == .succeeded(result(1)))
-        #expect(scheduler.taskSucceeded(result(2), executor: "a") == [.commit(result(2), table: "orders")])
         #expect(scheduler.taskCommitted(2) == [.tableSucceeded(table: "orders", results: [result(1), result(2)])])
         // A second commit report changes nothing.
         #expect(scheduler.taskCommitted(2).isEmpty)
     }
 
-    @Test func aFailedCommitIsAFailedAttempt() {
+    @Test func aTableFailingBeforeItsLastTaskStagedCommitsNothing() {
+        var scheduler = TaskScheduler(retries: 0)
+        _ = scheduler.executorJoined("a", slots: 2)
+        _ = scheduler.add(table: "orders", tasks: [task(1), task(2)])
+        #expect(scheduler.taskSucceeded(result(1), executor: "a").isEmpty)
+        let actions = scheduler.taskFailed(failure(2, retryable: false), executor: "a")
+        #expect(actions == [.tableFailed(table: "orders", error: SluiceError(.internalError, "boom 2"))])
+        // Task 1's rows were never committed, and never will be.
+        #expect(scheduler.state(of: 1) == .cancelled)
+        #expect(scheduler.approveCommits("orders").isEmpty)
+        #expect(scheduler.isFinished && scheduler.outstandingTaskCount == 0)
+    }
+
+    @Test func aRejectedTableCommitsNothing() {
+        var scheduler = TaskScheduler(retries: 0)
+        _ = scheduler.executorJoined("a", slots: 2)
+        _ = scheduler.add(table: "orders", tasks: [task(1), task(2)])
+        _ = scheduler.add(table: "items", tasks: [task(3, table: "items")])
+        _ = scheduler.taskSucceeded(result(1), executor: "a")
+        #expect(scheduler.taskSucceeded(result(2), executor: "a").contains(.tableStaged(table: "orders", results: [result(1), result(2)])))
+        let tooMany = SluiceError(.internalError, "too many rows quarantined")
+        #expect(scheduler.rejectTable("orders", error: tooMany) == [.tableFailed(table: "orders", error: tooMany)])
+        #expect(scheduler.state(of: 1) == .cancelled && scheduler.state(of: 2) == .cancelled)
+        #expect(scheduler.approveCommits("orders").isEmpty)
+        // The other table goes on.
+        #expect(scheduler.succeeded(result(3), executor: "a") == [.tableSucceeded(table: "items", results: [result(3)])])
+    }
+
+    @Test func aFailedCommitIsAFailedAttemptWhoseRetryCommitsAsItStages() {
         var scheduler = TaskScheduler(retries: 1)
         _ = scheduler.executorJoined("a", slots: 1)
         _ = scheduler.add(table: "orders", tasks: [task(1)])
         _ = scheduler.taskSucceeded(result(1), executor: "a")
+        _ = scheduler.approveCommits("orders")
         let boom = SluiceError(.internalError, "attach failed")
         #expect(assignments(scheduler.commitFailed(1, error: boom, retryable: true)) == ["1@2->a"])
-        _ = scheduler.taskSucceeded(result(1, attempt: 2), executor: "a")
+        // The table was approved already: the retry commits as soon as it staged.
+        #expect(scheduler.taskSucceeded(result(1, attempt: 2), executor: "a") == [.commit(result(1, attempt: 2), table: "orders")])
         #expect(scheduler.commitFailed(1, error: boom, retryable: true) == [.tableFailed(table: "orders", error: boom)])
     }
 
@@ -182,6 +227,7 @@ func assignments(_ actions: [TaskScheduler.Action]) -> [String] {
         _ = scheduler.executorJoined("a", slots: 1)
         _ = scheduler.add(table: "orders", tasks: [task(1)])
         _ = scheduler.taskSucceeded(result(1), executor: "a")
+        #expect(scheduler.approveCommits("orders") == [.commit(result(1), table: "orders")])
         #expect(scheduler.executorLost("a", reason: SluiceError(.internalError, "gone")).isEmpty)
         #expect(scheduler.taskCommitted(1) == [.tableSucceeded(table: "orders", results: [result(1)])])
     }

@@ -27,15 +27,25 @@ enum Fixtures {
             read: ConnectorPayload(
                 kind: "postgres",
                 bytes: Array("{\"query\":\"SELECT * FROM \\\"\(text)\\\" WHERE id >= 10\",\"snapshot\":\"\(snapshot ?? "")\"}".utf8) + [0, 0xFF]),
-            shardPath: "/staging/run/\(text)/part-7.parquet")
+            shardPath: "/staging/run/\(text)/part-7.parquet",
+            related: [RelatedRead(table: text + "_items", read: ConnectorPayload(kind: "postgres", bytes: Array(text.utf8)),
+                                  shardPath: "/staging/run/\(text)_items/part-7.parquet")])
     }
 
     static func taskResult(_ text: String, maxCursor: String? = "2024-01-02 03:04:05.123456") -> TaskResult {
-        TaskResult(
+        var result = TaskResult(
             taskID: .max, attempt: 1, rowsExtracted: 1_000_000, rowsStaged: 999_999, rowsDeleted: 17, rowsDropped: 1,
             nulledValues: ["col:" + text: 3, "created_at": 0, "ß": .max, "a": 1], maxCursor: maxCursor, shardPath: text,
             shardBytes: 123_456_789, receipt: ConnectorPayload(kind: "clickhouse", bytes: Array(text.utf8.prefix(64))),
             extractMicroseconds: 2, loadMicroseconds: .max)
+        result.output.table = text
+        result.output.rowsFiltered = 12
+        result.output.quarantined = ["rule " + text: 3, "total_positive": .max]
+        result.output.quarantinePath = "/staging/run/\(text)/quarantine-part-7.parquet"
+        result.related = [TaskOutput(table: text + "_items", rowsExtracted: 5, rowsStaged: 4, rowsFiltered: 1,
+                                     quarantined: ["parent": 1], shardPath: text, shardBytes: 9,
+                                     receipt: ConnectorPayload(kind: "clickhouse", bytes: [0, 1, 2]))]
+        return result
     }
 
     static func taskFailure(_ text: String, full: Bool = true) -> TaskFailure {
@@ -50,14 +60,14 @@ enum Fixtures {
     }
 
     static let hello = WireMessage.Hello(
-        minVersion: 2, maxVersion: 2, slots: 4, clientNonce: nonce(0), executorID: "exec-1")
+        minVersion: 3, maxVersion: 3, slots: 4, clientNonce: nonce(0), executorID: "exec-1")
 
     /// At least one message of every type, most of them once per nasty string.
     static var allMessages: [WireMessage] {
         var messages: [WireMessage] = [
             .hello(hello),
             .hello(.init(minVersion: 0, maxVersion: .max, slots: .max, clientNonce: nonce(200), executorID: "执行器-🦀")),
-            .challenge(.init(version: 2, serverNonce: nonce(100))),
+            .challenge(.init(version: 3, serverNonce: nonce(100))),
             .auth(.init(proof: nonce(7))),
             .welcome(.init(proof: nonce(9), sessionID: .max, heartbeatIntervalMillis: 5000, heartbeatTimeoutMillis: 15000)),
             .heartbeat,

@@ -162,41 +162,54 @@ struct FrameDecoderTests {
     func hostileCounts() throws {
         // TASK_RESULT whose nulledValues count claims 4 billion entries.
         var result = Fixtures.taskResult("t")
-        result.nulledValues = [:]
-        result.receipt = .none
+        result.output.nulledValues = [:]
+        result.output.quarantined = [:]
+        result.output.receipt = .none
+        result.related = []
         var payload = ByteBuffer()
         result.encode(into: &payload)
-        // The count sits before the receipt: an empty kind (4 bytes) and an empty blob (4 bytes).
-        payload.setInteger(UInt32.max, at: payload.writerIndex - 12)
+        // The count sits before the quarantined count (4 bytes), the receipt (an empty kind and an empty blob,
+        // 4 bytes each) and the related count (4 bytes).
+        payload.setInteger(UInt32.max, at: payload.writerIndex - 20)
         let error = #expect(throws: WireDecodingError.self) { try WireMessage.decode(from: &payload, id: .taskResult) }
-        #expect(error?.description.hasPrefix("malformed TASK_RESULT payload, field nulledValues: count 4294967295 needs at least") == true)
+        #expect(error?.description.hasPrefix("malformed TASK_RESULT payload, field output.nulledValues: count 4294967295 needs at least") == true)
 
         // ASSIGN_TASK whose read payload claims more bytes than the frame has.
-        let task = Fixtures.taskSpec("t")
+        var task = Fixtures.taskSpec("t")
+        task.related = []
         var spec = ByteBuffer()
         task.encode(into: &spec)
-        let blobOffset = spec.writerIndex - task.read.bytes.count - 4
+        // The read payload's bytes are followed by the related count (4 bytes).
+        let blobOffset = spec.writerIndex - 4 - task.read.bytes.count - 4
         #expect(spec.getInteger(at: blobOffset, as: UInt32.self) == UInt32(task.read.bytes.count))
         spec.setInteger(UInt32.max, at: blobOffset)
         let blobError = #expect(throws: WireDecodingError.self) { try WireMessage.decode(from: &spec, id: .assignTask) }
         #expect(blobError?.description.hasPrefix("malformed ASSIGN_TASK payload, field read.bytes: length 4294967295 runs past the payload") == true)
     }
 
-    @Test("a TASK_RESULT that repeats a column in nulledValues is refused")
+    @Test("a TASK_RESULT that repeats a name in nulledValues or quarantined is refused")
     func duplicateColumns() {
-        var payload = ByteBuffer()
-        payload.writeWireInteger(1 as UInt64)
-        payload.writeWireInteger(1 as UInt32)
-        for _ in 0..<7 { payload.writeWireInteger(0 as UInt64) }
-        payload.writeWireString("shard")
-        payload.writeWireOptionalString(nil)
-        payload.writeWireCount(2)
-        payload.writeWireString("c")
-        payload.writeWireInteger(1 as UInt64)
-        payload.writeWireString("c")
-        payload.writeWireInteger(2 as UInt64)
-        let error = #expect(throws: WireDecodingError.self) { try WireMessage.decode(from: &payload, id: .taskResult) }
-        #expect(error?.description == "malformed TASK_RESULT payload, field nulledValues.column: column \"c\" appears twice")
+        for (field, nulled, quarantined) in [("nulledValues", ["c", "c"], []), ("quarantined", ["c"], ["rule", "rule"])] {
+            var payload = ByteBuffer()
+            payload.writeWireInteger(1 as UInt64)
+            payload.writeWireInteger(1 as UInt32)
+            for _ in 0..<2 { payload.writeWireInteger(0 as UInt64) }
+            payload.writeWireOptionalString(nil)
+            payload.writeWireString("orders")
+            for _ in 0..<6 { payload.writeWireInteger(0 as UInt64) }
+            payload.writeWireString("shard")
+            payload.writeWireOptionalString(nil)
+            for names in [nulled, quarantined] {
+                payload.writeWireCount(names.count)
+                for name in names {
+                    payload.writeWireString(name)
+                    payload.writeWireInteger(1 as UInt64)
+                }
+            }
+            let error = #expect(throws: WireDecodingError.self) { try WireMessage.decode(from: &payload, id: .taskResult) }
+            let name = nulled.count > 1 ? "c" : "rule"
+            #expect(error?.description == "malformed TASK_RESULT payload, field output.\(field).name: \"\(name)\" appears twice")
+        }
     }
 
     @Test("executor ids: 1 to 256 bytes, no control characters")

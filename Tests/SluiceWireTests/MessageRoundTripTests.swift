@@ -30,7 +30,7 @@ struct MessageRoundTripTests {
         var second = ByteBuffer()
         var result = Fixtures.taskResult("t")
         result.encode(into: &first)
-        result.nulledValues = Dictionary(uniqueKeysWithValues: result.nulledValues.reversed())
+        result.output.nulledValues = Dictionary(uniqueKeysWithValues: result.nulledValues.reversed())
         result.encode(into: &second)
         #expect(first == second)
         // The column names appear in byte order: "a" < "col:t" < "created_at" < "ß".

@@ -56,7 +56,9 @@ struct PythonInteropTests {
         let task = TaskSpec(
             id: 1 << 40, attempt: 2, runID: "run-\(text)", table: text, partitionIndex: 3, partitionCount: 8,
             read: ConnectorPayload(kind: "postgres-\(text)", bytes: Array("{\"query\":\"SELECT 1\"}".utf8) + [0, 1, 0xFE, 0xFF]),
-            shardPath: "/staging/\(text)/part-3.parquet")
+            shardPath: "/staging/\(text)/part-3.parquet",
+            related: [RelatedRead(table: "items-\(text)", read: ConnectorPayload(kind: "postgres", bytes: [9, 0, 0xFF]),
+                                  shardPath: "/staging/items-\(text)/part-3.parquet")])
         let config = WireMessage.RunConfig(runID: "run-1", plan: "{\"source\":{\"text\":\"password: ${PGPASSWORD}\"},\"name\":\"\(text)\"}")
 
         let (received, pythonResult) = try await withTimeout(30, "python peer") {
@@ -89,7 +91,7 @@ struct PythonInteropTests {
         #expect(status == 0, "python output: \(output)")
         let lines = try Self.json(output)
         let welcome = lines.first { $0["welcome"] != nil }?["welcome"] as? [String: Any]
-        #expect(welcome?["version"] as? Int == 2)
+        #expect(welcome?["version"] as? Int == Int(WireProtocol.currentVersion))
         #expect(welcome?["interval"] as? Int == 100)
         #expect(welcome?["timeout"] as? Int == 1000)
         let runConfig = lines.first { $0["runConfig"] != nil }?["runConfig"] as? [String: String]
@@ -104,13 +106,24 @@ struct PythonInteropTests {
         #expect(decoded["shardPath"] as? String == task.shardPath)
         #expect(decoded["readKind"] as? String == task.read.kind)
         #expect(decoded["readBytes"] as? [Int] == task.read.bytes.map(Int.init))
+        let child = try #require((decoded["related"] as? [[String: Any]])?.first)
+        #expect(child["table"] as? String == task.related[0].table)
+        #expect(child["shardPath"] as? String == task.related[0].shardPath)
+        #expect(child["readKind"] as? String == "postgres")
+        #expect(child["readBytes"] as? [Int] == [9, 0, 255])
         #expect(lines.last?["shutdown"] as? String == "run finished ✓")
 
         // What Python encoded, decoded by Swift.
         let expectedResult = TaskResult(
-            taskID: task.id, attempt: task.attempt, rowsExtracted: 1000, rowsStaged: 999, rowsDeleted: 7, rowsDropped: 1,
-            nulledValues: [task.read.kind: UInt64(task.read.bytes.count), "": 0], maxCursor: task.table, shardPath: task.shardPath,
-            shardBytes: 4096, receipt: ConnectorPayload(kind: "py-stage", bytes: task.read.bytes.reversed()),
+            taskID: task.id, attempt: task.attempt, maxCursor: task.table,
+            output: TaskOutput(
+                table: task.table, rowsExtracted: 1000, rowsStaged: 999, rowsDeleted: 7, rowsDropped: 1, rowsFiltered: 5,
+                quarantined: ["total ≥ 0": 2, "a": 1], nulledValues: [task.read.kind: UInt64(task.read.bytes.count), "": 0],
+                shardPath: task.shardPath, shardBytes: 4096, receipt: ConnectorPayload(kind: "py-stage", bytes: task.read.bytes.reversed())),
+            related: [TaskOutput(
+                table: task.related[0].table, rowsExtracted: 10, rowsStaged: 9, rowsFiltered: 1, quarantined: ["parent": 1],
+                shardPath: task.related[0].shardPath, shardBytes: 64, quarantinePath: task.related[0].shardPath + ".q",
+                receipt: task.related[0].read)],
             extractMicroseconds: 2, loadMicroseconds: 3)
         let expectedFailure = TaskFailure(
             taskID: task.id, attempt: task.attempt,

@@ -4,7 +4,8 @@ public import SluiceCore
 /// ASSIGN_TASK (type 0x11), driver → executor: the payload is a ``SluiceCore/TaskSpec`` (docs/protocol.md §6.9).
 ///
 /// Payload: `id u64`, `attempt u32`, `partitionIndex u32`, `partitionCount u32`, `runID string`,
-/// `table string`, `shardPath string`, `read` (a connector payload: `kind string`, `bytes blob`).
+/// `table string`, `shardPath string`, `read` (a connector payload: `kind string`, `bytes blob`), then
+/// `related count u32` and per child table `table string`, `shardPath string`, `read` (a connector payload).
 extension TaskSpec: WirePayload {
     public static func decode(from buffer: inout ByteBuffer) throws(WireDecodingError) -> TaskSpec {
         let id = try buffer.readWireInteger(UInt64.self, field: "id")
@@ -15,9 +16,19 @@ extension TaskSpec: WirePayload {
         let table = try buffer.readWireString(field: "table")
         let shardPath = try buffer.readWireString(field: "shardPath")
         let read = try ConnectorPayload.decode(from: &buffer, field: "read")
+        // The smallest child entry: two empty strings and an empty payload.
+        let count = try buffer.readWireCount(field: "related", minimumElementSize: 4 + 4 + 4 + 4)
+        var related: [RelatedRead] = []
+        related.reserveCapacity(count)
+        for _ in 0..<count {
+            let table = try buffer.readWireString(field: "related.table")
+            let shardPath = try buffer.readWireString(field: "related.shardPath")
+            let read = try ConnectorPayload.decode(from: &buffer, field: "related.read")
+            related.append(RelatedRead(table: table, read: read, shardPath: shardPath))
+        }
         return TaskSpec(
             id: id, attempt: attempt, runID: runID, table: table, partitionIndex: partitionIndex,
-            partitionCount: partitionCount, read: read, shardPath: shardPath)
+            partitionCount: partitionCount, read: read, shardPath: shardPath, related: related)
     }
 
     public func encode(into buffer: inout ByteBuffer) {
@@ -29,6 +40,12 @@ extension TaskSpec: WirePayload {
         buffer.writeWireString(table)
         buffer.writeWireString(shardPath)
         read.encode(into: &buffer)
+        buffer.writeWireCount(related.count)
+        for child in related {
+            buffer.writeWireString(child.table)
+            buffer.writeWireString(child.shardPath)
+            child.read.encode(into: &buffer)
+        }
     }
 }
 

@@ -15,6 +15,7 @@ import struct
 import sys
 
 MAGIC = b"SL"
+VERSION = 3  # the protocol version this peer speaks
 HEADER = struct.Struct(">2sBBBI")  # magic, format version, type, flags, payload length
 TYPES = {
     "HELLO": 0x01, "CHALLENGE": 0x02, "AUTH": 0x03, "WELCOME": 0x04, "HEARTBEAT": 0x05, "ERROR": 0x06,
@@ -97,8 +98,26 @@ def decode_task(r):
             "runID": r.string(), "table": r.string(), "shardPath": r.string()}
     task["readKind"] = r.string()
     task["readBytes"] = list(r.blob())
+    task["related"] = []
+    for _ in range(r.u32()):
+        child = {"table": r.string(), "shardPath": r.string(), "readKind": r.string()}
+        child["readBytes"] = list(r.blob())
+        task["related"].append(child)
     r.done()
     return task
+
+
+def counts(entries):
+    """A map string -> u64: count, then entries in ascending byte order of the name."""
+    ordered = sorted(entries, key=lambda e: e[0].encode())
+    return struct.pack(">I", len(ordered)) + b"".join(string(name) + struct.pack(">Q", count) for name, count in ordered)
+
+
+def task_output(table, extracted, staged, deleted, dropped, filtered, shard_bytes, shard_path, quarantine_path,
+                nulled, quarantined, receipt_kind, receipt_bytes):
+    return (string(table) + struct.pack(">QQQQQQ", extracted, staged, deleted, dropped, filtered, shard_bytes)
+            + string(shard_path) + optional_string(quarantine_path) + counts(nulled) + counts(quarantined)
+            + string(receipt_kind) + blob(receipt_bytes))
 
 
 def main():
@@ -107,7 +126,7 @@ def main():
     sock = socket.create_connection(("127.0.0.1", port))
     client_nonce = os.urandom(32)
     slots = 2
-    sock.sendall(frame("HELLO", struct.pack(">HHI", 2, 2, slots) + client_nonce + string(executor_id)))
+    sock.sendall(frame("HELLO", struct.pack(">HHI", VERSION, VERSION, slots) + client_nonce + string(executor_id)))
 
     kind, payload = read_frame(sock)
     if kind == "ERROR":
@@ -118,7 +137,7 @@ def main():
     r = Reader(payload)
     version, server_nonce = r.u16(), r.take(32)
     r.done()
-    t = transcript(version, 2, 2, slots, client_nonce, server_nonce, executor_id)
+    t = transcript(version, VERSION, VERSION, slots, client_nonce, server_nonce, executor_id)
     proof = hmac.new(secret, b"sluice-wire executor proof\x00" + t, hashlib.sha256).digest()
     sock.sendall(frame("AUTH", proof))
 
@@ -152,12 +171,15 @@ def main():
             task = decode_task(r)
             print(json.dumps({"task": task}), flush=True)
             sock.sendall(frame("TASK_PROGRESS", struct.pack(">QIQ", task["id"], task["attempt"], 3)))
-            nulled = sorted([(task["readKind"], len(task["readBytes"])), ("", 0)], key=lambda e: e[0].encode())
-            # rowsExtracted, rowsStaged, rowsDeleted, rowsDropped, shardBytes, extractMicroseconds, loadMicroseconds
-            result = (struct.pack(">QIQQQQQQQ", task["id"], task["attempt"], 1000, 999, 7, 1, 4096, 2, 3)
-                      + string(task["shardPath"]) + optional_string(task["table"]) + struct.pack(">I", len(nulled))
-                      + b"".join(string(name) + struct.pack(">Q", count) for name, count in nulled)
-                      + string("py-stage") + blob(bytes(reversed(task["readBytes"]))))
+            # taskID, attempt, extractMicroseconds, loadMicroseconds, maxCursor, the task's output, related outputs
+            output = task_output(task["table"], 1000, 999, 7, 1, 5, 4096, task["shardPath"], None,
+                                 [(task["readKind"], len(task["readBytes"])), ("", 0)], [("total ≥ 0", 2), ("a", 1)],
+                                 "py-stage", bytes(reversed(task["readBytes"])))
+            related = [task_output(child["table"], 10, 9, 0, 0, 1, 64, child["shardPath"], child["shardPath"] + ".q",
+                                   [], [("parent", 1)], child["readKind"], bytes(child["readBytes"]))
+                       for child in task["related"]]
+            result = (struct.pack(">QIQQ", task["id"], task["attempt"], 2, 3) + optional_string(task["table"]) + output
+                      + struct.pack(">I", len(related)) + b"".join(related))
             sock.sendall(frame("TASK_RESULT", result))
             failed = (struct.pack(">QI", task["id"], task["attempt"]) + b"\x01" + string("py_error") + string(task["table"])
                       + optional_string(None) + optional_string(task["runID"]) + optional_i64(-7) + optional_string(None)

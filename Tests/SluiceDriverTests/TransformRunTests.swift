@@ -1,0 +1,142 @@
+import Foundation
+import Parquet
+import SluiceConfig
+import SluiceCore
+import SluiceDriver
+import SluicePipeline
+import SluiceTestKit
+import Testing
+
+/// Transforms through a whole run over the fake connectors: the filter, derived columns, quarantine and fail rules,
+/// `max_rejected_ratio`, and rows that stop passing the filter in a later run.
+@Suite(.serialized) struct TransformRunTests {
+    let world = FakeWorld()
+
+    init() {
+        world.setTable("items", .init(columns: ["id", "name", "updated_at", "gone"], rows: items(1...10)))
+    }
+
+    /// items with a filter (drops id 4 and any row named 'skip'), a derived label, and a quarantine rule that
+    /// sets aside odd ids from 8 up (only 9).
+    func table(rule: String = "id < 8 OR id % 2 = 0", action: String = "quarantine", extra: String = "") -> String {
+        """
+          - name: items
+            primary_key: [id]
+            cursor: updated_at
+            lag: 0
+            partition: {count: 3}
+            filter: "id <> 4 AND name <> 'skip'"
+        \(extra)
+            columns:
+              - {name: id, type: int64, nullable: false}
+              - {name: label, type: string, nullable: false, expression: "upper(name) || '#' || CAST(id AS string)"}
+              - {name: updated_at, type: timestamptz, nullable: false}
+            validations:
+              - {name: small_or_even, rule: "\(rule)", action: \(action)}
+        """
+    }
+
+    /// Committed rows by id: (label, deleted flag); the newest version last.
+    func committed() -> [Int64: [(String?, Bool)]] {
+        var rows: [Int64: [(String?, Bool)]] = [:]
+        for row in world.committed("items") {
+            guard case .int(let id) = row[0] else { continue }
+            let label: String? = if case .string(let text) = row[1] { text } else { nil }
+            let deleted = row.count > 3 && row[3] == .boolean(true)
+            rows[id, default: []].append((label, deleted))
+        }
+        return rows
+    }
+
+    @Test func filterDerivedColumnsAndQuarantineInOneRun() async throws {
+        let run = InProcessRun(world: world)
+        let report = try await run.run(try run.pipeline(table()))
+        #expect(report.succeeded, "\(report.text)")
+        let items = try #require(report.tables.first)
+        #expect(items.rowsExtracted == 10)
+        #expect(items.rowsFiltered == 1)
+        #expect(items.quarantined == ["small_or_even": 1])
+        #expect(items.rowsLoaded == 8)
+        // The first backfill: rejected rows are left out, not loaded as deletions.
+        #expect(items.rowsDeleted == 0)
+        let rows = committed()
+        #expect(rows.keys.sorted() == [1, 2, 3, 5, 6, 7, 8, 10])
+        #expect(rows[1]?.first?.0 == "ITEM 1#1" && rows[10]?.first?.0 == "ITEM 10#10")
+        #expect(report.text.contains("items: validation small_or_even quarantined 1 row"))
+
+        // The quarantine file holds row 9 with the rule and why, readable as Parquet.
+        #expect(items.quarantineFiles.count == 1)
+        let file = try #require(items.quarantineFiles.first)
+        #expect(file.hasSuffix(".parquet") && (file as NSString).lastPathComponent.hasPrefix("quarantine-part-"))
+        let batch = try ParquetFileReader(path: file).readRowGroup(0)
+        #expect(batch.schema.fields.map(\.name) == ["id", "label", "updated_at", "_sluice_rule", "_sluice_reason"])
+        #expect(batch.rowCount == 1)
+        #expect(batch.value(row: 0, column: 0) == .int(9))
+        #expect(batch.value(row: 0, column: 3) == .string("small_or_even"))
+        #expect(batch.value(row: 0, column: 4) == .string("id < 8 OR id % 2 = 0 does not hold (id = 9)"))
+    }
+
+    @Test func aRowThatStopsPassingTheFilterIsLoadedAsADeletion() async throws {
+        let run = InProcessRun(world: world)
+        let pipeline = try run.pipeline(table())
+        _ = try await run.run(pipeline)
+        world.updateTable("items") { table in
+            table.rows[1][1] = .string("skip")          // id 2 now fails the filter
+            table.rows[1][2] = .int(20_000_000)
+            table.rows[2][1] = .string("renamed")       // id 3 still passes, with a new label
+            table.rows[2][2] = .int(21_000_000)
+        }
+        let report = try await run.run(pipeline)
+        let items = try #require(report.tables.first)
+        #expect(items.mode == .incremental)
+        #expect(items.rowsExtracted == 2 && items.rowsFiltered == 1)
+        #expect(items.rowsLoaded == 2 && items.rowsDeleted == 1)
+        let rows = committed()
+        // Row 2's loaded version is replaced by a deletion (its key kept), so the sink stops counting it.
+        #expect(rows[2]?.map(\.1) == [false, true])
+        #expect(rows[3]?.last?.0 == "RENAMED#3" && rows[3]?.last?.1 == false)
+    }
+
+    @Test func aFailRuleFailsTheTableNamingRuleKeyAndValuesAndLoadsNothing() async throws {
+        let run = InProcessRun(world: world)
+        let report = try await run.run(try run.pipeline(table(action: "fail")))
+        #expect(!report.succeeded)
+        let error = try #require(report.tables.first?.error)
+        #expect(error.contains("validation small_or_even failed: id < 8 OR id % 2 = 0 does not hold (id = 9) (key id = 9)"), "\(error)")
+        #expect(world.committed("items").isEmpty, "nothing of a table that failed a rule is loaded")
+        #expect(world.bookmark("items") == nil)
+        // Bad data fails the same way every time: no retry.
+        #expect(report.tables[0].attempts == 3)
+    }
+
+    @Test func tooManyQuarantinedRowsFailTheTableAndLoadNothing() async throws {
+        let run = InProcessRun(world: world)
+        let report = try await run.run(try run.pipeline(table(extra: "    max_rejected_ratio: 0.05")))
+        #expect(!report.succeeded)
+        let error = try #require(report.tables.first?.error)
+        #expect(error.contains("1 of 10 rows were quarantined (0.1, small_or_even: 1), more than max_rejected_ratio 0.05 allows"), "\(error)")
+        #expect(world.committed("items").isEmpty)
+
+        let allowed = try await run.run(try run.pipeline(table(extra: "    max_rejected_ratio: 0.1")))
+        #expect(allowed.succeeded && allowed.tables[0].rowsLoaded == 8)
+    }
+
+    @Test func anExpressionTypoFailsValidateWithFileLineAndColumn() async throws {
+        let run = InProcessRun(world: world)
+        let pipeline = try run.pipeline(table(rule: "idd < 8"))
+        let report = await run.driver(pipeline) { _ in }.validate()
+        #expect(!report.succeeded)
+        #expect(report.text.contains("in-process.yaml:"), "\(report.text)")
+        #expect(report.text.contains("unknown column 'idd'") && report.text.contains("did you mean 'id'"), "\(report.text)")
+        #expect(world.events.allSatisfy { !$0.hasPrefix("stage") })
+    }
+
+    @Test func planShowsWhereTheFilterRunsAndTheDerivedColumns() async throws {
+        let run = InProcessRun(world: world)
+        let plan = try await run.driver(try run.pipeline(table())) { _ in }.plan()
+        #expect(plan.text.contains("filter on executors: id <> 4"), "\(plan.text)")
+        #expect(plan.text.contains("filter on executors: name <> 'skip'"))
+        #expect(plan.text.contains("column label = upper(name) || '#' || CAST(id AS string)"))
+        #expect(plan.text.contains("validation small_or_even (quarantine): id < 8 OR id % 2 = 0"))
+    }
+}
