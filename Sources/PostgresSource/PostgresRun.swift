@@ -143,6 +143,18 @@ final class PostgresRun: SourceRun, @unchecked Sendable {
         }
     }
 
+    func countRows(_ table: TableConfig) async throws(SluiceError) -> Int64 {
+        let source = try table.postgresTable()
+        let filters = table.filters.map { "(\($0))" }
+        let sql = "SELECT count(*) FROM \(source.quoted)" + (filters.isEmpty ? "" : " WHERE " + filters.joined(separator: " AND "))
+        return try await catalogue(table) { catalog throws(SluiceError) -> Int64 in
+            guard let text = try catalog.connection.query(sql).first?.first ?? nil, let count = Int64(text) else {
+                throw SluiceError(.internalError, "count(*) of \(source) returned no number")
+            }
+            return count
+        }
+    }
+
     func partitions(_ request: ReadRequest) async throws(SluiceError) -> SourceReadPlan {
         let table = request.table
         let snapshotID = snapshot?.snapshotID

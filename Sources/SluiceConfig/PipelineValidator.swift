@@ -17,9 +17,15 @@ struct PipelineValidator {
     }
 
     func validate(_ table: TableConfig, at path: [PathPart]) throws(SluiceError) {
-        // Parsed ahead of the join stage that runs them; refused until it lands, never ignored.
-        if !table.joins.isEmpty {
-            throw error(path + ["joins"], "joins are not available in this build yet")
+        var joinNames = Set<String>()
+        for (index, join) in table.joins.enumerated() {
+            let at = path + ["joins", .index(index)]
+            guard joinNames.insert(join.name).inserted else { throw error(at + ["name"], "two joins are named \(join.name)") }
+            guard !join.name.contains("."), !join.name.isEmpty else {
+                throw error(at + ["name"], "a join's name prefixes its columns (\(join.name).column), so it cannot be empty or hold a dot")
+            }
+            guard join.maxRows > 0 else { throw error(at + ["max_rows"], "max_rows must be positive") }
+            guard !join.columns.isEmpty else { throw error(at + ["columns"], "join \(join.name) brings no columns") }
         }
         guard !table.columns.isEmpty else { throw error(path + ["columns"], "table \(table.name) declares no columns") }
         var columnNames = Set<String>()

@@ -35,7 +35,14 @@ public struct RunPlanner: Sendable {
             guard let kind = described.cursorKind else { return nil }
             return try await source.cursorBounds(table, kind: kind, within: window)
         }
-        var transform = try TransformPlanner.plan(table, source: described, rejected: decision.deletedRows)
+        var joins: [JoinRead] = []
+        var joinWarnings: [String] = []
+        for join in table.joins {
+            let (read, warnings) = try await planJoin(join, of: table, described: described)
+            joins.append(read)
+            joinWarnings += warnings
+        }
+        var transform = try TransformPlanner.plan(table, source: described, rejected: decision.deletedRows, joins: joins)
         let read = try await source.partitions(ReadRequest(
             table: table, window: decision.window, deletedRows: decision.deletedRows, schema: transform.spec.input,
             cursorKind: described.cursorKind, conditions: transform.pushableConditions))
@@ -47,7 +54,7 @@ public struct RunPlanner: Sendable {
         let work = TableWork(
             table: table.name, transform: transform.spec, stages: [.temporalBounds(TemporalRule.rules(for: table, limits: sink.limits))],
             cursor: table.cursor, cursorKind: described.cursorKind, specialValues: table.specialValues, sink: target.work)
-        var warnings = described.warnings + clashes + transform.warnings
+        var warnings = described.warnings + clashes + transform.warnings + joinWarnings
         let undeclared = described.undeclaredColumns(of: declared, used: transform.used)
         if !undeclared.isEmpty, table.schemaEvolution == .report {
             warnings.append("source columns not loaded: " + undeclared.map { "\($0.name) (\($0.sourceType))" }.joined(separator: ", ")
@@ -62,6 +69,39 @@ public struct RunPlanner: Sendable {
         return TableRun(config: table, decision: decision, source: described, target: target, partitions: partitions,
                         work: work, stored: stored, tasks: tasks, warnings: warnings, addedColumns: added,
                         filter: FilterPlacement(source: transform.pushed, executors: transform.onExecutors))
+    }
+
+    /// What the source reads of a join's small table: checked against its declaration, counted against `max_rows`
+    /// in the run's view, and read whole by one partition.
+    func planJoin(_ join: JoinConfig, of table: TableConfig, described: SourceTable) async throws(SluiceError)
+        -> (JoinRead, warnings: [String])
+    {
+        let joined = try TransformPlanner.joinedTable(join, of: table, source: described)
+        let context = ErrorContext(table: table.name)
+        let small: SourceTable
+        do {
+            small = try await source.describe(joined)
+        } catch {
+            throw SluiceError(error.code, "join \(join.name): \(error.message)", context: error.context.merged(into: context),
+                              underlying: error.underlying)
+        }
+        let rows = try await source.countRows(joined)
+        guard rows <= Int64(join.maxRows) else {
+            throw SluiceError(.configInvalid,
+                              "join \(join.name): \(small.name) has \(rows) rows, more than max_rows \(join.maxRows); a broadcast join holds the whole table in memory on every executor, so raise max_rows only if that fits",
+                              context: context)
+        }
+        let schema = Schema(joined.columns.map { Field(name: $0.source, type: $0.type, nullable: true) })
+        let plan = try await source.partitions(ReadRequest(table: joined, window: .everything, deletedRows: .exclude, schema: schema,
+                                                           cursorKind: nil))
+        guard plan.partitions.count == 1, let partition = plan.partitions.first else {
+            throw SluiceError(.internalError, "join \(join.name): the source split the small table into \(plan.partitions.count) partitions",
+                              context: context)
+        }
+        let warnings = small.warnings.filter { $0.contains("primary key") }.map { _ in
+            "join \(join.name): \(join.remoteKey) has no unique index or constraint in \(small.name); a key found twice fails the tasks"
+        }
+        return (JoinRead(name: join.name, read: partition.read, readSchema: schema), warnings)
     }
 
     /// The table with the source's undeclared columns added when it evolves (`schema_evolution: add_columns`):

@@ -15,6 +15,8 @@ public struct TaskRunner: Sendable {
     public let logger: Logger
     /// How often progress is reported while reading.
     public var progressInterval: Duration = .milliseconds(500)
+    /// The run's broadcast join tables, shared by its tasks.
+    let joins = JoinTables()
 
     public init(work: RunWork, reader: any SourceReader, writer: any SinkWriter, logger: Logger) {
         self.work = work
@@ -86,10 +88,15 @@ public struct TaskRunner: Sendable {
     /// Reads the partition through the stages into the shard (and quarantined rows into the quarantine file), all
     /// on one thread of its own.
     func extract(_ task: TaskSpec, table: TableWork, progress: @escaping @Sendable (UInt64) -> Void) async throws(SluiceError) -> Shard {
-        let (reader, work, interval) = (self.reader, self.work, progressInterval)
+        let (reader, work, interval, joins) = (self.reader, self.work, progressInterval, self.joins)
         return try await BlockingIO.run(name: "sluice.extract") { () throws(SluiceError) -> Shard in
+            var joinTables: [JoinTable] = []
+            for join in table.transform.joins {
+                joinTables.append(try joins.table(for: join, of: table.table, reader: reader, batchRows: work.batchRows,
+                                                  specialValues: table.specialValues))
+            }
             let transform = try TransformStage(spec: table.transform, table: table.table, cursor: table.cursor,
-                                               runStartedAt: work.startedAt)
+                                               runStartedAt: work.startedAt, joins: joinTables)
             let chain = StageChain([transform] + table.stages.map { $0.makeStage(table: table.table) })
             let quarantinePath = Self.quarantinePath(forShard: task.shardPath)
             // A file an earlier attempt left must not be taken for this one's.

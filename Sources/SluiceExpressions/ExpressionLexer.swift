@@ -29,8 +29,13 @@ struct ExpressionLexer {
                 tokens.append(Token(kind: kind, span: start..<end))
                 index = end
             } else if Self.isWordStart(byte) {
+                // A name, or a qualified one (`customers.tier`: a joined table's column).
                 var end = index + 1
                 while end < bytes.count && Self.isWordPart(bytes[end]) { end += 1 }
+                while end + 1 < bytes.count && bytes[end] == UInt8(ascii: ".") && Self.isWordStart(bytes[end + 1]) {
+                    end += 2
+                    while end < bytes.count && Self.isWordPart(bytes[end]) { end += 1 }
+                }
                 tokens.append(Token(kind: .identifier(String(decoding: bytes[start..<end], as: UTF8.self)), span: start..<end))
                 index = end
             } else if byte == UInt8(ascii: "'") || byte == UInt8(ascii: "\"") {

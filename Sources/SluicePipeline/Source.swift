@@ -39,6 +39,9 @@ public protocol SourceRun: Sendable {
     func cursorBounds(_ table: TableConfig, kind: CursorKind, within window: CursorWindow) async throws(SluiceError)
         -> ClosedRange<CursorValue>?
 
+    /// How many rows `table` holds in this view (a join's small table, checked against its `max_rows`).
+    func countRows(_ table: TableConfig) async throws(SluiceError) -> Int64
+
     /// Splits the rows `request` selects into partitions, each read by one task, evaluating what it can of the
     /// request's conditions itself.
     func partitions(_ request: ReadRequest) async throws(SluiceError) -> SourceReadPlan

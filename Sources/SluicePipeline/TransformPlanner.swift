@@ -13,7 +13,9 @@ public enum TransformPlanner {
     /// Plans `table`'s transform over `source`'s columns. `rejected` says what becomes of rows the filter or a
     /// quarantine rule rejects: left out (``DeletedRows/exclude``), or loaded as deletions (``DeletedRows/flag``)
     /// so that an earlier version of them stops counting as live.
-    public static func plan(_ table: TableConfig, source: SourceTable, rejected: DeletedRows) throws(SluiceError) -> TransformPlan {
+    public static func plan(_ table: TableConfig, source: SourceTable, rejected: DeletedRows, joins: [JoinRead] = [])
+        throws(SluiceError) -> TransformPlan
+    {
         let context = ErrorContext(table: table.name)
         // The type each source column is read as.
         var readType: [String: (type: DataType, nullable: Bool, by: String)] = [:]
@@ -37,10 +39,19 @@ public enum TransformPlanner {
             // A source that does not list its columns: what the declaration reads is all there is.
             scope.append(Field(name: name, type: declared.type, nullable: declared.nullable))
         }
-        let scopeSchema = Schema(scope)
+        // Joined columns, after the source's.
+        var joinFields: [Field] = []
+        for join in table.joins {
+            guard scope.contains(where: { $0.name == join.localKey }) else {
+                throw SluiceError(.configInvalid, "join \(join.name): \(join.localKey) is not a column of \(source.name)",
+                                  context: ErrorContext(table: table.name, column: join.localKey))
+            }
+            joinFields += Self.joinedFields(join)
+        }
+        let scopeSchema = Schema(scope + joinFields)
 
         // What the expressions read, checked once against every source column.
-        var used = Set(readType.keys)
+        var used = Set(readType.keys).union(table.joins.map(\.localKey))
         for column in table.columns {
             guard let expression = column.expression else { continue }
             let compiled = try CompiledExpression.compileColumn(expression.text, schema: scopeSchema, origin: expression.origin,
@@ -55,6 +66,15 @@ public enum TransformPlanner {
         var inputFields = scope.filter { used.contains($0.name) }
         if table.deletedWhen != nil { inputFields.append(Field(name: StagedColumns.deleted, type: .boolean, nullable: false)) }
         let input = Schema(inputFields)
+        var joinSpecs: [TransformSpec.JoinSpec] = []
+        for join in table.joins {
+            guard let read = joins.first(where: { $0.name == join.name }) else {
+                throw SluiceError(.internalError, "join \(join.name) was not planned", context: context)
+            }
+            joinSpecs.append(.init(name: join.name, localKey: input.index(of: join.localKey)!, kind: join.kind, read: read.read,
+                                   readSchema: read.readSchema, fields: Self.joinedFields(join), maxRows: join.maxRows))
+        }
+        let expressionSchema = Schema(input.fields + joinSpecs.flatMap(\.fields))
 
         // The staged columns, checked again against the columns actually read.
         var outputs: [TransformSpec.OutputColumn] = []
@@ -65,7 +85,8 @@ public enum TransformPlanner {
                 outputs.append(.init(field: field, value: .input(input.index(of: column.source)!)))
                 continue
             }
-            let compiled = try CompiledExpression.compileColumn(expression.text, schema: input, origin: expression.origin, as: column.type)
+            let compiled = try CompiledExpression.compileColumn(expression.text, schema: expressionSchema, origin: expression.origin,
+                                                                as: column.type)
             if compiled.isNullable && !column.nullable {
                 warnings.append("column \(column.name) is declared nullable: false but its expression can be NULL (when \(compiled.referencedColumns.joined(separator: " or ")) is NULL): such a row fails the task; declare it nullable, or wrap the expression in COALESCE")
             }
@@ -73,7 +94,7 @@ public enum TransformPlanner {
         }
         var conditions: [CompiledExpression] = []
         if let filter = table.filter {
-            conditions = try CompiledExpression.compileConjuncts(filter.text, schema: input, origin: filter.origin)
+            conditions = try CompiledExpression.compileConjuncts(filter.text, schema: expressionSchema, origin: filter.origin)
         }
 
         let staged = Schema(outputs.map(\.field))
@@ -95,14 +116,62 @@ public enum TransformPlanner {
         let deletedFlag: TransformSpec.DeletedFlag
         if let index = input.index(of: StagedColumns.deleted) {
             deletedFlag = .input(index)
-        } else if rejected == .flag && (table.filter != nil || rules.contains { $0.action == .quarantine }) {
+        } else if rejected == .flag
+            && (table.filter != nil || rules.contains { $0.action == .quarantine } || table.joins.contains { $0.kind == .inner }) {
             deletedFlag = .rejectedRows
         } else {
             deletedFlag = .none
         }
-        let spec = TransformSpec(input: input, filter: table.filter, executorConjuncts: Array(conditions.indices), outputs: outputs,
+        let spec = TransformSpec(input: input, joins: joinSpecs, filter: table.filter, executorConjuncts: Array(conditions.indices), outputs: outputs,
                                  rules: rules, keyInputs: keyInputs, deletedFlag: deletedFlag, rejected: rejected)
         return TransformPlan(spec: spec, conditions: conditions, used: used.subtracting(readType.keys), warnings: warnings)
+    }
+}
+
+extension TransformPlanner {
+    /// The columns a join brings, as expressions see them.
+    static func joinedFields(_ join: JoinConfig) -> [Field] {
+        join.columns.filter { $0.source != join.remoteKey }.map { Field(name: "\(join.name).\($0.name)", type: $0.type, nullable: true) }
+    }
+
+    /// The small table of `join` as a table to read: its key (of the type the local key is read as), then the
+    /// joined columns as declared (the key itself is not one of them: it equals the local key). Errors when the local key is no column of the source.
+    public static func joinedTable(_ join: JoinConfig, of table: TableConfig, source: SourceTable) throws(SluiceError) -> TableConfig {
+        let declared = table.columns.first { $0.expression == nil && $0.source == join.localKey }?.type
+        guard let keyType = declared ?? source.fields.first(where: { $0.name == join.localKey })?.type else {
+            throw SluiceError(.configInvalid, "join \(join.name): \(join.localKey) is not a column of \(source.name) Sluice can read",
+                              context: ErrorContext(table: table.name, column: join.localKey))
+        }
+        switch keyType.storage {
+        case .int32, .int64, .bytes, .fixedBytes: break
+        default:
+            throw SluiceError(.configInvalid, "join \(join.name): the key \(join.localKey) is \(keyType); a join key must be an integer, date, timestamp, string or uuid",
+                              context: ErrorContext(table: table.name, column: join.localKey))
+        }
+        var columns = [ColumnConfig(name: join.remoteKey, type: keyType, nullable: true)]
+        for column in join.columns {
+            guard column.source != join.remoteKey else { continue }
+            var joined = column
+            joined.nullable = true
+            columns.append(joined)
+        }
+        var joined = TableConfig(name: "\(table.name).\(join.name)", source: join.source, primaryKey: [join.remoteKey], columns: columns)
+        joined.specialValues = table.specialValues
+        return joined
+    }
+}
+
+/// What the source reads of a join's small table (``TransformSpec/JoinSpec``'s read side): the key, then the joined
+/// columns, by their source names.
+public struct JoinRead: Sendable {
+    public var name: String
+    public var read: ConnectorPayload
+    public var readSchema: Schema
+
+    public init(name: String, read: ConnectorPayload, readSchema: Schema) {
+        self.name = name
+        self.read = read
+        self.readSchema = readSchema
     }
 }
 

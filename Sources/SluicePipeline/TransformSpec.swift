@@ -7,9 +7,10 @@ public import SluiceExpressions
 /// the validation rules. The driver builds and checks it (``TransformPlanner``) before any task runs; each
 /// executor compiles it again (``TransformStage``), since compiled expressions do not travel.
 public struct TransformSpec: Sendable, Hashable, Codable {
-    /// The columns read, named as the source names them: what expressions and the filter see. The deleted flag,
-    /// when the table has one, comes last.
+    /// The columns read, named as the source names them. The deleted flag, when the table has one, comes last.
     public var input: Schema
+    /// Small tables joined to every batch, in order; their columns follow the input's (`<join>.<column>`).
+    public var joins: [JoinSpec]
     /// The table's filter, when it has one.
     public var filter: ExpressionText?
     /// The filter's conjuncts (its top-level `AND` parts, in order) the executor evaluates; the source evaluates
@@ -29,9 +30,10 @@ public struct TransformSpec: Sendable, Hashable, Codable {
     /// version of the row stops counting as live in the sink.
     public var rejected: DeletedRows
 
-    public init(input: Schema, filter: ExpressionText?, executorConjuncts: [Int], outputs: [OutputColumn], rules: [RowRule],
-                keyInputs: [KeyInput], deletedFlag: DeletedFlag, rejected: DeletedRows) {
+    public init(input: Schema, joins: [JoinSpec] = [], filter: ExpressionText?, executorConjuncts: [Int], outputs: [OutputColumn],
+                rules: [RowRule], keyInputs: [KeyInput], deletedFlag: DeletedFlag, rejected: DeletedRows) {
         self.input = input
+        self.joins = joins
         self.filter = filter
         self.executorConjuncts = executorConjuncts
         self.outputs = outputs
@@ -40,6 +42,9 @@ public struct TransformSpec: Sendable, Hashable, Codable {
         self.deletedFlag = deletedFlag
         self.rejected = rejected
     }
+
+    /// What the filter and derived columns see: the input columns, then every joined column.
+    public var scope: Schema { Schema(input.fields + joins.flatMap(\.fields)) }
 
     /// The rows staged: the declared columns, then the deleted flag when there is one.
     public var outputSchema: Schema {
@@ -88,6 +93,35 @@ public struct TransformSpec: Sendable, Hashable, Codable {
             self.name = name
             self.rule = rule
             self.action = action
+        }
+    }
+
+    /// A small table joined to every batch by key (a broadcast hash join): read once per executor per run from the
+    /// run's snapshot.
+    public struct JoinSpec: Sendable, Hashable, Codable {
+        /// The prefix of its columns (`customers`).
+        public var name: String
+        /// The input column holding the key.
+        public var localKey: Int
+        public var kind: JoinKind
+        /// What the source reads: the whole small table, in one partition.
+        public var read: ConnectorPayload
+        /// The batches that read produces: the key, then the joined columns (source names).
+        public var readSchema: Schema
+        /// The joined columns as expressions see them: `<name>.<column>`, nullable.
+        public var fields: [Field]
+        /// The most rows the small table may have.
+        public var maxRows: Int
+
+        public init(name: String, localKey: Int, kind: JoinKind, read: ConnectorPayload, readSchema: Schema, fields: [Field],
+                    maxRows: Int) {
+            self.name = name
+            self.localKey = localKey
+            self.kind = kind
+            self.read = read
+            self.readSchema = readSchema
+            self.fields = fields
+            self.maxRows = maxRows
         }
     }
 

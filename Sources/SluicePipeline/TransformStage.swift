@@ -20,6 +20,7 @@ public struct TransformStage: Stage {
     let stagedSchema: Schema
     /// Output positions whose real values a deletion keeps (the key and the cursor).
     let keptOnDeletion: Set<Int>
+    let joinTables: [JoinTable]
 
     enum Output {
         case input(Int)
@@ -27,14 +28,20 @@ public struct TransformStage: Stage {
     }
 
     /// Compiles `spec` (checked by the driver already; an error here means driver and executor disagree).
-    /// `runStartedAt` is the run's start in microseconds since the epoch; `cursor` the cursor's declared name.
-    public init(spec: TransformSpec, table: String, cursor: String?, runStartedAt: Int64) throws(SluiceError) {
+    /// `runStartedAt` is the run's start in microseconds since the epoch; `cursor` the cursor's declared name;
+    /// `joins` the small tables of ``TransformSpec/joins``, in order.
+    public init(spec: TransformSpec, table: String, cursor: String?, runStartedAt: Int64, joins: [JoinTable] = []) throws(SluiceError) {
+        guard joins.count == spec.joins.count else {
+            throw SluiceError(.internalError, "table \(table) joins \(spec.joins.count) tables but \(joins.count) were loaded")
+        }
         self.spec = spec
         self.table = table
         self.runStartedAt = runStartedAt
+        self.joinTables = joins
+        let scope = spec.scope
         var conjuncts: [CompiledExpression] = []
         if let filter = spec.filter, !spec.executorConjuncts.isEmpty {
-            let all = try CompiledExpression.compileConjuncts(filter.text, schema: spec.input, origin: filter.origin)
+            let all = try CompiledExpression.compileConjuncts(filter.text, schema: scope, origin: filter.origin)
             conjuncts = spec.executorConjuncts.map { all[$0] }
         }
         self.conjuncts = conjuncts
@@ -43,7 +50,7 @@ public struct TransformStage: Stage {
             switch output.value {
             case .input(let index): outputs.append(.input(index))
             case .expression(let text):
-                outputs.append(.expression(try CompiledExpression.compileColumn(text.text, schema: spec.input, origin: text.origin,
+                outputs.append(.expression(try CompiledExpression.compileColumn(text.text, schema: scope, origin: text.origin,
                                                                                 as: output.field.type)))
             }
         }
@@ -59,13 +66,29 @@ public struct TransformStage: Stage {
         keptOnDeletion = Set(spec.outputs.indices.filter { kept.contains(spec.outputs[$0].field.name) })
     }
 
-    public func apply(_ batch: RecordBatch, context: inout StageContext) throws(SluiceError) -> RecordBatch {
-        var rows = Rows(batch: batch, firstRow: context.firstRow, stage: self)
+    public func apply(_ input: RecordBatch, context: inout StageContext) throws(SluiceError) -> RecordBatch {
+        var rows = Rows(batch: input, firstRow: context.firstRow, stage: self)
+
+        // The joined columns; an inner join's misses are rejected like rows the filter rejects.
+        var batch = input
+        var keep = [Bool](repeating: true, count: input.rowCount)
+        if !joinTables.isEmpty {
+            var fields = input.schema.fields
+            var columns = input.columns
+            for (join, table) in zip(spec.joins, joinTables) {
+                let matches = table.match(input.columns[join.localKey])
+                if join.kind == .inner {
+                    for row in matches.indices where matches[row] < 0 { keep[row] = false }
+                }
+                fields += table.fields
+                columns += table.columns(for: matches)
+            }
+            batch = try RecordBatch(schema: Schema(fields), columns: columns)
+        }
 
         // The filter.
         var live = batch
-        if !conjuncts.isEmpty {
-            var keep = [Bool](repeating: true, count: batch.rowCount)
+        if !conjuncts.isEmpty || keep.contains(false) {
             for conjunct in conjuncts {
                 let passes = try rows.located { () throws(SluiceError) in try conjunct.selection(batch, context: evaluation) }
                 for row in keep.indices where !passes[row] { keep[row] = false }

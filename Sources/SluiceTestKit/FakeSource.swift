@@ -100,6 +100,10 @@ struct FakeSourceRun: SourceRun {
         return CursorValue(kind: kind, value: low)...CursorValue(kind: kind, value: high)
     }
 
+    func countRows(_ table: TableConfig) async throws(SluiceError) -> Int64 {
+        Int64(try self.table(table.source).rows.count)
+    }
+
     func partitions(_ request: ReadRequest) async throws(SluiceError) -> SourceReadPlan {
         let table = request.table
         let count = table.partition.count ?? 1

@@ -151,6 +151,48 @@ import Testing
         #expect(try fixture.clickhouse("SELECT _sluice_deleted FROM \(fixture.clean).orders FINAL WHERE id = \(loaded[0])").trimmed == "1")
     }
 
+    @Test func aBroadcastJoinGivesExactlyWhatTheSameJoinGivesInPostgreSQL() throws {
+        let fixture = try ScratchPipeline(setup: Self.setup + """
+            CREATE TABLE customers (name text PRIMARY KEY, tier text, discount numeric(4,2) NOT NULL);
+            INSERT INTO customers VALUES ('anna', 'gold', 0.15), ('Bob', NULL, 0.05), ('zoë 🦀', 'basic', 0);
+            """)
+        defer { fixture.tearDown() }
+        let table = """
+              - name: orders
+                primary_key: [id]
+                cursor: updated_at
+                joins:
+                  - name: c
+                    source: customers
+                    on: {customer: name}
+                    max_rows: 10
+                    columns:
+                      - {name: tier, type: string}
+                      - {name: discount, type: "decimal(4,2)"}
+                columns:
+                  - {name: id, type: int64, nullable: false}
+                  - {name: tier, type: string, nullable: false, expression: "coalesce(c.tier, 'none')"}
+                  - {name: net, type: "decimal(18,4)", nullable: false, expression: "CAST(amount * (1 - coalesce(c.discount, 0)) AS decimal(18,4))"}
+                  - {name: updated_at, type: timestamptz, nullable: false}
+            """
+        let config = try fixture.pipeline(table: table)
+        let run = try fixture.run(config)
+        #expect(run.status == 0, "\(run.output.suffix(3000))")
+        let checksum = """
+            SELECT count(*), sum(length(tier) * id), sum(net * id)
+            """
+        let wanted = try fixture.psql("""
+            \(checksum) FROM (SELECT o.id, coalesce(c.tier, 'none') AS tier, (o.amount * (1 - coalesce(c.discount, 0)))::numeric(18,4) AS net
+                              FROM orders o LEFT JOIN customers c ON c.name = o.customer) j
+            """).trimmed.replacingOccurrences(of: "|", with: "\t")
+        let got = try fixture.clickhouse("\(checksum) FROM \(fixture.clean).orders FINAL FORMAT TabSeparated").trimmed
+        #expect(got == wanted)
+        #expect(wanted.hasPrefix("3000\t"))
+        // Spot checks: a gold customer, a customer without a tier, one who is not in the small table.
+        #expect(try fixture.clickhouse("SELECT DISTINCT tier FROM \(fixture.clean).orders FINAL WHERE id % 5 IN (0, 1) ORDER BY tier").trimmed
+            == "gold\nnone")
+    }
+
     @Test func aBadExpressionIsCaughtByValidateWithItsPosition() throws {
         let fixture = try ScratchPipeline(setup: Self.setup)
         defer { fixture.tearDown() }

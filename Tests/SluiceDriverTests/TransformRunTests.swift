@@ -140,3 +140,75 @@ import Testing
         #expect(plan.text.contains("validation small_or_even (quarantine): id < 8 OR id % 2 = 0"))
     }
 }
+
+/// Broadcast joins over the fake connectors.
+@Suite(.serialized) struct JoinRunTests {
+    let world = FakeWorld()
+
+    init() {
+        world.setTable("items", .init(columns: ["id", "name", "updated_at", "gone"], rows: items(1...10)))
+        // Customers 1...6; customer 6 has no tier.
+        world.setTable("customers", .init(columns: ["cid", "tier", "region"], rows: (1...6).map { id in
+            [.int(Int64(id)), id == 6 ? .null : .string(id % 2 == 0 ? "gold" : "basic"), .string("r\(id)")]
+        }))
+    }
+
+    func table(kind: String, maxRows: Int = 100) -> String {
+        """
+          - name: items
+            primary_key: [id]
+            cursor: updated_at
+            lag: 0
+            partition: {count: 3}
+            joins:
+              - {name: c, source: customers, on: {id: cid}, type: \(kind), max_rows: \(maxRows),
+                 columns: [{name: tier, type: string}, {name: place, source: region, type: string}]}
+            columns:
+              - {name: id, type: int64, nullable: false}
+              - {name: tier, type: string, nullable: false, expression: "coalesce(c.tier, 'none')"}
+              - {name: place, type: string, expression: "c.place"}
+              - {name: updated_at, type: timestamptz, nullable: false}
+        """
+    }
+
+    func loaded() -> [Int64: [Value]] {
+        var rows: [Int64: [Value]] = [:]
+        for row in world.committed("items") { if case .int(let id) = row[0] { rows[id] = row } }
+        return rows
+    }
+
+    @Test func aLeftJoinKeepsEveryRowWithNullsWhereNothingMatches() async throws {
+        let run = InProcessRun(world: world)
+        let report = try await run.run(try run.pipeline(table(kind: "left")))
+        #expect(report.succeeded, "\(report.text)")
+        let rows = loaded()
+        #expect(rows.keys.sorted() == Array(1...10))
+        #expect(rows[2]?[1] == .string("gold") && rows[3]?[1] == .string("basic"))
+        #expect(rows[6]?[1] == .string("none") && rows[6]?[2] == .string("r6"))
+        #expect(rows[9]?[1] == .string("none") && rows[9]?[2] == .null)
+    }
+
+    @Test func anInnerJoinDropsRowsWithoutAMatchAsFiltered() async throws {
+        let run = InProcessRun(world: world)
+        let report = try await run.run(try run.pipeline(table(kind: "inner")))
+        #expect(report.succeeded, "\(report.text)")
+        #expect(report.tables[0].rowsFiltered == 4)
+        #expect(loaded().keys.sorted() == Array(1...6))
+    }
+
+    @Test func aJoinTableLargerThanMaxRowsFailsThePlan() async throws {
+        let run = InProcessRun(world: world)
+        let plan = try await run.driver(try run.pipeline(table(kind: "left", maxRows: 5))) { _ in }.plan()
+        #expect(plan.text.contains("join c: customers has 6 rows, more than max_rows 5"), "\(plan.text)")
+    }
+
+    @Test func aDuplicateKeyInTheJoinedTableFailsTheTable() async throws {
+        world.updateTable("customers") { $0.rows.append([.int(3), .string("dup"), .string("x")]) }
+        let run = InProcessRun(world: world)
+        let report = try await run.run(try run.pipeline(table(kind: "left")))
+        #expect(!report.succeeded)
+        #expect(report.tables[0].error?.contains("key 3 appears twice in c: a broadcast join needs a unique key") == true,
+                "\(report.tables[0].error ?? "")")
+        #expect(world.committed("items").isEmpty)
+    }
+}

@@ -58,6 +58,9 @@ func render(_ syntax: ExpressionSyntax) -> String {
         ("x NOT BETWEEN a + 1 AND b * 2", "(NOT BETWEEN x (+ a 1) (* b 2))"),
         ("s NOT LIKE 'a%' AND s LIKE '_'", "(AND (NOT LIKE s 'a%') (LIKE s '_'))"),
         ("(a OR b) AND c", "(AND (OR a b) c)"),
+        // A qualified name is one column reference: a joined table's column.
+        ("customers.tier || c.x.y", "(|| customers.tier c.x.y)"),
+        ("c.tier = 'gold' AND t.n > 1.5", "(AND (= c.tier 'gold') (> t.n dec:1.5))"),
         ("a <> b AND a != b", "(AND (<> a b) (<> a b))"),
         // Literals: integers, exact decimals, floats only with an exponent, strings, typed literals.
         ("12.50 + .5 + 3. + 1e3 + 2.5E-2", "(+ (+ (+ (+ dec:12.50 dec:.5) dec:3.) float:1000.0) float:0.025)"),
