@@ -26,12 +26,16 @@ public struct CleanLayout: Sendable, Hashable, Codable {
     public var stagedSchema: Schema
     /// Positions (in the staged schema) of timestamp columns that get a companion.
     public var companions: [Int]
-    /// Position of the cursor column, if any.
+    /// Position in the staged rows of the column that versions them (the cursor, or a child's parent version), if any.
     public var cursorIndex: Int?
     /// Position of the deleted flag, if the table has one.
     public var deletedIndex: Int?
+    /// The declared columns lead the staged rows; whatever follows them (the deleted flag, a child's parent
+    /// version) is not a clean column of its own.
+    public var declaredCount: Int
 
-    public init(table: TableConfig, stagedSchema: Schema) {
+    /// - Parameter versionColumn: the staged column that versions rows (default: the cursor).
+    public init(table: TableConfig, stagedSchema: Schema, versionColumn: String? = nil) {
         var fields: [Field] = []
         var companions: [Int] = []
         var orderBy: [String] = []
@@ -56,8 +60,9 @@ public struct CleanLayout: Sendable, Hashable, Codable {
         self.orderBy = orderBy
         self.stagedSchema = stagedSchema
         self.companions = companions
-        cursorIndex = table.cursor.flatMap { cursor in table.columns.firstIndex { $0.name == cursor } }
+        cursorIndex = (versionColumn ?? table.cursor).flatMap { stagedSchema.index(of: $0) }
         deletedIndex = stagedSchema.index(of: Self.deletedColumn)
+        declaredCount = table.columns.count
     }
 
     /// The clean table's schema.
@@ -68,8 +73,7 @@ public struct CleanLayout: Sendable, Hashable, Codable {
         var columns: [Column] = []
         columns.reserveCapacity(fields.count)
         var companionSet = Set(companions)
-        let declared = deletedIndex ?? batch.columns.count
-        for (index, column) in batch.columns.enumerated() where index < declared {
+        for (index, column) in batch.columns.enumerated() where index < declaredCount {
             columns.append(column)
             if companionSet.remove(index) != nil, case .int64(let micros) = column.values {
                 let fractions = micros.map { Int64(CivilTime.floorDivide($0, CivilTime.microsecondsPerSecond).remainder) }

@@ -39,7 +39,8 @@ public struct ClickHouseWarehouse: Sink {
         let loadTable = request.replacesContents ? table + "__sluice_reload_" + run : table
         let target = ClickHouseTarget(database: settings.database, table: table, loadTable: loadTable,
                                       retiredTable: table + "__sluice_old_" + run,
-                                      layout: CleanLayout(table: request.table, stagedSchema: request.stagedSchema),
+                                      layout: CleanLayout(table: request.table, stagedSchema: request.stagedSchema,
+                                                          versionColumn: request.versionColumn),
                                       stagePrefix: loadTable + "__sluice_stage_" + (request.replacesContents ? "" : run + "_"),
                                       addedColumns: request.addedColumns)
         let summary = request.replacesContents

@@ -190,17 +190,55 @@ final class PostgresRun: SourceRun, @unchecked Sendable {
             }
             let query = PostgresQuery(table: source, columns: columns, computed: computed, predicates: all)
             _ = try CopyBinaryDecoder.validate(columns: query.sourceColumns, schema: request.schema, table: table.name)
+            // The parent's cursor as each child row's version, carried as the parent reads it.
+            let version = try cursorSource.map { cursor throws(SluiceError) in
+                var output = try catalog.describe(source, columns: [cursor])[0].sourceColumn
+                output.name = StagedColumns.parentVersion
+                return PostgresQuery.Parent.Version(column: cursor, output: output)
+            }
+            var children: [PostgresQuery] = []
+            for related in request.related {
+                children.append(try Self.childQuery(related, parent: source, version: version, deletedRows: request.deletedRows,
+                                                    catalog: catalog))
+            }
             let plan = try PartitionPlanner(catalog.connection).plan(table.partition.plannerInput(table: source, shared: all))
             var partitions: [SourcePartition] = []
             for entry in plan.entries {
                 var partitionQuery = query
                 if let predicate = entry.predicate { partitionQuery.predicates.append(predicate) }
                 let spec = try partitionQuery.readSpec(snapshot: snapshotID, cursorColumn: cursorSource)
+                var related: [ConnectorPayload] = []
+                for child in children {
+                    var childQuery = child
+                    childQuery.parent?.predicates = partitionQuery.predicates
+                    related.append(try .json(kind: PostgresReadSpec.kind, try childQuery.readSpec(snapshot: snapshotID)))
+                }
                 partitions.append(SourcePartition(read: try .json(kind: PostgresReadSpec.kind, spec), summary: entry.sql,
-                                                  estimatedRows: entry.estimatedRows))
+                                                  estimatedRows: entry.estimatedRows, related: related))
             }
             return SourceReadPlan(partitions: partitions, pushedConditions: pushed)
         }
+    }
+
+    /// A child table's query: its columns, its own filters and deleted flag, joined to the parent rows a partition
+    /// reads (the partition's predicates are filled in per partition).
+    static func childQuery(_ related: RelatedRequest, parent: PostgresTableName, version: PostgresQuery.Parent.Version?,
+                           deletedRows: DeletedRows, catalog: PostgresCatalog) throws(SluiceError) -> PostgresQuery {
+        let child = related.table
+        let source = try child.postgresTable()
+        let columns = try catalog.describe(source, columns: related.sourceColumns.map(\.name))
+        var predicates: [PostgresPredicate] = child.filters.map { .sql($0) }
+        var computed: [PostgresQuery.Computed] = []
+        if let deleted = child.deletedWhen {
+            if deletedRows == .exclude { predicates.append(.sql("(\(deleted)) IS NOT TRUE")) }
+            computed.append(.init(expression: "(\(deleted)) IS TRUE",
+                                  column: SourceColumn(name: StagedColumns.deleted, typeOID: PostgresTypeOID.bool, typeName: "boolean")))
+        }
+        let query = PostgresQuery(table: source, columns: columns, computed: computed, predicates: predicates,
+                                  parent: .init(table: parent, key: related.parentKey, childKey: related.childKey, version: version,
+                                                predicates: []))
+        _ = try CopyBinaryDecoder.validate(columns: query.sourceColumns, schema: related.schema, table: child.name)
+        return query
     }
 
     /// Whether `column` reaches Sluice as `type` without a conversion that could make a condition on it mean

@@ -48,6 +48,9 @@ public struct PipelineLoader: Sendable {
             }
             try validator.validate(entry.table, at: entry.path)
         }
+        for entry in located {
+            try PipelineValidator(file: entry.file, root: entry.node).validateFamily(entry.table, at: entry.path, in: config)
+        }
         return config
     }
 

@@ -16,6 +16,38 @@ struct PipelineValidator {
         if config.run.batchRows < 1 { throw error(["run", "batch_rows"], "batch_rows must be at least 1") }
     }
 
+    /// A child table (`parent:`) against its parent, and a table's reconciliations against its children.
+    func validateFamily(_ table: TableConfig, at path: [PathPart], in config: PipelineConfig) throws(SluiceError) {
+        for (index, validation) in table.validations.enumerated() {
+            guard let reconcile = validation.reconcile else { continue }
+            guard config.table(named: reconcile.child)?.parent?.table == table.name else {
+                throw error(path + ["validations", .index(index), "reconcile", "child"],
+                            "\(reconcile.child) is not a child of \(table.name): declare it with parent: {table: \(table.name), on: {<its column>: <\(table.name)'s key>}}")
+            }
+        }
+        guard let link = table.parent else { return }
+        let at = path + ["parent"]
+        guard let parent = config.table(named: link.table), parent.name != table.name else {
+            throw error(at + ["table"], "parent table '\(link.table)' is not a table of the pipeline")
+        }
+        guard parent.parent == nil else {
+            throw error(at + ["table"], "\(parent.name) is itself a child of \(parent.parent!.table); a child's parent must be read on its own")
+        }
+        for (key, present) in [("cursor", table.cursor != nil), ("lag", table.lag != nil), ("backfill_window", table.backfillWindow != nil),
+                               ("partition", table.partition.effectiveStrategy != nil)] where present {
+            throw error(path + [.key(key)], "\(table.name) is read with its parent \(parent.name): its rows follow the parent's partitions and bookmark, so it has no \(key) of its own")
+        }
+        guard let childColumn = table.column(named: link.childKey), childColumn.expression == nil else {
+            throw error(at + ["on"], "'\(link.childKey)' is not a column \(table.name) reads from the source")
+        }
+        guard parent.primaryKey == [link.parentKey], let parentColumn = parent.column(named: link.parentKey), parentColumn.expression == nil else {
+            throw error(at + ["on"], "'\(link.parentKey)' must be \(parent.name)'s primary key, read from the source (its primary key is \(parent.primaryKey.joined(separator: ", ")))")
+        }
+        for sibling in config.tables where sibling.parent?.table == parent.name && sibling.parent?.parentKey != link.parentKey {
+            throw error(at + ["on"], "\(sibling.name) and \(table.name) refer to \(parent.name) by different columns")
+        }
+    }
+
     func validate(_ table: TableConfig, at path: [PathPart]) throws(SluiceError) {
         var joinNames = Set<String>()
         for (index, join) in table.joins.enumerated() {

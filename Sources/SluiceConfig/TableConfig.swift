@@ -53,10 +53,14 @@ public struct TableConfig: Sendable, Decodable {
     /// Small tables joined to every row by key (broadcast hash joins), in order; their columns are available to
     /// expressions as `<join name>.<column>`.
     public var joins: [JoinConfig]
+    /// For a child table (order items of orders): the parent table it is read with. The child has no partitions,
+    /// cursor or bookmark of its own: each of the parent's tasks reads the child rows of its parent rows, in the
+    /// same snapshot, and they load together.
+    public var parent: ParentConfig?
 
     enum CodingKeys: String, CodingKey {
         case name, source, target, primaryKey, cursor, lag, backfillWindow, partition, filters, deletedWhen, outOfRange
-        case specialValues, schemaEvolution, ignoreColumns, filter, validations, maxRejectedRatio, joins
+        case specialValues, schemaEvolution, ignoreColumns, filter, validations, maxRejectedRatio, joins, parent
         case columns
     }
 
@@ -81,6 +85,7 @@ public struct TableConfig: Sendable, Decodable {
         validations = []
         maxRejectedRatio = nil
         joins = []
+        parent = nil
     }
 
     public init(from decoder: any Decoder) throws {
@@ -103,6 +108,7 @@ public struct TableConfig: Sendable, Decodable {
         validations = try c.decodeIfPresent([ValidationConfig].self, forKey: .validations) ?? []
         maxRejectedRatio = try c.decodeIfPresent(Double.self, forKey: .maxRejectedRatio)
         joins = try c.decodeIfPresent([JoinConfig].self, forKey: .joins) ?? []
+        parent = try c.decodeIfPresent(ParentConfig.self, forKey: .parent)
         columns = try c.decode([ColumnConfig].self, forKey: .columns)
     }
 
@@ -274,22 +280,77 @@ public enum JoinKind: String, Sendable, Codable, ConfigChoice {
     case left, inner
 }
 
-/// A rule rows must pass.
+/// A rule rows must pass: a row rule, or a reconciliation with a child table.
 public struct ValidationConfig: Sendable, Decodable {
     /// How reports, quarantine files and errors name the rule.
     public var name: String
     /// A boolean expression over the table's declared columns that every row must satisfy (NULL fails it).
-    public var rule: ExpressionText
+    public var rule: ExpressionText?
+    /// An aggregate over each row's children that must equal one of its values.
+    public var reconcile: ReconcileConfig?
     /// What happens to a row that fails: see ``ValidationAction``.
     public var action: ValidationAction
 
-    enum CodingKeys: String, CodingKey { case name, rule, action }
+    enum CodingKeys: String, CodingKey { case name, rule, reconcile, action }
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         name = try c.decode(String.self, forKey: .name)
-        rule = try c.decode(ExpressionText.self, forKey: .rule)
+        rule = try c.decodeIfPresent(ExpressionText.self, forKey: .rule)
+        reconcile = try c.decodeIfPresent(ReconcileConfig.self, forKey: .reconcile)
         action = try c.decodeIfPresent(ValidationAction.self, forKey: .action) ?? .fail
+        guard (rule == nil) != (reconcile == nil) else {
+            throw DecodingError.dataCorruptedError(forKey: .rule, in: c,
+                                                   debugDescription: "a validation has either a rule or a reconcile, not both nor neither")
+        }
+    }
+}
+
+/// A reconciliation: for each row of a parent table, an aggregate over its rows in a child table equals one of the
+/// row's values, within a tolerance (`sum(amount)` of a transaction's items equals its `total`).
+public struct ReconcileConfig: Sendable, Decodable {
+    /// The child table (a table of the pipeline whose `parent` is this table).
+    public var child: String
+    /// `sum(expression)` over the child's declared columns, or `count(*)`.
+    public var aggregate: ExpressionText
+    /// An expression over this table's declared columns that the aggregate must equal.
+    public var equals: ExpressionText
+    /// The largest difference still counted as equal (`0.01`); exact decimal text. Default 0.
+    public var tolerance: String
+
+    enum CodingKeys: String, CodingKey { case child, aggregate, equals, tolerance }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        child = try c.decode(String.self, forKey: .child)
+        aggregate = try c.decode(ExpressionText.self, forKey: .aggregate)
+        equals = try c.decode(ExpressionText.self, forKey: .equals)
+        // As written: `0.01` stays exact text, never a Double.
+        tolerance = try c.decodeIfPresent(String.self, forKey: .tolerance) ?? "0"
+    }
+}
+
+/// The parent a child table is read with.
+public struct ParentConfig: Sendable, Decodable {
+    /// The parent table's name in the pipeline.
+    public var table: String
+    /// This table's declared column that holds the parent's key.
+    public var childKey: String
+    /// The parent's declared key column it refers to.
+    public var parentKey: String
+
+    enum CodingKeys: String, CodingKey { case table, on }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        table = try c.decode(String.self, forKey: .table)
+        let on = try c.decode([String: String].self, forKey: .on)
+        guard on.count == 1, let (child, parent) = on.first else {
+            throw DecodingError.dataCorruptedError(forKey: .on, in: c,
+                                                   debugDescription: "`on` names one column pair, this table's column: the parent's key column")
+        }
+        childKey = child
+        parentKey = parent
     }
 }
 

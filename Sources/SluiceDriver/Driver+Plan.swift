@@ -20,6 +20,9 @@ public struct PlanReport: Sendable {
             switch table.outcome {
             case .failure(let error):
                 lines.append("\(table.name): cannot plan: \(error)")
+            case .success(let run) where run.parent != nil:
+                lines.append("\(table.name): read with each of \(run.parent!)'s \(run.tasks.count) task(s) (the rows of its rows) -> \(run.target.summary)")
+                lines += Self.transformLines(run)
             case .success(let run):
                 var header = "\(table.name): \(run.decision.mode.rawValue), \(run.tasks.count) task(s)"
                 if let bookmark = run.decision.bookmarkBefore { header += ", bookmark \(bookmark.text)" }
@@ -30,21 +33,35 @@ public struct PlanReport: Sendable {
                     let estimate = partition.estimatedRows.map { "~\($0) row\($0 == 1 ? "" : "s")" } ?? "size unknown"
                     lines.append("  task \(index): \(partition.summary)  [\(estimate)]")
                 }
-                for condition in run.filter.source { lines.append("  filter in the source: \(condition)") }
-                for condition in run.filter.executors { lines.append("  filter on executors: \(condition)") }
-                if run.config.filter != nil && run.work.transform.rejected == .flag {
-                    lines.append("  rows the filter rejects load as deletions (the sink may hold earlier versions of them)")
-                }
-                for column in run.config.columns {
-                    if let expression = column.expression { lines.append("  column \(column.name) = \(expression.text)") }
-                }
-                for rule in run.config.validations {
-                    lines.append("  validation \(rule.name) (\(rule.action.rawValue)): \(rule.rule.text)")
-                }
+                lines += Self.transformLines(run)
                 if let first = run.partitions.first, let query = Self.query(of: first) { lines.append("  query: \(query)") }
             }
         }
         return lines.joined(separator: "\n")
+    }
+
+    /// Where the filter runs, the derived columns and the validations.
+    static func transformLines(_ run: TableRun) -> [String] {
+        var lines: [String] = []
+        for condition in run.filter.source { lines.append("  filter in the source: \(condition)") }
+        for condition in run.filter.executors { lines.append("  filter on executors: \(condition)") }
+        if run.config.filter != nil && run.work.transform.rejected == .flag {
+            lines.append("  rows the filter rejects load as deletions (the sink may hold earlier versions of them)")
+        }
+        for join in run.config.joins {
+            lines.append("  join \(join.name): \(join.kind.rawValue) join of \(join.source) on \(join.localKey) = \(join.name).\(join.remoteKey)")
+        }
+        for column in run.config.columns {
+            if let expression = column.expression { lines.append("  column \(column.name) = \(expression.text)") }
+        }
+        for rule in run.config.validations {
+            if let text = rule.rule?.text {
+                lines.append("  validation \(rule.name) (\(rule.action.rawValue)): \(text)")
+            } else if let reconcile = rule.reconcile {
+                lines.append("  validation \(rule.name) (\(rule.action.rawValue)): \(reconcile.aggregate.text) over \(reconcile.child) = \(reconcile.equals.text) within \(reconcile.tolerance)")
+            }
+        }
+        return lines
     }
 
     /// The query a PostgreSQL partition runs, when the payload carries one.
@@ -62,7 +79,9 @@ extension Driver {
         let planned = await plan(tables, runID: "plan", in: view, prepare: false, logger: logger)
         await view.close()
         return PlanReport(tables: tables.map { table in
-            if let run = planned.runs.first(where: { $0.name == table.name }) { return .init(name: table.name, outcome: .success(run)) }
+            if let run = planned.runs.lazy.compactMap({ $0.run(named: table.name) }).first {
+                return .init(name: table.name, outcome: .success(run))
+            }
             let error = planned.errors[table.name] ?? SluiceError(.internalError, "not planned")
             return .init(name: table.name, outcome: .failure(error))
         })

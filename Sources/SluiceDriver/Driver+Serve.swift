@@ -12,7 +12,8 @@ extension Driver {
     /// a stop request (cancellation), then says SHUTDOWN.
     func serve(runID: String, startedAt: Int64, tables: [TableRun], coordinator: RunCoordinator, logger: Logger) async throws(SluiceError) {
         let work = RunWork(runID: runID, startedAt: startedAt, source: pipeline.source, sink: pipeline.sink, staging: pipeline.staging,
-                           batchRows: pipeline.run.batchRows, tables: tables.map(\.work))
+                           batchRows: pipeline.run.batchRows,
+                           tables: tables.flatMap { [$0.work] + $0.children.map(\.work) })
         let runConfig = WireMessage.RunConfig(runID: runID, plan: try work.json())
         let (secret, token) = try secretAndToken()
         var wire = WireConfiguration()

@@ -113,22 +113,41 @@ public struct Driver: Sendable {
         var failed: [TableReport] = []
         var errors: [String: SluiceError] = [:]
         var nextTaskID: UInt64 = 1
+        func fail(_ name: String, _ error: SluiceError) {
+            var report = TableReport(table: name, mode: nil)
+            report.error = "\(error)"
+            failed.append(report)
+            errors[name] = error
+            logger.error("table.plan.failed", metadata: ["sluice.table": "\(name)", "sluice.error": "\(error)"])
+        }
+        let selected = Set(tables.map(\.name))
         for table in tables {
-            do throws(SluiceError) {
-                let run = try await planner.plan(table, firstTaskID: nextTaskID)
-                for warning in run.warnings {
-                    logger.warning("table.warning", metadata: ["sluice.table": "\(table.name)", "sluice.warning": "\(warning)"])
+            // A child table is planned (and loads) with its parent.
+            if let parent = table.parent?.table {
+                if !selected.contains(parent) {
+                    fail(table.name, SluiceError(.configInvalid, "\(table.name) is read with its parent \(parent): select \(parent), and its children come with it",
+                                                 context: ErrorContext(table: table.name)))
                 }
-                if prepare { try await sink.prepare(run.target) }
+                continue
+            }
+            let children = pipeline.tables.filter { $0.parent?.table == table.name }
+            do throws(SluiceError) {
+                let run = try await planner.plan(table, children: children, firstTaskID: nextTaskID)
+                for planned in [run] + run.children {
+                    for warning in planned.warnings {
+                        logger.warning("table.warning", metadata: ["sluice.table": "\(planned.name)", "sluice.warning": "\(warning)"])
+                    }
+                    if prepare { try await sink.prepare(planned.target) }
+                }
                 nextTaskID += UInt64(run.tasks.count)
                 runs.append(run)
             } catch {
                 let error = error.adding(ErrorContext(table: table.name))
-                var report = TableReport(table: table.name, mode: nil)
-                report.error = "\(error)"
-                failed.append(report)
-                errors[table.name] = error
-                logger.error("table.plan.failed", metadata: ["sluice.table": "\(table.name)", "sluice.error": "\(error)"])
+                fail(table.name, error)
+                for child in children {
+                    fail(child.name, SluiceError(error.code, "its parent \(table.name) could not be planned: \(error.message)",
+                                                 context: ErrorContext(table: child.name)))
+                }
             }
         }
         return (runs, failed, errors)

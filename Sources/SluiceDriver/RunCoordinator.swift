@@ -24,6 +24,8 @@ public actor RunCoordinator {
     private var pendingWork = 0
     private var waiters: [CheckedContinuation<Void, Never>] = []
     private var rowsInFlight: [UInt64: UInt64] = [:]
+    /// Per task, the tables whose staged rows were committed (a task loads its table and its children's).
+    private var committedOutputs: [UInt64: Set<String>] = [:]
     public private(set) var lastExecutorSeen = ContinuousClock.now
     private let started = ContinuousClock.now
 
@@ -65,7 +67,7 @@ public actor RunCoordinator {
 
     /// Every table's report: planned tables in configuration order, then those that could not be planned.
     public func reports() -> [TableReport] {
-        order.compactMap { tables[$0]?.report } + failedReports
+        order.flatMap { name in tables[name].map { [$0.report] + $0.children.map(\.report) } ?? [] } + failedReports
     }
 
     /// Suspends until the run is finished.
@@ -170,7 +172,7 @@ public actor RunCoordinator {
                 tables[table]?.attemptSuperseded(result)
                 logger.info("task.superseded", metadata: ["sluice.task.id": "\(result.taskID)", "sluice.attempt": "\(result.attempt)"])
                 pendingWork += 1
-                await sink.discard(result.receipt, of: run.target)
+                await discard(result, of: run)
                 pendingWork -= 1
             case .tableSucceeded(let table, let results):
                 await finishTable(table, results: results)
@@ -181,43 +183,79 @@ public actor RunCoordinator {
         wakeIfFinished()
     }
 
-    /// Makes what the attempt staged part of the sink's table, then tells the scheduler.
+    /// Makes what the attempt staged part of the sink's tables (the task's, then each child's), then tells the
+    /// scheduler. An output a failed commit already made part of its table is not committed again by the retry.
     private func commit(_ result: TaskResult, table name: String) async {
         guard let run = tables[name] else { return }
         tables[name]?.attemptStaged(result)
         pendingWork += 1
         defer { pendingWork -= 1 }
-        do {
-            let rows = try await sink.commit(result.receipt, into: run.target)
-            tables[name]?.committed(result, rows: rows)
+        var failedOutput: String?
+        do throws(SluiceError) {
+            for output in result.outputs {
+                let table = output.table.isEmpty ? name : output.table
+                failedOutput = table
+                guard let target = run.run(named: table)?.target else {
+                    throw SluiceError(.invalidRunPlan, "task \(result.taskID) reported rows for \(table), which it does not load")
+                }
+                if committedOutputs[result.taskID, default: []].contains(table) {
+                    await sink.discard(output.receipt, of: target)
+                    continue
+                }
+                let rows = try await sink.commit(output.receipt, into: target)
+                committedOutputs[result.taskID, default: []].insert(table)
+                update(name, table) { $0.committed(result, output: output, rows: rows) }
+            }
             await perform(scheduler.taskCommitted(result.taskID))
         } catch {
             let failure = SluiceError(error.code, "cannot commit the staged rows of task \(result.taskID): \(error.message)",
-                                      context: error.context.merged(into: ErrorContext(table: name)), underlying: error.underlying)
+                                      context: error.context.merged(into: ErrorContext(table: failedOutput ?? name)),
+                                      underlying: error.underlying)
             logger.warning("task.commit.failed", metadata: ["sluice.task.id": "\(result.taskID)", "sluice.error": "\(failure)"])
             tables[name]?.attemptFailed(taskID: result.taskID, attempt: result.attempt, error: failure, lost: false)
-            await sink.discard(result.receipt, of: run.target)
+            await discard(result, of: run, keeping: committedOutputs[result.taskID, default: []])
             await perform(scheduler.commitFailed(result.taskID, error: failure, retryable: true))
         }
     }
 
-    /// Every task was committed: the sink's final step, then the bookmark.
+    /// Throws away what an attempt staged for each of its tables, except those in `keeping` (already committed).
+    private func discard(_ result: TaskResult, of run: TableRun, keeping: Set<String> = []) async {
+        for output in result.outputs {
+            let table = output.table.isEmpty ? run.name : output.table
+            guard !keeping.contains(table), let target = run.run(named: table)?.target else { continue }
+            await sink.discard(output.receipt, of: target)
+        }
+    }
+
+    /// Changes the run of `table`, the task table `name` itself or one of its children.
+    private func update(_ name: String, _ table: String, _ change: (inout TableRun) -> Void) {
+        guard var run = tables[name] else { return }
+        if table == name {
+            change(&run)
+        } else if let index = run.children.firstIndex(where: { $0.name == table }) {
+            change(&run.children[index])
+        }
+        tables[name] = run
+    }
+
+    /// Every task was committed: the sink's final step for the table and its children, then the bookmark.
     private func finishTable(_ name: String, results: [TaskResult]) async {
         guard let run = tables[name] else { return }
         pendingWork += 1
         defer { pendingWork -= 1 }
         do throws(SluiceError) {
             try await sink.finish(run.target)
+            for child in run.children { try await sink.finish(child.target) }
             let bookmark = try run.bookmarkAfter(results: results, now: now(), runID: runID)
             if let bookmark { try await bookmarks.save(bookmark) }
             tables[name]?.finished(succeeded: true, error: nil, bookmarkAfter: bookmark?.value ?? run.decision.bookmarkBefore?.text,
                                    seconds: elapsed)
             logger.info("table.succeeded", metadata: ["sluice.table": "\(name)", "sluice.rows": "\(tables[name]?.report.rowsLoaded ?? 0)"])
-            await sink.cleanUp(run.target, succeeded: true)
+            for target in [run.target] + run.children.map(\.target) { await sink.cleanUp(target, succeeded: true) }
         } catch {
             logger.error("table.finish.failed", metadata: ["sluice.table": "\(name)", "sluice.error": "\(error)"])
             tables[name]?.finished(succeeded: false, error: error, bookmarkAfter: nil, seconds: elapsed)
-            await sink.cleanUp(run.target, succeeded: false)
+            for target in [run.target] + run.children.map(\.target) { await sink.cleanUp(target, succeeded: false) }
         }
     }
 
@@ -228,7 +266,7 @@ public actor RunCoordinator {
         defer { pendingWork -= 1 }
         logger.error("table.failed", metadata: ["sluice.table": "\(name)", "sluice.error": "\(error)"])
         tables[name]?.finished(succeeded: false, error: error, bookmarkAfter: nil, seconds: elapsed)
-        await sink.cleanUp(run.target, succeeded: false)
+        for target in [run.target] + run.children.map(\.target) { await sink.cleanUp(target, succeeded: false) }
     }
 
     private var elapsed: Double {

@@ -24,8 +24,11 @@ public struct RunPlanner: Sendable {
         self.bookmarks = bookmarks
     }
 
-    /// The table's run, its tasks numbered from `firstTaskID`.
-    public func plan(_ declared: TableConfig, firstTaskID: UInt64) async throws(SluiceError) -> TableRun {
+    /// The table's run, its tasks numbered from `firstTaskID`; `children` are the tables read with it
+    /// (`parent: <this table>`), planned with it.
+    public func plan(_ declared: TableConfig, children declaredChildren: [TableConfig] = [], firstTaskID: UInt64) async throws(SluiceError)
+        -> TableRun
+    {
         let stored = declared.cursor == nil ? nil : try await bookmarks.load(table: declared.name)
         let described = try await source.describe(declared)
         let (table, added, clashes) = Self.evolve(declared, with: described)
@@ -35,40 +38,127 @@ public struct RunPlanner: Sendable {
             guard let kind = described.cursorKind else { return nil }
             return try await source.cursorBounds(table, kind: kind, within: window)
         }
-        var joins: [JoinRead] = []
-        var joinWarnings: [String] = []
-        for join in table.joins {
-            let (read, warnings) = try await planJoin(join, of: table, described: described)
-            joins.append(read)
-            joinWarnings += warnings
+        var (transform, joinWarnings) = try await planTransform(table, described: described, rejected: decision.deletedRows)
+
+        // Children: each read with every partition, following the parent's decision.
+        let parentVersion = table.cursor.flatMap { table.column(named: $0) }.map {
+            Field(name: StagedColumns.parentVersion, type: $0.type, nullable: true)
         }
-        var transform = try TransformPlanner.plan(table, source: described, rejected: decision.deletedRows, joins: joins)
+        var children: [ChildPlan] = []
+        for child in declaredChildren {
+            children.append(try await planChild(child, of: table, decision: decision, parentVersion: parentVersion,
+                                                parentColumns: transform.spec.outputs.map(\.field), cursorKind: described.cursorKind))
+        }
+        let related = children.map { RelatedRequest(table: $0.table, schema: $0.transform.spec.input, childKey: $0.childKeySource,
+                                                    parentKey: $0.parentKeySource) }
         let read = try await source.partitions(ReadRequest(
             table: table, window: decision.window, deletedRows: decision.deletedRows, schema: transform.spec.input,
-            cursorKind: described.cursorKind, conditions: transform.pushableConditions))
+            cursorKind: described.cursorKind, conditions: transform.pushableConditions, related: related))
         transform.sourceEvaluates(read.pushedConditions)
         let partitions = read.partitions
         let target = try sink.target(for: SinkTableRequest(
             table: table, runID: runID, replacesContents: decision.mode == .fullReload, stagedSchema: transform.spec.outputSchema,
             cursorKind: described.cursorKind, addedColumns: added))
+        var reconciliations: [ReconcileSpec] = []
+        for validation in table.validations {
+            guard let reconcile = validation.reconcile else { continue }
+            guard let child = children.first(where: { $0.table.name == reconcile.child }) else {
+                throw SluiceError(.configInvalid, "validation \(validation.name) reconciles with \(reconcile.child), which is not a child of \(table.name) (declare it with parent: {table: \(table.name), on: {...}})",
+                                  context: ErrorContext(table: table.name))
+            }
+            reconciliations.append(try ReconcileSpec.plan(validation, parent: Schema(transform.spec.outputs.map(\.field)),
+                                                          child: Schema(child.transform.spec.outputs.map(\.field))))
+        }
         let work = TableWork(
             table: table.name, transform: transform.spec, stages: [.temporalBounds(TemporalRule.rules(for: table, limits: sink.limits))],
-            cursor: table.cursor, cursorKind: described.cursorKind, specialValues: table.specialValues, sink: target.work)
+            cursor: table.cursor, cursorKind: described.cursorKind, specialValues: table.specialValues, sink: target.work,
+            children: children.map { ChildLink(table: $0.table.name, parentKey: $0.parentKey, childKey: $0.childKey) },
+            reconciliations: reconciliations)
         var warnings = described.warnings + clashes + transform.warnings + joinWarnings
         let undeclared = described.undeclaredColumns(of: declared, used: transform.used)
         if !undeclared.isEmpty, table.schemaEvolution == .report {
             warnings.append("source columns not loaded: " + undeclared.map { "\($0.name) (\($0.sourceType))" }.joined(separator: ", ")
                             + "; declare them, list them in ignore_columns, or set schema_evolution: add_columns")
         }
-        let directory = "\(pipeline.staging.directory)/\(runID)/\(table.name)"
         let tasks = partitions.enumerated().map { index, partition in
             TaskSpec(id: firstTaskID + UInt64(index), attempt: 1, runID: runID, table: table.name, partitionIndex: UInt32(index),
-                     partitionCount: UInt32(partitions.count), read: partition.read,
-                     shardPath: directory + "/part-" + String(format: "%05d", index) + ".parquet")
+                     partitionCount: UInt32(partitions.count), read: partition.read, shardPath: shardPath(table.name, index),
+                     related: zip(children, partition.related).map { child, read in
+                         RelatedRead(table: child.table.name, read: read, shardPath: shardPath(child.table.name, index))
+                     })
+        }
+        let childRuns = children.map { child in
+            TableRun(config: child.table, decision: decision, source: child.described, target: child.target, partitions: partitions,
+                     work: child.work, stored: nil, tasks: tasks, warnings: child.warnings, parent: table.name,
+                     filter: FilterPlacement(executors: child.transform.onExecutors))
         }
         return TableRun(config: table, decision: decision, source: described, target: target, partitions: partitions,
                         work: work, stored: stored, tasks: tasks, warnings: warnings, addedColumns: added,
-                        filter: FilterPlacement(source: transform.pushed, executors: transform.onExecutors))
+                        filter: FilterPlacement(source: transform.pushed, executors: transform.onExecutors), children: childRuns)
+    }
+
+    func shardPath(_ table: String, _ index: Int) -> String {
+        "\(pipeline.staging.directory)/\(runID)/\(table)/part-" + String(format: "%05d", index) + ".parquet"
+    }
+
+    /// A table's joins and transform, checked against the source.
+    func planTransform(_ table: TableConfig, described: SourceTable, rejected: DeletedRows, parentVersion: Field? = nil,
+                       parentColumns: [Field] = []) async throws(SluiceError) -> (TransformPlan, warnings: [String])
+    {
+        var joins: [JoinRead] = []
+        var warnings: [String] = []
+        for join in table.joins {
+            let (read, joinWarnings) = try await planJoin(join, of: table, described: described)
+            joins.append(read)
+            warnings += joinWarnings
+        }
+        let transform = try TransformPlanner.plan(table, source: described, rejected: rejected, joins: joins, parentVersion: parentVersion,
+                                                  parentColumns: parentColumns)
+        return (transform, warnings)
+    }
+
+    /// A child table as its parent's tasks read it.
+    struct ChildPlan {
+        var table: TableConfig
+        var described: SourceTable
+        var transform: TransformPlan
+        var target: SinkTarget
+        var work: TableWork
+        var warnings: [String]
+        /// The staged (declared) key columns, and the source columns the read joins on.
+        var parentKey: String
+        var childKey: String
+        var parentKeySource: String
+        var childKeySource: String
+    }
+
+    func planChild(_ child: TableConfig, of parent: TableConfig, decision: TableDecision, parentVersion: Field?, parentColumns: [Field],
+                   cursorKind: CursorKind?) async throws(SluiceError) -> ChildPlan {
+        guard let link = child.parent, let parentColumn = parent.column(named: link.parentKey), parentColumn.expression == nil,
+              let childColumn = child.column(named: link.childKey), childColumn.expression == nil else {
+            throw SluiceError(.configInvalid, "\(child.name) refers to its parent \(parent.name) by columns both tables read from the source",
+                              context: ErrorContext(table: child.name))
+        }
+        let described = try await source.describe(child)
+        let (plan, joinWarnings) = try await planTransform(child, described: described, rejected: decision.deletedRows,
+                                                           parentVersion: parentVersion, parentColumns: parentColumns)
+        var transform = plan
+        transform.sourceEvaluates([])
+        let target = try sink.target(for: SinkTableRequest(
+            table: child, runID: runID, replacesContents: decision.mode == .fullReload, stagedSchema: transform.spec.outputSchema,
+            cursorKind: cursorKind, versionColumn: parentVersion?.name))
+        let work = TableWork(
+            table: child.name, transform: transform.spec, stages: [.temporalBounds(TemporalRule.rules(for: child, limits: sink.limits))],
+            cursor: nil, cursorKind: nil, specialValues: child.specialValues, sink: target.work)
+        var warnings = described.warnings + transform.warnings + joinWarnings
+        let undeclared = described.undeclaredColumns(of: child, used: transform.used)
+        if !undeclared.isEmpty {
+            warnings.append("source columns not loaded: " + undeclared.map { "\($0.name) (\($0.sourceType))" }.joined(separator: ", ")
+                            + "; declare them, or list them in ignore_columns")
+        }
+        return ChildPlan(table: child, described: described, transform: transform, target: target, work: work, warnings: warnings,
+                         parentKey: link.parentKey, childKey: link.childKey, parentKeySource: parentColumn.source,
+                         childKeySource: childColumn.source)
     }
 
     /// What the source reads of a join's small table: checked against its declaration, counted against `max_rows`

@@ -38,11 +38,16 @@ public struct TableRun: Sendable {
     public let addedColumns: [String]
     /// Where the table's filter runs.
     public let filter: FilterPlacement
+    /// For a child table: its parent, whose tasks read it (its ``tasks`` are the parent's).
+    public let parent: String?
+    /// The child tables read with this table's tasks.
+    public internal(set) var children: [TableRun]
     public private(set) var report: TableReport
 
     public init(config: TableConfig, decision: TableDecision, source: SourceTable, target: SinkTarget,
                 partitions: [SourcePartition], work: TableWork, stored: Bookmark?, tasks: [TaskSpec],
-                warnings: [String] = [], addedColumns: [String] = [], filter: FilterPlacement = FilterPlacement()) {
+                warnings: [String] = [], addedColumns: [String] = [], parent: String? = nil,
+                filter: FilterPlacement = FilterPlacement(), children: [TableRun] = []) {
         self.config = config
         self.decision = decision
         self.source = source
@@ -54,6 +59,8 @@ public struct TableRun: Sendable {
         self.warnings = warnings
         self.addedColumns = addedColumns
         self.filter = filter
+        self.parent = parent
+        self.children = children
         var report = TableReport(table: config.name, mode: decision.mode)
         report.warnings = warnings
         report.schemaChanges = addedColumns.map { name in
@@ -74,21 +81,22 @@ public struct TableRun: Sendable {
 
     mutating func attemptStarted(_ task: TaskSpec, executor: String) {
         update(task.id) { $0.attempts.append(AttemptReport(attempt: task.attempt, executor: executor, outcome: .running)) }
+        for index in children.indices { children[index].attemptStarted(task, executor: executor) }
     }
 
     mutating func attemptStaged(_ result: TaskResult) {
-        updateAttempt(result.taskID, result.attempt) {
-            $0.outcome = .staged
-            $0.rowsExtracted = result.rowsExtracted
-            $0.rowsStaged = result.rowsStaged
-        }
+        forEachOutput(of: result) { run, output in run.attemptEnded(result, output: output, outcome: .staged) }
     }
 
     mutating func attemptSuperseded(_ result: TaskResult) {
+        forEachOutput(of: result) { run, output in run.attemptEnded(result, output: output, outcome: .superseded) }
+    }
+
+    private mutating func attemptEnded(_ result: TaskResult, output: TaskOutput, outcome: AttemptReport.Outcome) {
         updateAttempt(result.taskID, result.attempt) {
-            $0.outcome = .superseded
-            $0.rowsExtracted = result.rowsExtracted
-            $0.rowsStaged = result.rowsStaged
+            $0.outcome = outcome
+            $0.rowsExtracted = output.rowsExtracted
+            $0.rowsStaged = output.rowsStaged
         }
     }
 
@@ -98,28 +106,48 @@ public struct TableRun: Sendable {
             $0.error = "\(error)"
         }
         update(taskID) { task in if task.status != .committed { task.status = .failed } }
+        for index in children.indices { children[index].attemptFailed(taskID: taskID, attempt: attempt, error: error, lost: lost) }
     }
 
-    /// The task's staged rows are part of the sink now: they count as loaded whatever becomes of the table.
-    mutating func committed(_ result: TaskResult, rows: UInt64) {
+    /// The output's staged rows are part of the sink now: they count as loaded whatever becomes of the table.
+    mutating func committed(_ result: TaskResult, output: TaskOutput, rows: UInt64) {
         updateAttempt(result.taskID, result.attempt) { $0.outcome = .committed }
         update(result.taskID) {
             $0.status = .committed
             $0.rowsLoaded = rows
         }
-        report.rowsExtracted += result.rowsExtracted
-        report.rowsStaged += result.rowsStaged
+        report.rowsExtracted += output.rowsExtracted
+        report.rowsStaged += output.rowsStaged
         report.rowsLoaded += rows
-        report.rowsDeleted += result.rowsDeleted
-        report.rowsDropped += result.rowsDropped
-        report.rowsFiltered += result.output.rowsFiltered
-        report.quarantined.merge(result.output.quarantined, uniquingKeysWith: +)
-        if let file = result.output.quarantinePath { report.quarantineFiles.append(file) }
-        report.shardBytes += result.shardBytes
-        report.nulledValues.merge(result.nulledValues, uniquingKeysWith: +)
+        report.rowsDeleted += output.rowsDeleted
+        report.rowsDropped += output.rowsDropped
+        report.rowsFiltered += output.rowsFiltered
+        report.quarantined.merge(output.quarantined, uniquingKeysWith: +)
+        if let file = output.quarantinePath { report.quarantineFiles.append(file) }
+        report.shardBytes += output.shardBytes
+        report.nulledValues.merge(output.nulledValues, uniquingKeysWith: +)
+    }
+
+    /// `body` on this table with the result's output, and on each child with its.
+    private mutating func forEachOutput(of result: TaskResult, _ body: (inout TableRun, TaskOutput) -> Void) {
+        body(&self, result.output)
+        for index in children.indices {
+            guard let output = result.related.first(where: { $0.table == children[index].name }) else { continue }
+            body(&children[index], output)
+        }
+    }
+
+    /// The table and its children, by name.
+    func run(named table: String) -> TableRun? {
+        table == name ? self : children.first { $0.name == table }
     }
 
     mutating func finished(succeeded: Bool, error: SluiceError?, bookmarkAfter: String?, seconds: Double) {
+        for index in children.indices {
+            children[index].finished(succeeded: succeeded, error: error.map { error in
+                SluiceError(error.code, "its parent \(name) failed: \(error.message)", context: error.context, underlying: error.underlying)
+            }, bookmarkAfter: nil, seconds: seconds)
+        }
         report.status = succeeded ? .succeeded : .failed
         report.error = error.map { "\($0)" }
         if succeeded { report.bookmarkAfter = bookmarkAfter }

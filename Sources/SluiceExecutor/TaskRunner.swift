@@ -42,24 +42,26 @@ public struct TaskRunner: Sendable {
                 throw SluiceError(.invalidRunPlan, "the run plan has no table \(task.table)")
             }
             let started = ContinuousClock.now
-            let shard = try await extract(task, table: table, progress: progress)
+            let extraction = task.related.isEmpty
+                ? try await extract(task, table: table, progress: progress)
+                : try await extractFamily(task, table: table, progress: progress)
             let extracted = ContinuousClock.now
-            logger.debug("task.extracted", metadata: ["sluice.rows": "\(shard.rowsExtracted)"])
-            let receipt = try await writer.stage(try ShardBatchSource(path: task.shardPath), schema: table.stagedSchema,
-                                                 for: task, into: table.sink)
-            guard receipt.rows == shard.rowsStaged else {
-                throw SluiceError(.stagingIO, "the sink staged \(receipt.rows) of the shard's \(shard.rowsStaged) rows")
+            logger.debug("task.extracted", metadata: ["sluice.rows": "\(extraction.outputs[0].rowsExtracted)"])
+            var outputs: [TaskOutput] = []
+            for output in extraction.outputs {
+                let receipt = try await writer.stage(try ShardBatchSource(path: output.shardPath), schema: output.table.stagedSchema,
+                                                     for: task, into: output.table.sink)
+                guard receipt.rows == output.rowsStaged else {
+                    throw SluiceError(.stagingIO, "the sink staged \(receipt.rows) of the shard's \(output.rowsStaged) rows",
+                                      context: ErrorContext(table: output.table.table))
+                }
+                if !work.staging.keepShards { try? FileManager.default.removeItem(atPath: output.shardPath) }
+                outputs.append(output.output(receipt: receipt.payload))
             }
-            if !work.staging.keepShards { try? FileManager.default.removeItem(atPath: task.shardPath) }
-            logger.debug("task.staged", metadata: ["sluice.rows": "\(receipt.rows)"])
-            let output = TaskOutput(
-                table: table.table, rowsExtracted: shard.rowsExtracted, rowsStaged: shard.rowsStaged, rowsDeleted: shard.rowsDeleted,
-                rowsDropped: shard.stats.droppedRows, rowsFiltered: shard.stats.filteredRows, quarantined: shard.stats.quarantined,
-                nulledValues: shard.stats.nulledValues, shardPath: task.shardPath, shardBytes: shard.bytes,
-                quarantinePath: shard.quarantinePath, receipt: receipt.payload)
+            logger.debug("task.staged", metadata: ["sluice.rows": "\(outputs[0].rowsStaged)"])
             return .succeeded(TaskResult(
-                taskID: task.id, attempt: task.attempt, maxCursor: shard.maxCursor?.text, output: output,
-                extractMicroseconds: Self.microseconds(extracted - started),
+                taskID: task.id, attempt: task.attempt, maxCursor: extraction.maxCursor?.text, output: outputs[0],
+                related: Array(outputs.dropFirst()), extractMicroseconds: Self.microseconds(extracted - started),
                 loadMicroseconds: Self.microseconds(ContinuousClock.now - extracted)))
         } catch {
             let error = error.adding(context)
@@ -68,15 +70,12 @@ public struct TaskRunner: Sendable {
         }
     }
 
-    /// What the first half of a task produced.
-    struct Shard: Sendable {
-        var rowsExtracted: UInt64 = 0
-        var rowsStaged: UInt64 = 0
-        var rowsDeleted: UInt64 = 0
-        var bytes: UInt64 = 0
+    /// What the first half of a task produced: a complete shard (and quarantine file) per table, the task's
+    /// table first.
+    struct Extraction: @unchecked Sendable {
+        // @unchecked: the outputs are finished and only read from here on, by one task at a time.
+        var outputs: [TableOutput]
         var maxCursor: CursorValue?
-        var stats = StageStats()
-        var quarantinePath: String?
     }
 
     /// Where a shard's quarantined rows go: `quarantine-part-00003.parquet` beside `part-00003.parquet`.
@@ -87,72 +86,77 @@ public struct TaskRunner: Sendable {
 
     /// Reads the partition through the stages into the shard (and quarantined rows into the quarantine file), all
     /// on one thread of its own.
-    func extract(_ task: TaskSpec, table: TableWork, progress: @escaping @Sendable (UInt64) -> Void) async throws(SluiceError) -> Shard {
-        let (reader, work, interval, joins) = (self.reader, self.work, progressInterval, self.joins)
-        return try await BlockingIO.run(name: "sluice.extract") { () throws(SluiceError) -> Shard in
-            var joinTables: [JoinTable] = []
-            for join in table.transform.joins {
-                joinTables.append(try joins.table(for: join, of: table.table, reader: reader, batchRows: work.batchRows,
-                                                  specialValues: table.specialValues))
-            }
-            let transform = try TransformStage(spec: table.transform, table: table.table, cursor: table.cursor,
-                                               runStartedAt: work.startedAt, joins: joinTables)
-            let chain = StageChain([transform] + table.stages.map { $0.makeStage(table: table.table) })
-            let quarantinePath = Self.quarantinePath(forShard: task.shardPath)
-            // A file an earlier attempt left must not be taken for this one's.
-            try? FileManager.default.removeItem(atPath: quarantinePath)
-            let file = try ShardWriter(path: task.shardPath, attempt: task.attempt, schema: table.stagedSchema,
-                                       compression: work.staging.compression, table: table.table)
-            var quarantine: ShardWriter?
-            var shard = Shard()
-            var context = StageContext()
-            var lastProgress = ContinuousClock.now
-            func stage(_ batch: RecordBatch) throws(SluiceError) {
-                guard batch.rowCount > 0 else { return }
-                shard.rowsStaged += UInt64(batch.rowCount)
-                if let index = table.deletedColumn, case .boolean(let flags) = batch.columns[index].values {
-                    shard.rowsDeleted += UInt64(flags.lazy.filter { $0 }.count)
-                }
-                try file.write(batch)
-            }
+    func extract(_ task: TaskSpec, table: TableWork, progress: @escaping @Sendable (UInt64) -> Void) async throws(SluiceError) -> Extraction {
+        try await BlockingIO.run(name: "sluice.extract") { () throws(SluiceError) -> Extraction in
+            let output = try TableOutput(table: table, shardPath: task.shardPath, attempt: task.attempt, compression: work.staging.compression)
             do throws(SluiceError) {
-                let options = ReadOptions(batchRows: work.batchRows, specialValues: table.specialValues, table: table.table)
-                let read = try reader.read(task.read, schema: table.readSchema, options: options) { batch throws(SluiceError) in
-                    context.firstRow = Int(shard.rowsExtracted) + 1
-                    shard.rowsExtracted += UInt64(batch.rowCount)
-                    try stage(try chain.apply(batch, context: &context))
-                    for deletions in context.deletions { try stage(deletions) }
-                    for rows in context.quarantined {
-                        if quarantine == nil {
-                            quarantine = try ShardWriter(path: quarantinePath, attempt: task.attempt,
-                                                         schema: QuarantinedRows.schema(declared: rows.rows.schema),
-                                                         compression: work.staging.compression, table: table.table)
-                        }
-                        try quarantine?.write(try rows.fileBatch())
-                    }
-                    context.deletions.removeAll()
-                    context.quarantined.removeAll()
-                    if ContinuousClock.now - lastProgress >= interval {
-                        lastProgress = .now
-                        progress(shard.rowsExtracted)
-                    }
-                }
-                shard.bytes = try file.finish()
-                if let quarantine {
-                    _ = try quarantine.finish()
-                    shard.quarantinePath = quarantinePath
-                }
-                shard.maxCursor = read.maxCursor
-                shard.stats = context.stats
-                for (column, count) in read.nulledValues { shard.stats.add(nulled: count, in: column) }
-                progress(shard.rowsExtracted)
-                return shard
+                let read = try pump(task.read, table: table, into: output, progress: progress)
+                try output.finishShard()
+                _ = try output.finishQuarantine()
+                return Extraction(outputs: [output], maxCursor: read.maxCursor)
             } catch {
-                file.abandon()
-                quarantine?.abandon()
+                output.abandon()
                 throw error
             }
         }
+    }
+
+    /// Reads `read` through `table`'s transform and stages into `output` (blocking). `observe` sees every staged
+    /// batch (deletions included) and `quarantined` every set of rows a rule set aside, before they are written.
+    /// `provided` holds join tables the task built itself (a child's parent rows), by join name.
+    func pump(_ read: ConnectorPayload, table: TableWork, into output: TableOutput, progress: (@Sendable (UInt64) -> Void)?,
+              provided: [String: JoinTable] = [:], observe: ((RecordBatch) throws(SluiceError) -> Void)? = nil,
+              quarantined: ((QuarantinedRows) throws(SluiceError) -> Void)? = nil) throws(SluiceError) -> ReadStats {
+        let chain = try stages(for: table, provided: provided)
+        var context = StageContext()
+        var lastProgress = ContinuousClock.now
+        let options = ReadOptions(batchRows: work.batchRows, specialValues: table.specialValues, table: table.table)
+        let stats = try reader.read(read, schema: table.readSchema, options: options) { batch throws(SluiceError) in
+            context.firstRow = Int(output.rowsExtracted) + 1
+            output.extracted(batch.rowCount)
+            let staged = try chain.apply(batch, context: &context)
+            for rows in [staged] + context.deletions where rows.rowCount > 0 {
+                try observe?(rows)
+                try output.stage(rows)
+            }
+            for rows in context.quarantined {
+                try quarantined?(rows)
+                try output.quarantine(rows)
+            }
+            context.deletions.removeAll()
+            context.quarantined.removeAll()
+            if let progress, ContinuousClock.now - lastProgress >= progressInterval {
+                lastProgress = .now
+                progress(output.rowsExtracted)
+            }
+        }
+        output.stats = context.stats
+        for (column, count) in stats.nulledValues { output.stats.add(nulled: count, in: column) }
+        progress?(output.rowsExtracted)
+        return stats
+    }
+
+    /// The table's transform (with its joins' tables) and the stages after it.
+    func stages(for table: TableWork, provided: [String: JoinTable] = [:]) throws(SluiceError) -> StageChain {
+        StageChain([try transform(for: table, provided: provided)] + table.stages.map { $0.makeStage(table: table.table) })
+    }
+
+    func transform(for table: TableWork, provided: [String: JoinTable] = [:]) throws(SluiceError) -> TransformStage {
+        var joinTables: [JoinTable] = []
+        for join in table.transform.joins {
+            if join.read.kind.isEmpty {
+                // Not read by the source: the task built it (a child's parent rows).
+                guard let built = provided[join.name] else {
+                    throw SluiceError(.invalidRunPlan, "\(table.table) joins \(join.name), which this task did not read")
+                }
+                joinTables.append(built)
+                continue
+            }
+            joinTables.append(try joins.table(for: join, of: table.table, reader: reader, batchRows: work.batchRows,
+                                              specialValues: table.specialValues))
+        }
+        return try TransformStage(spec: table.transform, table: table.table, cursor: table.cursor, runStartedAt: work.startedAt,
+                                  joins: joinTables)
     }
 
     /// Bad data and bad configuration fail the same way on every attempt; everything else (connections,

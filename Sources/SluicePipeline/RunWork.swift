@@ -68,9 +68,15 @@ public struct TableWork: Sendable, Hashable, Codable {
     public var specialValues: SpecialValuesPolicy
     /// The sink's own description of where the table loads (``SinkTarget/work``).
     public var sink: ConnectorPayload
+    /// Child tables read with each task (in the order of ``SluiceCore/TaskSpec/related``), and how their rows refer
+    /// to this table's.
+    public var children: [ChildLink]
+    /// Reconciliations of this table's rows with their children's.
+    public var reconciliations: [ReconcileSpec]
 
     public init(table: String, transform: TransformSpec, stages: [StageSpec], cursor: String?, cursorKind: CursorKind?,
-                specialValues: SpecialValuesPolicy, sink: ConnectorPayload) {
+                specialValues: SpecialValuesPolicy, sink: ConnectorPayload, children: [ChildLink] = [],
+                reconciliations: [ReconcileSpec] = []) {
         self.table = table
         self.transform = transform
         self.stages = stages
@@ -78,6 +84,8 @@ public struct TableWork: Sendable, Hashable, Codable {
         self.cursorKind = cursorKind
         self.specialValues = specialValues
         self.sink = sink
+        self.children = children
+        self.reconciliations = reconciliations
     }
 
     /// The batches the source reader produces.
@@ -90,10 +98,55 @@ public struct TableWork: Sendable, Hashable, Codable {
     public var deletedColumn: Int? { stagedSchema.index(of: StagedColumns.deleted) }
 }
 
+/// How a child table's staged rows refer to its parent's.
+public struct ChildLink: Sendable, Hashable, Codable {
+    /// The child table's name in the pipeline.
+    public var table: String
+    /// The parent's staged column holding the key.
+    public var parentKey: String
+    /// The child's staged column holding the parent's key.
+    public var childKey: String
+
+    public init(table: String, parentKey: String, childKey: String) {
+        self.table = table
+        self.parentKey = parentKey
+        self.childKey = childKey
+    }
+}
+
+/// A reconciliation as executors run it: for each parent row, `sum(expression)` (or `count(*)`) over its
+/// children equals `equals` within `tolerance`.
+public struct ReconcileSpec: Sendable, Hashable, Codable {
+    public var name: String
+    public var child: String
+    /// The summed expression over the child's staged columns; nil for `count(*)`.
+    public var sum: ExpressionText?
+    /// The aggregate as written (`sum(amount)`), for messages.
+    public var aggregate: String
+    /// An expression over the parent's staged columns.
+    public var equals: ExpressionText
+    /// Exact decimal text.
+    public var tolerance: String
+    public var action: ValidationAction
+
+    public init(name: String, child: String, sum: ExpressionText?, aggregate: String, equals: ExpressionText, tolerance: String,
+                action: ValidationAction) {
+        self.name = name
+        self.child = child
+        self.sum = sum
+        self.aggregate = aggregate
+        self.equals = equals
+        self.tolerance = tolerance
+        self.action = action
+    }
+}
+
 /// The columns Sluice adds to a table's rows on their way to the sink.
 public enum StagedColumns {
     /// True for a row soft-deleted at the source, loaded so that it replaces the row's earlier version.
     public static let deleted = "_sluice_deleted"
+    /// A child table's row's version: its parent row's cursor value (children have no cursor of their own).
+    public static let parentVersion = "_sluice_parent_version"
 
     /// The schema a table without transforms is read and staged in: its declared columns, then ``deleted`` when
     /// it has `deleted_when`.

@@ -49,15 +49,19 @@ public struct SinkTableRequest: Sendable {
     public var cursorKind: CursorKind?
     /// Columns schema evolution added to the table (the last of its columns): an existing target gains them.
     public var addedColumns: [String]
+    /// The staged column whose value versions the rows (the newest version of a key wins): the cursor, or for a
+    /// child table ``StagedColumns/parentVersion``; nil when the table has neither.
+    public var versionColumn: String?
 
     public init(table: TableConfig, runID: String, replacesContents: Bool, stagedSchema: Schema, cursorKind: CursorKind?,
-                addedColumns: [String] = []) {
+                addedColumns: [String] = [], versionColumn: String? = nil) {
         self.table = table
         self.runID = runID
         self.replacesContents = replacesContents
         self.stagedSchema = stagedSchema
         self.cursorKind = cursorKind
         self.addedColumns = addedColumns
+        self.versionColumn = versionColumn ?? table.cursor
     }
 }
 

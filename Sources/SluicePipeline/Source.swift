@@ -118,15 +118,18 @@ public struct ReadRequest: Sendable {
     /// Conditions every row read must pass (the table filter's conjuncts over ``schema``), which the source
     /// may evaluate itself; ``SourceReadPlan/pushedConditions`` says which it took. The rest run on executors.
     public var conditions: [CompiledExpression]
+    /// Child tables read with each partition.
+    public var related: [RelatedRequest]
 
     public init(table: TableConfig, window: CursorWindow, deletedRows: DeletedRows, schema: Schema, cursorKind: CursorKind?,
-                conditions: [CompiledExpression] = []) {
+                conditions: [CompiledExpression] = [], related: [RelatedRequest] = []) {
         self.table = table
         self.window = window
         self.deletedRows = deletedRows
         self.schema = schema
         self.cursorKind = cursorKind
         self.conditions = conditions
+        self.related = related
     }
 
     /// The source columns read (without the deleted flag).
@@ -154,11 +157,42 @@ public struct SourcePartition: Sendable, Hashable {
     public var summary: String
     /// The source's estimate of the rows, when it has one.
     public var estimatedRows: Int64?
+    /// For each of the request's ``ReadRequest/related`` child tables, what the partition reads of it: the child
+    /// rows of the partition's rows.
+    public var related: [ConnectorPayload]
 
-    public init(read: ConnectorPayload, summary: String, estimatedRows: Int64?) {
+    public init(read: ConnectorPayload, summary: String, estimatedRows: Int64?, related: [ConnectorPayload] = []) {
         self.read = read
         self.summary = summary
         self.estimatedRows = estimatedRows
+        self.related = related
+    }
+}
+
+/// A child table read with its parent's partitions (co-partitioned): each partition reads the child rows whose key
+/// refers to one of the partition's parent rows, with the parent row's cursor value as their version.
+public struct RelatedRequest: Sendable {
+    /// The child table.
+    public var table: TableConfig
+    /// The batches its reader must produce: the child's source columns by source name, then
+    /// ``StagedColumns/deleted`` when it has `deleted_when`, then ``StagedColumns/parentVersion`` when the parent
+    /// has a cursor.
+    public var schema: Schema
+    /// The child's source column holding the parent's key.
+    public var childKey: String
+    /// The parent's source column it refers to.
+    public var parentKey: String
+
+    public init(table: TableConfig, schema: Schema, childKey: String, parentKey: String) {
+        self.table = table
+        self.schema = schema
+        self.childKey = childKey
+        self.parentKey = parentKey
+    }
+
+    /// The child's source columns read (without the computed flag and version).
+    public var sourceColumns: [Field] {
+        schema.fields.filter { $0.name != StagedColumns.deleted && $0.name != StagedColumns.parentVersion }
     }
 }
 

@@ -13,8 +13,15 @@ public enum TransformPlanner {
     /// Plans `table`'s transform over `source`'s columns. `rejected` says what becomes of rows the filter or a
     /// quarantine rule rejects: left out (``DeletedRows/exclude``), or loaded as deletions (``DeletedRows/flag``)
     /// so that an earlier version of them stops counting as live.
-    public static func plan(_ table: TableConfig, source: SourceTable, rejected: DeletedRows, joins: [JoinRead] = [])
-        throws(SluiceError) -> TransformPlan
+    ///
+    /// A child table (`parent:`) passes `parentVersion`: the parent's cursor as the source adds it to every child row
+    /// (nil when the parent has no cursor); its staged rows always carry the deleted flag in runs that load rejected
+    /// rows as deletions, since a child follows its parent there.
+    ///
+    /// A child table also sees its parent's declared columns as `<parent>.<column>` (`parentColumns`, unprefixed):
+    /// each task joins them from the partition's parent rows.
+    public static func plan(_ table: TableConfig, source: SourceTable, rejected: DeletedRows, joins: [JoinRead] = [],
+                            parentVersion: Field? = nil, parentColumns: [Field] = []) throws(SluiceError) -> TransformPlan
     {
         let context = ErrorContext(table: table.name)
         // The type each source column is read as.
@@ -48,10 +55,13 @@ public enum TransformPlanner {
             }
             joinFields += Self.joinedFields(join)
         }
-        let scopeSchema = Schema(scope + joinFields)
+        let parentPrefix = (table.parent?.table ?? "") + "."
+        let parentFields = parentColumns.map { Field(name: parentPrefix + $0.name, type: $0.type, nullable: true) }
+        let scopeSchema = Schema(scope + joinFields + parentFields)
 
         // What the expressions read, checked once against every source column.
         var used = Set(readType.keys).union(table.joins.map(\.localKey))
+        if let link = table.parent, let key = table.column(named: link.childKey), !parentColumns.isEmpty { used.insert(key.source) }
         for column in table.columns {
             guard let expression = column.expression else { continue }
             let compiled = try CompiledExpression.compileColumn(expression.text, schema: scopeSchema, origin: expression.origin,
@@ -65,6 +75,7 @@ public enum TransformPlanner {
 
         var inputFields = scope.filter { used.contains($0.name) }
         if table.deletedWhen != nil { inputFields.append(Field(name: StagedColumns.deleted, type: .boolean, nullable: false)) }
+        if let parentVersion { inputFields.append(parentVersion) }
         let input = Schema(inputFields)
         var joinSpecs: [TransformSpec.JoinSpec] = []
         for join in table.joins {
@@ -73,6 +84,13 @@ public enum TransformPlanner {
             }
             joinSpecs.append(.init(name: join.name, localKey: input.index(of: join.localKey)!, kind: join.kind, read: read.read,
                                    readSchema: read.readSchema, fields: Self.joinedFields(join), maxRows: join.maxRows))
+        }
+        // The parent's columns the expressions read, joined from the task's parent rows (no read of their own).
+        let parentUsed = zip(parentColumns, parentFields).filter { used.contains($0.1.name) }
+        if let link = table.parent, !parentUsed.isEmpty, let key = table.column(named: link.childKey) {
+            let keyField = Field(name: link.parentKey, type: key.type, nullable: true)
+            joinSpecs.append(.init(name: link.table, localKey: input.index(of: key.source)!, kind: .left, read: .none,
+                                   readSchema: Schema([keyField] + parentUsed.map(\.0)), fields: parentUsed.map(\.1), maxRows: .max))
         }
         let expressionSchema = Schema(input.fields + joinSpecs.flatMap(\.fields))
 
@@ -98,6 +116,7 @@ public enum TransformPlanner {
         }
 
         let staged = Schema(outputs.map(\.field))
+        if let parentVersion { outputs.append(.init(field: parentVersion, value: .input(input.index(of: parentVersion.name)!))) }
         var rules: [TransformSpec.RowRule] = []
         var ruleNames = Set<String>()
         for validation in table.validations {
@@ -105,8 +124,9 @@ public enum TransformPlanner {
                 throw SluiceError(.configInvalid, "two validations are named \(validation.name); rule names appear in reports and quarantine files, so each must be unique",
                                   context: context)
             }
-            _ = try CompiledExpression.compilePredicate(validation.rule.text, schema: staged, origin: validation.rule.origin)
-            rules.append(.init(name: validation.name, rule: validation.rule, action: validation.action))
+            guard let rule = validation.rule else { continue }
+            _ = try CompiledExpression.compilePredicate(rule.text, schema: staged, origin: rule.origin)
+            rules.append(.init(name: validation.name, rule: rule, action: validation.action))
         }
 
         let keyInputs = table.primaryKey.compactMap { key -> TransformSpec.KeyInput? in
@@ -117,7 +137,8 @@ public enum TransformPlanner {
         if let index = input.index(of: StagedColumns.deleted) {
             deletedFlag = .input(index)
         } else if rejected == .flag
-            && (table.filter != nil || rules.contains { $0.action == .quarantine } || table.joins.contains { $0.kind == .inner }) {
+            && (table.filter != nil || table.parent != nil || table.validations.contains { $0.action == .quarantine }
+                || table.joins.contains { $0.kind == .inner }) {
             deletedFlag = .rejectedRows
         } else {
             deletedFlag = .none

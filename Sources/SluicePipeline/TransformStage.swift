@@ -56,13 +56,13 @@ public struct TransformStage: Stage {
         }
         self.outputs = outputs
         stagedSchema = spec.outputSchema
-        let declared = Schema(spec.outputs.map(\.field))
+        let declared = Schema(spec.outputs.map(\.field).filter { $0.name != StagedColumns.parentVersion })
         var rules: [(spec: TransformSpec.RowRule, compiled: CompiledExpression)] = []
         for rule in spec.rules {
             rules.append((rule, try CompiledExpression.compilePredicate(rule.rule.text, schema: declared, origin: rule.rule.origin)))
         }
         self.rules = rules
-        let kept = Set(spec.keyInputs.map(\.name) + (cursor.map { [$0] } ?? []))
+        let kept = Set(spec.keyInputs.map(\.name) + (cursor.map { [$0] } ?? []) + [StagedColumns.parentVersion])
         keptOnDeletion = Set(spec.outputs.indices.filter { kept.contains(spec.outputs[$0].field.name) })
     }
 
@@ -176,7 +176,7 @@ public struct TransformStage: Stage {
     }
 
     /// Staged rows without the deleted flag.
-    func declaredColumns(of batch: RecordBatch) throws(SluiceError) -> RecordBatch {
+    public func declaredColumns(of batch: RecordBatch) throws(SluiceError) -> RecordBatch {
         guard spec.deletedFlag != .none else { return batch }
         return try RecordBatch(schema: Schema(Array(batch.schema.fields.dropLast())), columns: Array(batch.columns.dropLast()))
     }
@@ -201,7 +201,7 @@ public struct TransformStage: Stage {
     }
 
     /// Deletions for staged rows a rule rejected: the key and the cursor, placeholders elsewhere.
-    func deletions(ofStaged rejected: RecordBatch) throws(SluiceError) -> RecordBatch {
+    public func deletions(ofStaged rejected: RecordBatch) throws(SluiceError) -> RecordBatch {
         var columns: [Column] = []
         for (index, field) in spec.outputs.map(\.field).enumerated() {
             columns.append(keptOnDeletion.contains(index)

@@ -38,6 +38,18 @@ struct FakeRead: Codable, Sendable {
     var deletedRows: DeletedRows
     var partition: Int
     var partitions: Int
+    /// For a child table: the parent rows whose children this read takes (one entry; an array, since a parent's
+    /// read cannot hold a read inline).
+    var parent: [FakeParent] = []
+}
+
+/// The parent side of a fake child read: the parent's rows of one partition and window.
+struct FakeParent: Codable, Sendable {
+    var read: FakeRead
+    var key: String
+    var childKey: String
+    /// The parent's cursor column, whose value each child row carries as its version.
+    var version: String?
 }
 
 struct FakeSourceRun: SourceRun {
@@ -109,12 +121,21 @@ struct FakeSourceRun: SourceRun {
         let count = table.partition.count ?? 1
         var partitions: [SourcePartition] = []
         for index in 0..<count {
+            let cursor = table.cursor.flatMap { table.column(named: $0)?.source }
             let read = FakeRead(table: table.source, snapshot: snapshot, columns: request.sourceColumns.map(\.name), window: request.window,
-                                cursor: table.cursor.flatMap { table.column(named: $0)?.source }, cursorKind: request.cursorKind,
+                                cursor: cursor, cursorKind: request.cursorKind,
                                 deleted: table.deletedWhen, deletedRows: request.deletedRows, partition: index, partitions: count)
             let rows = try FakeReader.rows(read, world: world).count
+            var related: [ConnectorPayload] = []
+            for child in request.related {
+                let childRead = FakeRead(table: child.table.source, snapshot: snapshot, columns: child.sourceColumns.map(\.name),
+                                         window: .everything, cursor: nil, cursorKind: nil, deleted: child.table.deletedWhen,
+                                         deletedRows: request.deletedRows, partition: 0, partitions: 1,
+                                         parent: [FakeParent(read: read, key: child.parentKey, childKey: child.childKey, version: cursor)])
+                related.append(try .json(kind: FakeRead.kind, childRead))
+            }
             partitions.append(SourcePartition(read: try .json(kind: FakeRead.kind, read), summary: "row % \(count) = \(index)",
-                                              estimatedRows: Int64(rows)))
+                                              estimatedRows: Int64(rows), related: related))
         }
         return SourceReadPlan(partitions: partitions)
     }
@@ -133,24 +154,38 @@ public struct FakeReader: SourceReader {
         self.world = world
     }
 
-    /// The rows of a partition, each with its deleted flag.
-    static func rows(_ read: FakeRead, world: FakeWorld) throws(SluiceError) -> [(values: [Value], deleted: Bool)] {
+    /// The rows of a partition, each with its deleted flag and, for a child read, its parent's version.
+    static func rows(_ read: FakeRead, world: FakeWorld) throws(SluiceError) -> [(values: [Value], deleted: Bool, version: Value)] {
         let found = world.state.withLock { state in read.snapshot.flatMap { state.snapshots[$0]?[read.table] } ?? state.tables[read.table] }
         guard let table = found else {
             throw SluiceError(.configInvalid, "the fake source has no table \(read.table)\(read.snapshot == nil ? "" : " in the run's snapshot")")
         }
+        // A child read takes the rows of the parent's rows, each with the parent's version.
+        var parents: [Value: Value]?
+        if let parent = read.parent.first {
+            var read = parent.read
+            read.columns = [parent.key] + (parent.version.map { [$0] } ?? [])
+            parents = [:]
+            for row in try Self.rows(read, world: world) { parents?[row.values[0]] = row.values.count > 1 ? row.values[1] : .null }
+        }
+        let childKey = read.parent.first.flatMap { table.columns.firstIndex(of: $0.childKey) }
         let indexes = read.columns.map { table.columns.firstIndex(of: $0)! }
         let cursor = read.cursor.flatMap { table.columns.firstIndex(of: $0) }
         let deleted = read.deleted.flatMap { table.columns.firstIndex(of: $0) }
-        var result: [(values: [Value], deleted: Bool)] = []
+        var result: [(values: [Value], deleted: Bool, version: Value)] = []
         for (number, row) in table.rows.enumerated() where number % read.partitions == read.partition {
             if let cursor {
                 let value: Int64? = if case .int(let v) = row[cursor] { v } else { nil }
                 guard read.window.contains(value) else { continue }
             }
+            var version = Value.null
+            if let parents, let childKey {
+                guard let found = parents[row[childKey]] else { continue }
+                version = found
+            }
             let isDeleted = deleted.map { row[$0] == .boolean(true) } ?? false
             if isDeleted && read.deletedRows == .exclude { continue }
-            result.append((indexes.map { row[$0] }, isDeleted))
+            result.append((indexes.map { row[$0] }, isDeleted, version))
         }
         return result
     }
@@ -174,9 +209,12 @@ public struct FakeReader: SourceReader {
             if let failure, start > 0 { throw failure }
             let slice = rows[start..<min(rows.count, start + max(1, options.batchRows))]
             var builders = schema.fields.map { ColumnBuilder(type: $0.type, capacity: slice.count) }
+            let deletedIndex = schema.index(of: StagedColumns.deleted)
+            let versionIndex = schema.index(of: StagedColumns.parentVersion)
             for row in slice {
                 for (index, value) in row.values.enumerated() { builders[index].append(value) }
-                if builders.count > row.values.count { builders[row.values.count].append(row.deleted) }
+                if let deletedIndex { builders[deletedIndex].append(row.deleted) }
+                if let versionIndex { builders[versionIndex].append(row.version) }
                 if let cursorIndex, let kind = spec.cursorKind, case .int(let value) = row.values[cursorIndex] {
                     maxCursor = max(maxCursor ?? CursorValue(kind: kind, value: value), CursorValue(kind: kind, value: value))
                 }

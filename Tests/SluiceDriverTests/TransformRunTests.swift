@@ -212,3 +212,120 @@ import Testing
         #expect(world.committed("items").isEmpty)
     }
 }
+
+/// Co-partitioned parent and child tables with a reconciliation, over the fake connectors.
+@Suite(.serialized) struct ReconciliationRunTests {
+    let world = FakeWorld()
+
+    /// Orders 1...10, each with two items; the items of orders 3, 5 and 7 do not add up to the order's total.
+    init() {
+        world.setTable("orders", .init(columns: ["id", "total", "updated_at"], rows: (1...10).map { id in
+            [.int(Int64(id)), .decimal(Int128(id * 300), scale: 2), .int(Int64(id) * 1_000_000)]
+        }))
+        world.setTable("items", .init(columns: ["item_id", "order_id", "amount"], rows: (1...10).flatMap { id -> [[Value]] in
+            let off: Int = [3, 5, 7].contains(id) ? 1 : 0
+            return [[.int(Int64(id * 10 + 1)), .int(Int64(id)), .decimal(Int128(id * 100), scale: 2)],
+                    [.int(Int64(id * 10 + 2)), .int(Int64(id)), .decimal(Int128(id * 200 + off), scale: 2)]]
+        }))
+    }
+
+    func tables(action: String = "quarantine") -> String {
+        """
+          - name: orders
+            primary_key: [id]
+            cursor: updated_at
+            lag: 0
+            partition: {count: 3}
+            columns:
+              - {name: id, type: int64, nullable: false}
+              - {name: total, type: "decimal(12,2)", nullable: false}
+              - {name: updated_at, type: timestamptz, nullable: false}
+            validations:
+              - name: items_add_up
+                reconcile: {child: items, aggregate: "sum(amount)", equals: total, tolerance: 0}
+                action: \(action)
+          - name: items
+            primary_key: [item_id]
+            parent: {table: orders, on: {order_id: id}}
+            columns:
+              - {name: item_id, type: int64, nullable: false}
+              - {name: order_id, type: int64, nullable: false}
+              - {name: amount, type: "decimal(12,2)", nullable: false}
+        """
+    }
+
+    func ids(_ table: String, deleted: Bool = false) -> [Int64] {
+        world.committed(table).compactMap { row -> Int64? in
+            guard case .int(let id) = row[0] else { return nil }
+            let flagged = row.contains(.boolean(true))
+            return flagged == deleted ? id : nil
+        }.sorted()
+    }
+
+    @Test func exactlyTheOrdersThatDoNotAddUpAreQuarantinedWithTheirItems() async throws {
+        let run = InProcessRun(world: world)
+        let report = try await run.run(try run.pipeline(tables()))
+        #expect(report.succeeded, "\(report.text)")
+        let orders = try #require(report.tables.first { $0.table == "orders" })
+        let items = try #require(report.tables.first { $0.table == "items" })
+        #expect(orders.quarantined == ["items_add_up": 3] && orders.rowsLoaded == 7)
+        #expect(items.quarantined == ["items_add_up": 6] && items.rowsLoaded == 14 && items.rowsExtracted == 20)
+        #expect(ids("orders") == [1, 2, 4, 6, 8, 9, 10])
+        #expect(ids("items") == [11, 12, 21, 22, 41, 42, 61, 62, 81, 82, 91, 92, 101, 102])
+
+        // The quarantine files say why, per row.
+        var reasons: [String] = []
+        for file in orders.quarantineFiles + items.quarantineFiles {
+            let reader = try ParquetFileReader(path: file)
+            for group in 0..<reader.rowGroupCount {
+                let batch = try reader.readRowGroup(group)
+                let reason = try #require(batch.schema.index(of: "_sluice_reason"))
+                for row in 0..<batch.rowCount {
+                    if case .string(let text) = batch.value(row: row, column: reason) { reasons.append(text) }
+                }
+            }
+        }
+        #expect(reasons.contains("sum(amount) over items is 9.01 but total is 9.00"), "\(reasons)")
+        #expect(reasons.contains("its parent (orders id = 5) was quarantined by items_add_up"), "\(reasons)")
+        #expect(reasons.count == 9)
+        // The child's rows carry their parent's version (its cursor value) after the declared columns.
+        let item = try #require(world.committed("items").first { $0[0] == .int(41) })
+        #expect(item.count == 4 && item[3] == .int(4_000_000))
+        #expect(report.text.contains("items"))
+    }
+
+    @Test func aFailingReconciliationWithFailFailsBothTablesAndLoadsNothing() async throws {
+        let run = InProcessRun(world: world)
+        let report = try await run.run(try run.pipeline(tables(action: "fail")))
+        #expect(!report.succeeded)
+        let error = try #require(report.tables.first { $0.table == "orders" }?.error)
+        #expect(error.contains("validation items_add_up failed: sum(amount) over items is"), "\(error)")
+        #expect(report.tables.first { $0.table == "items" }?.status == .failed)
+        #expect(world.committed("orders").isEmpty && world.committed("items").isEmpty)
+    }
+
+    @Test func aLaterRunReplacesAnOrderThatStopsAddingUpAndItsItemsWithDeletions() async throws {
+        let run = InProcessRun(world: world)
+        let pipeline = try run.pipeline(tables())
+        _ = try await run.run(pipeline)
+        // Order 3 is fixed; order 8's items stop adding up. Both orders change.
+        world.updateTable("items") { table in
+            table.rows[5][2] = .decimal(600, scale: 2)
+            table.rows[15][2] = .decimal(1_700, scale: 2)
+        }
+        world.updateTable("orders") { table in
+            table.rows[2][2] = .int(30_000_000)
+            table.rows[7][2] = .int(31_000_000)
+        }
+        let report = try await run.run(pipeline)
+        #expect(report.succeeded, "\(report.text)")
+        let orders = try #require(report.tables.first { $0.table == "orders" })
+        #expect(orders.mode == .incremental && orders.rowsExtracted == 2)
+        #expect(orders.quarantined == ["items_add_up": 1])
+        #expect(ids("orders").contains(3))
+        // Order 8 and its items were loaded before; now each is replaced by a deletion.
+        #expect(ids("orders", deleted: true) == [8])
+        #expect(ids("items", deleted: true) == [81, 82])
+        #expect(Set(ids("items")).isSuperset(of: [31, 32]))
+    }
+}
