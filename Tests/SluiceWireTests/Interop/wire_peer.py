@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""An independent Sluice wire protocol v2 executor, written from docs/protocol.md alone.
+"""An independent Sluice wire protocol v3 executor, written from docs/protocol.md alone.
 
 Used by PythonInteropTests: it connects to a Swift WireServer, runs the handshake (and checks the
 driver's proof), answers heartbeats, decodes RUN_CONFIG and ASSIGN_TASK, answers each task with
