@@ -153,7 +153,7 @@ let package = Package(
         .testTarget(name: "ClickHouseSinkTests",
                     dependencies: ["ClickHouseSink", "HTTPTransport", "SluiceCore", "SluiceConfig", "SluicePipeline", logging],
                     swiftSettings: strictSettings),
-        .testTarget(name: "SluicePipelineTests", dependencies: ["SluicePipeline", "SluiceConfig", "SluiceCore"],
+        .testTarget(name: "SluicePipelineTests", dependencies: ["SluicePipeline", "SluiceConfig", "SluiceCore", "SluiceExpressions"],
                     swiftSettings: strictSettings),
         .testTarget(name: "SluiceDriverTests",
                     dependencies: ["SluiceDriver", "SluiceExecutor", "SluiceTestKit", "SluicePipeline", "SluiceConfig", "SluiceCore",
