@@ -21,7 +21,7 @@ public struct PlanReport: Sendable {
             case .failure(let error):
                 lines.append("\(table.name): cannot plan: \(error)")
             case .success(let run) where run.parent != nil:
-                lines.append("\(table.name): read with each of \(run.parent!)'s \(run.tasks.count) task(s) (the rows of its rows) -> \(run.target.summary)")
+                lines.append("\(table.name): child of \(run.parent!), read by each of its \(run.tasks.count) task(s) -> \(run.target.summary)")
                 lines += Self.transformLines(run)
             case .success(let run):
                 var header = "\(table.name): \(run.decision.mode.rawValue), \(run.tasks.count) task(s)"

@@ -61,7 +61,7 @@ import Testing
         let config = try fixture.pipeline(table: Self.tables)
         let plan = try Shell.execute(Paths.sluice, ["plan", "--config", config])
         #expect(plan.status == 0, "\(plan.stdout)\(plan.stderr)")
-        #expect(plan.stdout.contains("transaction_items: read with each of transactions's 4 task(s)"), "\(plan.stdout)")
+        #expect(plan.stdout.contains("transaction_items: child of transactions, read by each of its 4 task(s)"), "\(plan.stdout)")
 
         let run = try fixture.run(config)
         #expect(run.status == 0, "\(run.output.suffix(3000))")

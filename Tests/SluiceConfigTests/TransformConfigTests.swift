@@ -34,6 +34,15 @@ import Testing
           - {name: amount, type: "decimal(12,2)"}
     """
 
+    @Test func theTransformsExampleIsValid() throws {
+        let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("examples/transforms/pipeline.yaml").path
+        let config = try PipelineLoader(environment: ["PGPASSWORD": "x", "SLUICE_CH_PASSWORD": "y"]).load(path: path)
+        #expect(config.tables.map(\.name) == ["transactions", "transaction_items"])
+        #expect(config.tables[1].parent?.table == "transactions")
+        #expect(config.tables[0].joins.map(\.name) == ["customer"])
+    }
+
     @Test func readsFiltersChildrenAndReconciliationsWithTheirPositions() throws {
         let config = try load(Self.family)
         let orders = try #require(config.table(named: "orders"))
