@@ -121,7 +121,7 @@ let package = Package(
         // Benchmarks: `bench/NAME` scripts run `sluice-bench NAME` (release build) beside a baseline.
         .executableTarget(
             name: "sluice-bench",
-            dependencies: ["SluiceCore", "Parquet", "PostgresSource"],
+            dependencies: ["SluiceCore", "SluiceConfig", "SluicePipeline", "Parquet", "PostgresSource"],
             path: "Sources/SluiceBench",
             swiftSettings: strictSettings
         ),

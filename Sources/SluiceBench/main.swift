@@ -5,6 +5,7 @@ import Foundation
 let benches: [String: @Sendable ([String]) async throws -> Void] = [
     "parquet": ParquetBench.run,
     "extract": ExtractBench.run,
+    "transform": TransformBench.run,
 ]
 
 let arguments = CommandLine.arguments.dropFirst()

@@ -19,6 +19,27 @@ extension TaskRunner {
         case quarantined(rule: String, reason: String)
     }
 
+    /// The partition's parent keys (``ParentKeys``) and what became of each.
+    struct ParentFates {
+        private(set) var keys = ParentKeys()
+        private var fates: [ParentFate?] = []
+
+        /// Inserts the keys of `column` and gives row `row`'s parent `fate(row)`; returns the rows' slots.
+        mutating func record(_ column: Column, fate: (Int) -> ParentFate) -> [Int32] {
+            let slots = keys.slots(inserting: column)
+            if fates.count < keys.count { fates.append(contentsOf: repeatElement(nil, count: keys.count - fates.count)) }
+            for (row, slot) in slots.enumerated() where slot >= 0 { fates[Int(slot)] = fate(row) }
+            return slots
+        }
+
+        mutating func set(_ slot: Int32, _ fate: ParentFate) { fates[Int(slot)] = fate }
+
+        /// The fate of the parent in `slot`; nil for ``ParentKeys/none`` (a NULL key, or no such parent row).
+        subscript(_ slot: Int32) -> ParentFate? { slot >= 0 ? fates[Int(slot)] : nil }
+
+        var isLive: (Int32) -> Bool { { slot in if case .live? = self[slot] { true } else { false } } }
+    }
+
     func extractFamily(_ task: TaskSpec, table: TableWork, progress: @escaping @Sendable (UInt64) -> Void) async throws(SluiceError)
         -> Extraction
     {
@@ -62,20 +83,16 @@ extension TaskRunner {
             var keptBatches: [RecordBatch] = []
 
             // The parent's rows, their fates and expected values.
-            var fates: [RowKey: ParentFate] = [:]
+            var fates = ParentFates()
             let parentKeys = Set(table.children.map(\.parentKey))
             guard parentKeys.count == 1, let parentKey = parentKeys.first, let keyIndex = table.stagedSchema.index(of: parentKey) else {
                 throw SluiceError(.invalidRunPlan, "the children of \(table.table) refer to \(parentKeys.sorted()); one key column of it is supported")
             }
             let read = try pump(task.read, table: table, into: parent, progress: progress, observe: { batch throws(SluiceError) in
-                let keys = RowKey.keys(of: batch.columns[keyIndex])
                 let deleted = Self.deletedFlags(batch, table: table)
-                for (row, key) in keys.enumerated() {
-                    guard let key else { continue }
-                    fates[key] = deleted[row] ? .deleted : .live
-                }
+                let slots = fates.record(batch.columns[keyIndex]) { row in deleted[row] ? .deleted : .live }
                 for index in reconciliations.indices {
-                    try reconciliations[index].addParents(batch, keys: keys, live: deleted.map { !$0 })
+                    try reconciliations[index].addParents(batch, slots: slots, live: deleted.map { !$0 })
                 }
                 if !keptColumns.isEmpty {
                     let live = batch.selecting(deleted.map { !$0 })
@@ -90,10 +107,7 @@ extension TaskRunner {
                 }
             }, quarantined: { rows throws(SluiceError) in
                 guard let index = rows.rows.schema.index(of: parentKey) else { return }
-                for (row, key) in RowKey.keys(of: rows.rows.columns[index]).enumerated() {
-                    guard let key else { continue }
-                    fates[key] = .quarantined(rule: rows.rule, reason: rows.reasons[row])
-                }
+                _ = fates.record(rows.rows.columns[index]) { row in .quarantined(rule: rows.rule, reason: rows.reasons[row]) }
             })
             try parent.finishShard()
             var provided: [String: JoinTable] = [:]
@@ -103,37 +117,42 @@ extension TaskRunner {
             }
 
             // The children, read with the partition; their parents' keys and the totals.
-            var seenParents: [Set<RowKey>] = []
+            // Per child: the parents its rows have (by slot), and whether some row has a parent not in this partition.
+            var seenParents: [(seen: [Bool], orphans: Bool)] = []
             for ((related, child), (link, output)) in zip(zip(task.related, children), zip(table.children, outputs.dropFirst())) {
                 guard let childKey = child.stagedSchema.index(of: link.childKey) else {
                     throw SluiceError(.invalidRunPlan, "\(child.table) stages no column \(link.childKey)")
                 }
-                var seen = Set<RowKey>()
+                var seen = [Bool](repeating: false, count: fates.keys.count)
+                var orphans = false
                 _ = try pump(related.read, table: child, into: output, progress: nil, provided: provided, observe: { batch throws(SluiceError) in
-                    let keys = RowKey.keys(of: batch.columns[childKey])
-                    for key in keys { if let key { seen.insert(key) } }
+                    let keyColumn = batch.columns[childKey]
+                    let slots = fates.keys.slots(of: keyColumn)
+                    for (row, slot) in slots.enumerated() {
+                        if slot >= 0 { seen[Int(slot)] = true } else if !keyColumn.isNull(row) { orphans = true }
+                    }
                     let live = Self.deletedFlags(batch, table: child).map { !$0 }
                     for index in reconciliations.indices where reconciliations[index].spec.child == child.table {
-                        try reconciliations[index].addChildren(batch, keys: keys, live: live)
+                        try reconciliations[index].addChildren(batch, slots: slots, live: live)
                     }
                 })
                 try output.finishShard()
-                seenParents.append(seen)
+                seenParents.append((seen, orphans))
             }
 
             // Reconciliations decide; the first rule a parent fails claims it.
-            var failing: [RowKey: (rule: String, reason: String)] = [:]
+            var failing: [Int32: (rule: String, reason: String)] = [:]
             for reconciliation in reconciliations {
                 let failures = reconciliation.failures()
-                guard !failures.isEmpty else { continue }
+                guard let (slot, reason) = failures.first else { continue }
                 if reconciliation.spec.action == .fail {
-                    let (key, reason) = failures.min { "\($0.key)" < "\($1.key)" }!
-                    throw SluiceError(.validationFailed, "validation \(reconciliation.spec.name) failed: \(reason) (key \(parentKey) = \(Self.text(key)))",
+                    throw SluiceError(.validationFailed,
+                                      "validation \(reconciliation.spec.name) failed: \(reason) (key \(parentKey) = \(Self.text(fates.keys.key(slot))))",
                                       context: ErrorContext(table: table.table))
                 }
-                for (key, reason) in failures where failing[key] == nil { failing[key] = (reconciliation.spec.name, reason) }
+                for (slot, reason) in failures where failing[slot] == nil { failing[slot] = (reconciliation.spec.name, reason) }
             }
-            for (key, failure) in failing { fates[key] = .quarantined(rule: failure.rule, reason: failure.reason) }
+            for (slot, failure) in failing { fates.set(slot, .quarantined(rule: failure.rule, reason: failure.reason)) }
 
             // The parent's shard changes only where a reconciliation failed.
             if failing.isEmpty {
@@ -141,13 +160,13 @@ extension TaskRunner {
             } else {
                 let transform = try self.transform(for: table)
                 try parent.rewrite { batch throws(SluiceError) in
-                    let keys = RowKey.keys(of: batch.columns[keyIndex])
-                    let failed = keys.map { key in key.map { failing[$0] != nil } ?? false }
+                    let slots = fates.keys.slots(of: batch.columns[keyIndex])
+                    let failed = slots.map { $0 >= 0 && failing[$0] != nil }
                     guard failed.contains(true) else { return batch }
                     let rejected = batch.selecting(failed)
-                    let rejectedKeys = keys.indices.filter { failed[$0] }.map { keys[$0]! }
-                    for (rule, rows) in Self.grouped(rejectedKeys, by: { failing[$0]!.rule }) {
-                        let mask = rejectedKeys.map { failing[$0]!.rule == rule }
+                    let rejectedSlots = slots.indices.filter { failed[$0] }.map { slots[$0] }
+                    for (rule, rows) in Self.grouped(rejectedSlots, by: { failing[$0]!.rule }) {
+                        let mask = rejectedSlots.map { failing[$0]!.rule == rule }
                         try parent.quarantine(QuarantinedRows(rows: try transform.declaredColumns(of: rejected.selecting(mask)), rule: rule,
                                                               reasons: rows.map { failing[$0]!.reason }))
                         parent.stats.quarantined[rule, default: 0] += UInt64(rows.count)
@@ -163,8 +182,8 @@ extension TaskRunner {
 
             // Each child follows its parent.
             for ((link, child), (output, seen)) in zip(zip(table.children, children), zip(outputs.dropFirst(), seenParents)) {
-                let allLive = seen.allSatisfy { if case .live? = fates[$0] { true } else { false } }
-                if allLive {
+                // The shard stands as written when every row's parent is live.
+                if !seen.orphans && seen.seen.indices.allSatisfy({ !seen.seen[$0] || fates.isLive(Int32($0)) }) {
                     try output.keep()
                 } else {
                     try follow(output, child: child, link: link, parentTable: table.table, parentKey: parentKey, fates: fates,
@@ -183,20 +202,20 @@ extension TaskRunner {
     /// quarantined one, loaded as a deletion under a deleted one (and under one that is gone, in runs that load
     /// rejections as deletions), left out otherwise (counted as filtered).
     private func follow(_ output: TableOutput, child: TableWork, link: ChildLink, parentTable: String, parentKey: String,
-                        fates: [RowKey: ParentFate], provided: [String: JoinTable]) throws(SluiceError) {
+                        fates: ParentFates, provided: [String: JoinTable]) throws(SluiceError) {
         let transform = try self.transform(for: child, provided: provided)
         let keyIndex = child.stagedSchema.index(of: link.childKey)!
         let deletedIndex = child.deletedColumn
         try output.rewrite { batch throws(SluiceError) in
-            let keys = RowKey.keys(of: batch.columns[keyIndex])
+            let slots = fates.keys.slots(of: batch.columns[keyIndex])
             let flags = Self.deletedFlags(batch, table: child)
             var keep = [Bool](repeating: true, count: batch.rowCount)
             var toDelete = [Bool](repeating: false, count: batch.rowCount)
             var quarantined: [String: (rows: [Int], reasons: [String])] = [:]
             let asDeletions = child.transform.rejected == .flag
-            for row in keys.indices where !flags[row] {
+            for row in slots.indices where !flags[row] {
                 // A row loaded as a deletion already stays one, whatever became of its parent.
-                switch keys[row].flatMap({ fates[$0] }) {
+                switch fates[slots[row]] {
                 case .live?:
                     continue
                 case .deleted?:
@@ -206,7 +225,7 @@ extension TaskRunner {
                     keep[row] = false
                     quarantined[rule, default: ([], [])].rows.append(row)
                     quarantined[rule, default: ([], [])].reasons.append(
-                        "its parent (\(parentTable) \(parentKey) = \(Self.text(keys[row]!))) was quarantined by \(rule)")
+                        "its parent (\(parentTable) \(parentKey) = \(Self.text(fates.keys.key(slots[row])))) was quarantined by \(rule)")
                     toDelete[row] = asDeletions
                 case nil:
                     keep[row] = false
@@ -263,8 +282,8 @@ extension TaskRunner {
         return try RecordBatch(schema: batch.schema, columns: columns)
     }
 
-    static func grouped(_ keys: [RowKey], by rule: (RowKey) -> String) -> [(String, [RowKey])] {
-        var groups: [String: [RowKey]] = [:]
+    static func grouped(_ keys: [Int32], by rule: (Int32) -> String) -> [(String, [Int32])] {
+        var groups: [String: [Int32]] = [:]
         for key in keys { groups[rule(key), default: []].append(key) }
         return groups.sorted { $0.key < $1.key }
     }

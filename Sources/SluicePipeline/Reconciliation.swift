@@ -96,8 +96,9 @@ struct Tolerance {
 }
 
 /// One reconciliation over one task's rows: collects the parent rows' expected values and the children's totals,
-/// then says which parents differ by more than the tolerance. Exact decimal arithmetic throughout; a sum that
-/// overflows is an error, never a wrapped value.
+/// then says which parents differ by more than the tolerance. Parents are named by their slot in the task's
+/// ``ParentKeys``, so the per-row work is array indexing, not hashing. Exact decimal arithmetic throughout; a sum
+/// that overflows 38 digits is an error, never a wrapped value.
 public struct Reconciliation: Sendable {
     public let spec: ReconcileSpec
     let sum: CompiledExpression?
@@ -106,10 +107,19 @@ public struct Reconciliation: Sendable {
     let scale: Int
     let tolerance: Int128
     let runStartedAt: Int64
-    /// Per live parent row: the value its children must add up to (nil: NULL, which never reconciles).
-    private(set) var expected: [RowKey: Int128?] = [:]
-    /// Per parent key: its live children's total.
-    private(set) var totals: [RowKey: Int128] = [:]
+    /// Per slot: whether it is a live parent row, and whether its expected value is NULL (which never reconciles).
+    private var parentState: [ParentState] = []
+    /// Per slot: the value its children must add up to.
+    private var expected: [Int128] = []
+    /// Per slot: its live children's total.
+    private var totals: [Int128] = []
+
+    private enum ParentState: UInt8, Sendable {
+        case notAParent, value, null
+    }
+
+    /// The largest magnitude a total may reach: 38 digits.
+    private static let limit = DecimalText.powerOfTen(38).magnitude
 
     /// - Parameters:
     ///   - parent: the parent's declared staged columns; `child`: the child's.
@@ -130,50 +140,77 @@ public struct Reconciliation: Sendable {
         return 0
     }
 
-    /// Adds parent rows: `batch` has the parent's declared columns first; `keys` are their keys; rows where `live`
-    /// is false (deleted) are not reconciled.
-    public mutating func addParents(_ batch: RecordBatch, keys: [RowKey?], live: [Bool]) throws(SluiceError) {
-        let values = try scaled(try equals.evaluate(declared(batch, equals.schema), context: context), type: equals.type, what: spec.equals.text)
-        for row in keys.indices where live[row] {
-            guard let key = keys[row] else { continue }
-            expected[key] = values[row]
+    /// Adds parent rows: `batch` has the parent's declared columns first; `slots` are their keys' slots
+    /// (``ParentKeys/none`` for a NULL key); rows where `live` is false (deleted) are not reconciled.
+    public mutating func addParents(_ batch: RecordBatch, slots: [Int32], live: [Bool]) throws(SluiceError) {
+        let column = try equals.evaluate(declared(batch, equals.schema), context: context)
+        let values = try scaled(column, type: equals.type, what: spec.equals.text)
+        grow(toHold: slots)
+        for row in slots.indices where live[row] {
+            let slot = Int(slots[row])
+            guard slot >= 0 else { continue }
+            if column.isNull(row) {
+                parentState[slot] = .null
+            } else {
+                parentState[slot] = .value
+                expected[slot] = values[row]
+            }
         }
     }
 
-    /// Adds child rows: `keys` are their parents' keys; rows where `live` is false are left out of the totals.
-    public mutating func addChildren(_ batch: RecordBatch, keys: [RowKey?], live: [Bool]) throws(SluiceError) {
-        var amounts: [Int128?]
-        if let sum {
-            amounts = try scaled(try sum.evaluate(declared(batch, sum.schema), context: context), type: sum.type, what: spec.aggregate)
-        } else {
-            amounts = [Int128?](repeating: 1, count: batch.rowCount)
+    /// Adds child rows: `slots` are their parents' keys' slots; rows where `live` is false are left out of the
+    /// totals.
+    public mutating func addChildren(_ batch: RecordBatch, slots: [Int32], live: [Bool]) throws(SluiceError) {
+        grow(toHold: slots)
+        guard let sum else {
+            // count(*): each live child adds one, at the common scale.
+            let one = DecimalText.powerOfTen(scale)
+            for row in slots.indices where live[row] && slots[row] >= 0 { totals[Int(slots[row])] += one }
+            return
         }
-        for row in keys.indices where live[row] {
-            guard let key = keys[row], let amount = amounts[row] else { continue }
-            let (total, overflow) = totals[key, default: 0].addingReportingOverflow(amount)
-            guard !overflow, DecimalText.fits(total, precision: 38) else {
+        let column = try sum.evaluate(declared(batch, sum.schema), context: context)
+        let amounts = try scaled(column, type: sum.type, what: spec.aggregate)
+        for row in slots.indices where live[row] && !column.isNull(row) {
+            let slot = Int(slots[row])
+            guard slot >= 0 else { continue }
+            let (total, overflow) = totals[slot].addingReportingOverflow(amounts[row])
+            guard !overflow, total.magnitude < Self.limit else {
                 throw SluiceError(.expressionOverflow, "validation \(spec.name): \(spec.aggregate) overflows 38 digits for one parent row")
             }
-            totals[key] = total
+            totals[slot] = total
         }
     }
 
-    /// The parents whose children do not add up, each with why.
-    public func failures() -> [RowKey: String] {
-        var failed: [RowKey: String] = [:]
-        for (key, value) in expected {
-            let total = totals[key] ?? 0
+    private mutating func grow(toHold slots: [Int32]) {
+        let needed = Int(slots.max() ?? -1) + 1
+        guard needed > totals.count else { return }
+        let more = needed - totals.count
+        parentState.append(contentsOf: repeatElement(.notAParent, count: more))
+        expected.append(contentsOf: repeatElement(0, count: more))
+        totals.append(contentsOf: repeatElement(0, count: more))
+    }
+
+    /// The parents whose children do not add up, by slot in ascending order, each with why.
+    public func failures() -> [(slot: Int32, reason: String)] {
+        var failed: [(slot: Int32, reason: String)] = []
+        for slot in parentState.indices where parentState[slot] != .notAParent {
+            let total = totals[slot]
+            if parentState[slot] == .value, (total - expected[slot]).magnitude <= tolerance.magnitude { continue }
             let found = DecimalText.format(unscaled: total, scale: scale)
-            guard let value else {
-                failed[key] = "\(spec.aggregate) over \(spec.child) is \(found) but \(spec.equals.text) is NULL"
+            guard parentState[slot] == .value else {
+                failed.append((Int32(slot), "\(spec.aggregate) over \(spec.child) is \(found) but \(spec.equals.text) is NULL"))
                 continue
             }
-            if (total - value).magnitude <= tolerance.magnitude { continue }
-            failed[key] = "\(spec.aggregate) over \(spec.child) is \(found) but \(spec.equals.text) is "
-                + DecimalText.format(unscaled: value, scale: scale)
-                + (tolerance == 0 ? "" : " (tolerance \(spec.tolerance))")
+            failed.append((Int32(slot), "\(spec.aggregate) over \(spec.child) is \(found) but \(spec.equals.text) is "
+                + DecimalText.format(unscaled: expected[slot], scale: scale)
+                + (tolerance == 0 ? "" : " (tolerance \(spec.tolerance))")))
         }
         return failed
+    }
+
+    /// ``failures()`` by key.
+    public func failures(_ keys: ParentKeys) -> [RowKey: String] {
+        Dictionary(uniqueKeysWithValues: failures().map { (keys.key($0.slot), $0.reason) })
     }
 
     var context: EvaluationContext { EvaluationContext(runStartedAt: runStartedAt, table: spec.child) }
@@ -184,10 +221,11 @@ public struct Reconciliation: Sendable {
         return try RecordBatch(schema: schema, columns: Array(batch.columns.prefix(schema.count)))
     }
 
-    /// The values of an integer or decimal column at ``scale``.
-    func scaled(_ column: Column, type: DataType, what: String) throws(SluiceError) -> [Int128?] {
+    /// The values of an integer or decimal column at ``scale`` (0 where the column is NULL).
+    func scaled(_ column: Column, type: DataType, what: String) throws(SluiceError) -> [Int128] {
         let factor = DecimalText.powerOfTen(scale - Self.scale(of: type))
-        var result = [Int128?](repeating: nil, count: column.count)
+        if factor == 1, case .int128(let values) = column.values { return values }
+        var result = [Int128](repeating: 0, count: column.count)
         func put(_ row: Int, _ value: Int128) throws(SluiceError) {
             let (product, overflow) = value.multipliedReportingOverflow(by: factor)
             guard !overflow else { throw SluiceError(.expressionOverflow, "validation \(spec.name): \(what) overflows at scale \(scale)") }

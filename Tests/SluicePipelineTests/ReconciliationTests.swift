@@ -55,11 +55,12 @@ import Testing
 
     func run(_ reconciliation: inout Reconciliation, parents: RecordBatch, children: RecordBatch, liveParents: [Bool]? = nil,
              liveChildren: [Bool]? = nil) throws -> [RowKey: String] {
-        try reconciliation.addParents(parents, keys: RowKey.keys(of: parents.columns[0]),
+        var keys = ParentKeys()
+        try reconciliation.addParents(parents, slots: keys.slots(inserting: parents.columns[0]),
                                       live: liveParents ?? [Bool](repeating: true, count: parents.rowCount))
-        try reconciliation.addChildren(children, keys: RowKey.keys(of: children.columns[0]),
+        try reconciliation.addChildren(children, slots: keys.slots(of: children.columns[0]),
                                        live: liveChildren ?? [Bool](repeating: true, count: children.rowCount))
-        return reconciliation.failures()
+        return reconciliation.failures(keys)
     }
 
     @Test func sumsAreExactAcrossScalesWithinTheTolerance() throws {
@@ -87,14 +88,21 @@ import Testing
         #expect(failures.isEmpty)
     }
 
+    @Test func countsAtTheToleranceScale() throws {
+        // The tolerance brings everything to scale 1: each child counts 1.0, not 0.1.
+        var check = try reconciliation("{child: items, aggregate: \"count(*)\", equals: lines, tolerance: 0.5}")
+        let failures = try run(&check, parents: try parents([(1, 0, 2), (2, 0, 3)]), children: try children([(1, 1), (1, 1), (2, 1)]))
+        #expect(failures == [.integer(2): "count(*) over items is 1.0 but lines is 3.0 (tolerance 0.5)"])
+    }
+
     @Test func aSumThatOverflowsIsAnErrorNotAWrappedValue() throws {
         var check = try reconciliation("{child: items, aggregate: \"sum(amount)\", equals: total}")
         let big = Int128(999_999_999_999)  // the largest decimal(12,3)
         let rows = Array(repeating: (Int64(1), big), count: 3)
-        try check.addParents(try parents([(1, 0, 0)]), keys: [.integer(1)], live: [true])
+        try check.addParents(try parents([(1, 0, 0)]), slots: [0], live: [true])
         // Far from 38 digits: no overflow, the exact sum.
-        try check.addChildren(try children(rows), keys: rows.map { .integer($0.0) }, live: [true, true, true])
-        #expect(check.failures()[.integer(1)]?.contains("is 2999999999.997 but") == true)
+        try check.addChildren(try children(rows), slots: [0, 0, 0], live: [true, true, true])
+        #expect(check.failures().first?.reason.contains("is 2999999999.997 but") == true)
         #expect(RowKey.keys(of: Column(values: .int64([5]), validity: [false])) == [nil])
     }
 
