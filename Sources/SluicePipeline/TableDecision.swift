@@ -7,7 +7,8 @@ public enum RunMode: String, Sendable, Hashable, Codable {
     case backfill
     /// Rows whose cursor passed the bookmark (less the lag).
     case incremental
-    /// No cursor: the whole table, loaded into a fresh copy that replaces the target at the end.
+    /// The whole table, loaded into a fresh copy that replaces the target at the end: always for a table without a
+    /// cursor, and on request (`--mode full_reload`) for one with a cursor.
     case fullReload = "full_reload"
     /// A past range of the cursor extracted again (`--from`/`--to`); the bookmark does not move.
     case rangeReload = "range_reload"
@@ -19,6 +20,9 @@ public enum ModeOverride: String, Sendable, CaseIterable {
     case backfill
     /// Only rows past the bookmark; an error for a table that has none yet.
     case incremental
+    /// Everything, into a fresh copy of the target swapped in at the end: what catches rows deleted at the source
+    /// (hard deletes and TRUNCATE are invisible to a cursor). The bookmark then moves as after a backfill.
+    case fullReload = "full_reload"
 }
 
 /// A past range of the cursor to extract again (`sluice run --from --to`), bounds as text.
@@ -110,8 +114,14 @@ public struct TableDecision: Sendable, Hashable {
                                  bookmarkBefore: bookmark, rule: .unchanged, deletedRows: .flag)
         }
 
+        if options.mode == .fullReload {
+            return TableDecision(mode: .fullReload, window: .everything, bookmarkBefore: bookmark, rule: .largestExtracted,
+                                 deletedRows: .exclude)
+        }
         let incremental: Bool
         switch options.mode {
+        case .fullReload?:
+            incremental = false
         case .backfill?:
             incremental = false
         case .incremental?:

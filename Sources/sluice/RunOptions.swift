@@ -12,7 +12,7 @@ public import SluicePipeline
 struct RunOptions: ParsableArguments {
     @OptionGroup var pipeline: PipelineOptions
 
-    @Option(help: "backfill or incremental, for every selected table (default: from each table's bookmark).")
+    @Option(help: "backfill, incremental or full_reload, for every selected table (default: from each table's bookmark). full_reload replaces the target with a fresh copy, removing rows deleted at the source.")
     var mode: ModeOverride?
 
     @Option(help: "Reload rows whose cursor is at least this value (with --to; e.g. 2024-01-01 or 2024-01-01 00:00:00).")

@@ -172,6 +172,31 @@ import Testing
                 == "[1,2,3,100]")
     }
 
+    @Test func aFullReloadRemovesRowsDeletedAtTheSource() throws {
+        let env = try TestEnvironment.load()
+        let fixture = try PipelineFixture(env: env, rows: 200)
+        defer { fixture.tearDown() }
+        let config = try fixture.pipeline()
+        #expect(try run(fixture, config).status == 0)
+        let bookmark = try fixture.bookmark()
+        // Hard deletes leave no cursor behind: an incremental run cannot see them.
+        try env.psql(fixture.database, "DELETE FROM items WHERE id % 4 = 0")
+        #expect(try run(fixture, config).status == 0)
+        #expect(try env.clickhouse("SELECT count() FROM \(fixture.clean).items FINAL").trimmed == "200")
+        let reload = try run(fixture, config, ["--mode", "full_reload"])
+        #expect(reload.status == 0, "\(reload.output.suffix(2000))")
+        #expect(reload.table["mode"] as? String == "full_reload")
+        #expect(reload.table["rows_extracted"] as? Int == 150 && loaded(reload) == 150)
+        // Raw rows, no FINAL: the fresh copy holds exactly the source's rows.
+        #expect(try env.clickhouse("SELECT count() FROM \(fixture.clean).items").trimmed == "150")
+        try expectSameRows(fixture)
+        // Row 200 is gone, but the bookmark never moves back; the next run is incremental again.
+        #expect(try fixture.bookmark() == bookmark)
+        let next = try run(fixture, config)
+        #expect(next.status == 0 && next.table["mode"] as? String == "incremental")
+        try expectSameRows(fixture)
+    }
+
     @Test func incrementalNeedsABookmark() throws {
         let env = try TestEnvironment.load()
         let fixture = try PipelineFixture(env: env, rows: 10)

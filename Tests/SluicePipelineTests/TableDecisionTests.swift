@@ -77,6 +77,21 @@ import Testing
         #expect(decision.bookmarkBefore == at(t0))
     }
 
+    @Test func aForcedFullReloadTakesEverythingIntoAFreshCopyAndMovesTheBookmark() async throws {
+        let table = try tableConfig(timestampColumns)
+        let stored = bookmark(at(t0 + 50), backfill: false)
+        let decision = try await decide(table, stored: stored, options: .init(mode: .fullReload), bounds: t0...(t0 + 100))
+        // No lag, no slice, deleted rows left out (nothing earlier survives the swap); the bookmark never goes back.
+        #expect(decision == TableDecision(mode: .fullReload, window: .everything, bookmarkBefore: at(t0 + 50),
+                                          rule: .largestExtracted, deletedRows: .exclude))
+        #expect(decision.bookmarkAfter(extracted: [at(t0 + 40)])! == (at(t0 + 50), false))
+        #expect(decision.bookmarkAfter(extracted: [at(t0 + 90)])! == (at(t0 + 90), false))
+        // Without a bookmark, and during a backfill in windows, the same.
+        let windowed = try tableConfig(timestampColumns, extra: "    backfill_window: 1d")
+        let first = try await decide(windowed, stored: nil, options: .init(mode: .fullReload), bounds: t0...(t0 + 100))
+        #expect(first.mode == .fullReload && first.window == .everything && first.rule == .largestExtracted)
+    }
+
     @Test func aForcedIncrementalRunNeedsABookmark() async throws {
         let error = await #expect(throws: SluiceError.self) {
             _ = try await decide(try tableConfig(timestampColumns), options: .init(mode: .incremental))
