@@ -1,24 +1,51 @@
 public import SluiceCore
 public import SluicePipeline
 
-/// Bookmarks in `<metadata_database>.cdc_state`, as a ``SluicePipeline/BookmarkStore``.
+/// Bookmarks in `<metadata_database>.cdc_state` and run history in `<metadata_database>.runs`, as a
+/// ``SluicePipeline/BookmarkStore``.
 public struct ClickHouseBookmarkStore: BookmarkStore {
     public let table: CDCStateTable
+    public let runs: RunsTable
 
-    public init(table: CDCStateTable) {
+    public init(table: CDCStateTable, runs: RunsTable? = nil) {
         self.table = table
+        self.runs = runs ?? RunsTable(client: table.client, database: table.database)
     }
 
     public func prepare() async throws(SluiceError) {
         try await table.ensureSchema()
+        try await runs.ensureSchema()
+    }
+
+    public func record(_ records: [RunRecord]) async throws(SluiceError) {
+        try await runs.ensureSchema()
+        try await runs.append(records)
+    }
+
+    public func history(table name: String?, limit: Int) async throws(SluiceError) -> [RunRecord] {
+        do {
+            return try await runs.newest(table: name, limit: limit)
+        } catch where error.code == .clickHouseUnknownDatabase || error.code == .clickHouseUnknownTable {
+            return []
+        }
+    }
+
+    public func allBookmarks() async throws(SluiceError) -> [Bookmark] {
+        do {
+            return try await table.loadAll().map(Self.bookmark)
+        } catch where error.code == .clickHouseUnknownDatabase || error.code == .clickHouseUnknownTable {
+            return []
+        }
+    }
+
+    static func bookmark(_ row: CDCStateRow) -> Bookmark {
+        Bookmark(table: row.table, value: row.lastExtractedValue, epochSeconds: row.lastExtractedTime.map { $0 / 1_000_000 },
+                 backfill: row.backfill, backfillChangedAt: row.backfillChangedAt, runID: row.runID)
     }
 
     public func load(table name: String) async throws(SluiceError) -> Bookmark? {
         do {
-            return try await table.load(table: name).map {
-                Bookmark(table: $0.table, value: $0.lastExtractedValue, epochSeconds: $0.lastExtractedTime.map { $0 / 1_000_000 },
-                         backfill: $0.backfill, backfillChangedAt: $0.backfillChangedAt, runID: $0.runID)
-            }
+            return try await table.load(table: name).map(Self.bookmark)
         } catch where error.code == .clickHouseUnknownDatabase || error.code == .clickHouseUnknownTable {
             return nil  // no bookmark store yet: every table is new
         }

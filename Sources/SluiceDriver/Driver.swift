@@ -36,6 +36,24 @@ public struct Driver: Sendable {
         self.init(pipeline: pipeline, options: options, source: source, sink: sink, bookmarks: sink.bookmarkStore(), logger: logger)
     }
 
+    /// Appends one record per table to the metadata store's run history. The bookmarks are saved by then, so a
+    /// store that cannot take the records costs the history, not the run: the failure is logged.
+    func recordHistory(_ report: RunReport, runID: String, startedAt: Int64, logger: Logger) async {
+        let finished = now()
+        let records = report.tables.map { table in
+            RunRecord(runID: runID, pipeline: pipeline.pipeline, table: table.table, mode: table.mode?.rawValue ?? "",
+                      status: table.status.rawValue, rowsExtracted: table.rowsExtracted, rowsQuarantined: table.rowsQuarantined,
+                      rowsDeleted: table.rowsDeleted, rowsLoaded: table.rowsLoaded, bytes: table.shardBytes, startedAt: startedAt,
+                      finishedAt: min(finished, startedAt + Int64(table.seconds * 1_000_000)), bookmark: table.bookmarkAfter ?? "",
+                      error: table.error ?? "")
+        }
+        do {
+            try await bookmarks.record(records)
+        } catch {
+            logger.error("run.history.failed", metadata: ["sluice.error": "\(error)"])
+        }
+    }
+
     /// The selected tables, in configuration order.
     public func selectedTables() throws(SluiceError) -> [TableConfig] {
         guard let names = options.tables else { return pipeline.tables }
@@ -91,6 +109,7 @@ public struct Driver: Sendable {
         }
         let report = RunReport(runID: runID, pipeline: pipeline.pipeline, startedAt: ISO8601DateFormatter().string(from: startedAt),
                                seconds: Self.seconds(ContinuousClock.now - started), tables: reports)
+        await recordHistory(report, runID: runID, startedAt: startedMicroseconds, logger: logger)
         if let path = options.reportPath {
             do {
                 try report.json().write(to: URL(fileURLWithPath: path))

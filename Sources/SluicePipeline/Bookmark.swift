@@ -40,7 +40,8 @@ public struct Bookmark: Sendable, Hashable {
 }
 
 /// Where bookmarks live. The driver reads them while planning and writes one when a table's load succeeded.
-public protocol BookmarkStore: Sendable {
+/// The metadata store: each table's bookmark, and (``RunHistory``) one record per table per run.
+public protocol BookmarkStore: RunHistory {
     /// Creates whatever holds the bookmarks, if missing.
     func prepare() async throws(SluiceError)
     /// The table's bookmark, or nil when it has none (a new table, or a store not created yet).

@@ -145,6 +145,19 @@ public struct FakeBookmarkStore: BookmarkStore {
         world.state.withLock { $0.bookmarks[bookmark.table] = bookmark }
         world.record("bookmark \(bookmark.table) \(bookmark.value ?? "-") backfill=\(bookmark.backfill)")
     }
+
+    public func record(_ records: [RunRecord]) async throws(SluiceError) {
+        world.state.withLock { $0.runRecords += records }
+    }
+
+    public func history(table: String?, limit: Int) async throws(SluiceError) -> [RunRecord] {
+        let records = world.state.withLock { $0.runRecords }
+        return Array(records.reversed().filter { table == nil || $0.table == table }.prefix(limit))
+    }
+
+    public func allBookmarks() async throws(SluiceError) -> [Bookmark] {
+        world.state.withLock { $0.bookmarks.values.sorted { $0.table < $1.table } }
+    }
 }
 
 extension FakeWorld {

@@ -37,6 +37,8 @@ public final class FakeWorld: Sendable {
         var staged: [String: [[Value]]] = [:]
         var committed: [String: [[Value]]] = [:]
         var bookmarks: [String: Bookmark] = [:]
+        /// What the bookmark store recorded of finished runs, oldest first.
+        var runRecords: [RunRecord] = []
         var faults: [Fault] = []
         var events: [String] = []
         var finished: [String] = []

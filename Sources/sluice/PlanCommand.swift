@@ -13,7 +13,7 @@ struct PlanCommand: AsyncParsableCommand {
     @OptionGroup var pipeline: PipelineOptions
     @OptionGroup var logging: LoggingOptions
 
-    @Option(help: "backfill or incremental (default: from each table's bookmark).")
+    @Option(help: "backfill, incremental or full_reload (default: from each table's bookmark).")
     var mode: ModeOverride?
 
     func run() async throws {

@@ -195,6 +195,19 @@ import Testing
         let next = try run(fixture, config)
         #expect(next.status == 0 && next.table["mode"] as? String == "incremental")
         try expectSameRows(fixture)
+
+        // etl_metadata.runs kept one record per run, and `sluice status` shows them, newest first.
+        let status = try Shell.execute(Paths.sluice, ["status", "--config", config, "--json", "--runs", "10"])
+        #expect(status.status == 0, "\(status.stderr)")
+        let json = try JSONSerialization.jsonObject(with: Data(status.stdout.utf8)) as? [String: Any]
+        let table = try #require((json?["tables"] as? [[String: Any]])?.first)
+        let runs = try #require(table["runs"] as? [[String: Any]])
+        #expect(runs.compactMap { $0["mode"] as? String } == ["incremental", "full_reload", "incremental", "backfill"])
+        #expect(runs.compactMap { $0["rows_loaded"] as? Int } == [loaded(next), 150, runs[2]["rows_loaded"] as? Int ?? -1, 200])
+        #expect(runs.allSatisfy { $0["status"] as? String == "succeeded" })
+        #expect(table["next_mode"] as? String == "incremental" && table["bookmark"] as? String == bookmark)
+        let text = try Shell.execute(Paths.sluice, ["status", "--config", config])
+        #expect(text.stdout.contains("items: incremental; the next run reads updated_at >"), "\(text.stdout)")
     }
 
     @Test func incrementalNeedsABookmark() throws {

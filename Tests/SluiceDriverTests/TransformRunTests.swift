@@ -109,6 +109,30 @@ import Testing
         #expect(report.tables[0].attempts == 3)
     }
 
+    @Test func eachRunLeavesOneRecordPerTableInTheHistoryAndStatusShowsThem() async throws {
+        let run = InProcessRun(world: world)
+        let failed = try await run.run(try run.pipeline(table(action: "fail")))
+        let pipeline = try run.pipeline(table())
+        let succeeded = try await run.run(pipeline)
+        #expect(!failed.succeeded && succeeded.succeeded)
+        let history = try await FakeBookmarkStore(world: world).history(table: "items", limit: 10)
+        try #require(history.count == 2)
+        // Newest first: the run that quarantined row 9, then the one that failed on it.
+        let (newest, oldest) = (history[0], history[1])
+        #expect(newest.runID == succeeded.runID && newest.status == "succeeded" && newest.mode == "backfill")
+        #expect(newest.rowsExtracted == succeeded.tables[0].rowsExtracted && newest.rowsLoaded == succeeded.tables[0].rowsLoaded)
+        #expect(newest.rowsQuarantined == 1 && newest.error.isEmpty && newest.bookmark == world.bookmark("items")?.value)
+        #expect(oldest.runID == failed.runID && oldest.status == "failed" && oldest.rowsLoaded == 0)
+        #expect(oldest.error.contains("validation small_or_even failed"), "\(oldest.error)")
+
+        let status = try await run.driver(pipeline) { _ in }.status(runs: 1)
+        let items = try #require(status.tables.first)
+        #expect(items.nextMode == "incremental" && items.bookmark == world.bookmark("items")?.value)
+        #expect(items.runs.map(\.runID) == [succeeded.runID])
+        #expect(status.text.contains("items: incremental; the next run reads updated_at >"), "\(status.text)")
+        #expect(status.text.contains(succeeded.runID))
+    }
+
     @Test func tooManyQuarantinedRowsFailTheTableAndLoadNothing() async throws {
         let run = InProcessRun(world: world)
         let report = try await run.run(try run.pipeline(table(extra: "    max_rejected_ratio: 0.05")))
