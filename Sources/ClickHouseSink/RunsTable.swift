@@ -6,7 +6,7 @@ public import SluicePipeline
 ///     run_id String, pipeline String, table_name String, mode String, status String, rows_extracted UInt64,
 ///     rows_quarantined UInt64, rows_deleted UInt64, rows_loaded UInt64, bytes UInt64,
 ///     started_at DateTime('UTC'), finished_at DateTime('UTC'), bookmark String, error String,
-///     started_at_us UInt64 (the start to the microsecond: runs seconds apart still sort)
+///     started_at_us UInt64 (the start to the microsecond: runs seconds apart still sort), note String
 ///     ENGINE = MergeTree ORDER BY (table_name, started_at)
 ///
 /// Rows are written with the Native encoder (no value is spliced into SQL); reads filter by a table name rendered
@@ -38,6 +38,7 @@ public struct RunsTable: Sendable {
         Field(name: "bookmark", type: .string, nullable: false),
         Field(name: "error", type: .string, nullable: false),
         Field(name: "started_at_us", type: .uint64, nullable: false),
+        Field(name: "note", type: .string, nullable: false),
     ])
 
     public var definition: ClickHouseTableDefinition {
@@ -67,6 +68,7 @@ public struct RunsTable: Sendable {
             builders[12].append(string: record.bookmark)
             builders[13].append(string: record.error)
             builders[14].append(max(record.startedAt, 0))
+            builders[15].append(string: record.note)
         }
         let batch = try RecordBatch(schema: Self.schema, columns: builders.indices.map { builders[$0].finish() })
         try await client.insert(database: database, table: table, schema: Self.schema, batches: CollectionOfOne(batch))
@@ -77,7 +79,7 @@ public struct RunsTable: Sendable {
         let filter = name.map { " WHERE table_name = \(ClickHouseSQL.stringLiteral($0))" } ?? ""
         let rows = try await client.rows(
             "SELECT run_id, pipeline, table_name, mode, status, rows_extracted, rows_quarantined, rows_deleted, rows_loaded, bytes, "
-                + "started_at_us, toUInt32(finished_at), bookmark, error FROM \(ClickHouseSQL.qualifiedName(database: database, table: table))"
+                + "started_at_us, toUInt32(finished_at), bookmark, error, note FROM \(ClickHouseSQL.qualifiedName(database: database, table: table))"
                 + filter + " ORDER BY started_at_us DESC, run_id DESC LIMIT \(max(limit, 0))")
         var records: [RunRecord] = []
         for row in rows { records.append(try parse(row)) }
@@ -86,7 +88,7 @@ public struct RunsTable: Sendable {
 
     private func parse(_ row: [String?]) throws(SluiceError) -> RunRecord {
         let fields = row.map { $0 ?? "" }
-        let counts = fields.count == 14 ? fields[5...9].compactMap { UInt64($0) } : []
+        let counts = fields.count == 15 ? fields[5...9].compactMap { UInt64($0) } : []
         guard counts.count == 5, let started = Int64(fields[10]), let finished = Int64(fields[11]) else {
             throw SluiceError(.clickHouseServer, "unreadable run history row: \(fields.prefix(3).joined(separator: " "))",
                               context: ErrorContext(table: "\(database).\(table)"))
@@ -94,7 +96,7 @@ public struct RunsTable: Sendable {
         return RunRecord(runID: fields[0], pipeline: fields[1], table: fields[2], mode: fields[3], status: fields[4],
                          rowsExtracted: counts[0], rowsQuarantined: counts[1], rowsDeleted: counts[2], rowsLoaded: counts[3],
                          bytes: counts[4], startedAt: started, finishedAt: finished * 1_000_000, bookmark: fields[12],
-                         error: fields[13])
+                         error: fields[13], note: fields[14])
     }
 
     /// A `DateTime` holds whole seconds from 1970 to 2105.

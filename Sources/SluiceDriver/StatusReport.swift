@@ -54,6 +54,9 @@ public struct StatusReport: Sendable, Encodable {
             for (index, row) in rows.enumerated() {
                 lines.append("  " + row.enumerated().map { $1.padding(toLength: widths[$0], withPad: " ", startingAt: 0) }
                     .joined(separator: "  "))
+                if index > 0, !table.runs[index - 1].note.isEmpty {
+                    lines.append("    " + table.runs[index - 1].note)
+                }
                 if index > 0, !table.runs[index - 1].error.isEmpty {
                     let error = table.runs[index - 1].error
                     lines.append("    error: " + (error.count > 300 ? String(error.prefix(300)) + "…" : error))
@@ -85,6 +88,8 @@ extension Driver {
                 (mode, state) = bookmark.backfill
                     ? ("backfill", "backfilling in windows; the next slice starts after \(value)")
                     : ("incremental", "incremental; the next run reads \(table.cursor!) > \(value) less the lag")
+            } else if let bookmark {
+                (mode, state) = ("backfill", "bookmark reset (by \(bookmark.runID)): the next run is a backfill")
             } else {
                 (mode, state) = ("backfill", "no bookmark yet: the next run is a backfill")
             }

@@ -6,7 +6,8 @@ public struct RunRecord: Sendable, Hashable, Codable {
     public var runID: String
     public var pipeline: String
     public var table: String
-    /// `backfill`, `incremental`, `full_reload`, `range_reload`, or empty when the table was never planned.
+    /// `backfill`, `incremental`, `full_reload`, `range_reload`, or empty when the table was never planned; for an
+    /// operator's change, `bookmark_set` or `bookmark_reset`.
     public var mode: String
     /// `succeeded` or `failed`.
     public var status: String
@@ -23,10 +24,12 @@ public struct RunRecord: Sendable, Hashable, Codable {
     public var bookmark: String
     /// Empty when the table succeeded.
     public var error: String
+    /// What an operator did (`bookmark_reset by alice@host: 2024-01-01 -> none`); empty for runs.
+    public var note: String
 
     public init(runID: String, pipeline: String, table: String, mode: String, status: String, rowsExtracted: UInt64 = 0,
                 rowsQuarantined: UInt64 = 0, rowsDeleted: UInt64 = 0, rowsLoaded: UInt64 = 0, bytes: UInt64 = 0,
-                startedAt: Int64, finishedAt: Int64, bookmark: String = "", error: String = "") {
+                startedAt: Int64, finishedAt: Int64, bookmark: String = "", error: String = "", note: String = "") {
         self.runID = runID
         self.pipeline = pipeline
         self.table = table
@@ -41,6 +44,7 @@ public struct RunRecord: Sendable, Hashable, Codable {
         self.finishedAt = finishedAt
         self.bookmark = bookmark
         self.error = error
+        self.note = note
     }
 }
 

@@ -141,8 +141,9 @@ public struct TableDecision: Sendable, Hashable {
         // A backfill: everything, or the next slice when the table backfills in windows.
         let resume = options.mode == .backfill ? nil : bookmark
         var window = resume.map { CursorWindow(after: $0.moved(by: -lag)) } ?? .everything
-        // Soft-deleted rows can be left out only where the target cannot hold an earlier version of them.
-        let deletedRows: DeletedRows = bookmark == nil ? .exclude : .flag
+        // Soft-deleted rows can be left out only where the target cannot hold an earlier version of them: a table
+        // with any stored bookmark (a reset one too, whose value is gone) was loaded before.
+        let deletedRows: DeletedRows = stored == nil ? .exclude : .flag
         let whole = TableDecision(mode: .backfill, window: window, bookmarkBefore: bookmark, rule: .largestExtracted,
                                   deletedRows: deletedRows, lag: resume == nil ? 0 : lag)
         guard let width = table.backfillWindowUnits, let range = try await bounds(window) else { return whole }

@@ -20,7 +20,7 @@ struct Sluice: AsyncParsableCommand {
             Executors authenticate with a shared token from SLUICE_TOKEN or --token-file.
             Docs: README.md and docs/ in the repository.
             """,
-        subcommands: [RunCommand.self, DriverCommand.self, ExecutorCommand.self, PlanCommand.self, ValidateCommand.self, InitCommand.self, StatusCommand.self,
+        subcommands: [RunCommand.self, DriverCommand.self, ExecutorCommand.self, PlanCommand.self, ValidateCommand.self, InitCommand.self, StatusCommand.self, BookmarkCommand.self,
                       ParquetCommand.self]
     )
 }

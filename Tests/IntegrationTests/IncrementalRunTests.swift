@@ -208,6 +208,18 @@ import Testing
         #expect(table["next_mode"] as? String == "incremental" && table["bookmark"] as? String == bookmark)
         let text = try Shell.execute(Paths.sluice, ["status", "--config", config])
         #expect(text.stdout.contains("items: incremental; the next run reads updated_at >"), "\(text.stdout)")
+
+        // An operator turns the table back to backfill: not without --yes off a terminal, then with it.
+        let refused = try Shell.execute(Paths.sluice, ["bookmark", "reset", "--config", config, "--table", "items"])
+        #expect(refused.status == 2 && refused.stderr.contains("pass --yes"), "\(refused.stderr)")
+        #expect(try fixture.bookmark() == bookmark)
+        let reset = try Shell.execute(Paths.sluice, ["bookmark", "reset", "--config", config, "--table", "items", "--yes"])
+        #expect(reset.status == 0 && reset.stdout.contains("items: bookmark \(bookmark) -> none"), "\(reset.stdout)\(reset.stderr)")
+        let again = try run(fixture, config)
+        #expect(again.status == 0 && again.table["mode"] as? String == "backfill" && again.table["rows_extracted"] as? Int == 150)
+        try expectSameRows(fixture)
+        let wrong = try Shell.execute(Paths.sluice, ["bookmark", "set", "--config", config, "--table", "items", "--value", "soon", "--yes"])
+        #expect(wrong.status != 0 && wrong.stderr.contains("'soon' is not a timestamptz value"), "\(wrong.stderr)")
     }
 
     @Test func incrementalNeedsABookmark() throws {

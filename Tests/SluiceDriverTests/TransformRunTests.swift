@@ -133,6 +133,33 @@ import Testing
         #expect(status.text.contains(succeeded.runID))
     }
 
+    @Test func operatorsSetAndResetBookmarksAndTheHistorySaysWho() async throws {
+        let run = InProcessRun(world: world)
+        let pipeline = try run.pipeline(table())
+        _ = try await run.run(pipeline)
+        let driver = run.driver(pipeline) { _ in }
+        let set = try await driver.setBookmark(table: "items", value: "1970-01-01 00:00:07", by: "alice@host")
+        #expect(set.before?.value == "1970-01-01 00:00:10.000000Z")
+        #expect(world.bookmark("items")?.value == "1970-01-01 00:00:07.000000Z" && world.bookmark("items")?.backfill == false)
+        let incremental = try await run.run(pipeline)
+        #expect(incremental.tables[0].mode == .incremental && incremental.tables[0].rowsExtracted == 3)  // 8, 9, 10 (no lag)
+
+        _ = try await driver.resetBookmark(table: "items", by: "bob@host")
+        let backfill = try await run.run(pipeline)
+        // Everything again, and since the table was loaded before, rejected rows (4 filtered, 9 quarantined) arrive
+        // as deletions rather than being left out.
+        #expect(backfill.tables[0].mode == .backfill && backfill.tables[0].rowsExtracted == 10)
+        #expect(backfill.tables[0].rowsDeleted == 2)
+
+        let history = try await FakeBookmarkStore(world: world).history(table: "items", limit: 10)
+        #expect(history.map(\.mode) == ["backfill", "bookmark_reset", "incremental", "bookmark_set", "backfill"])
+        #expect(history[1].note == "bookmark_reset by bob@host: 1970-01-01 00:00:10.000000Z -> none (backfill)")
+        #expect(history[3].note.hasPrefix("bookmark_set by alice@host"))
+
+        await #expect(throws: SluiceError.self) { _ = try await driver.setBookmark(table: "items", value: "yesterday", by: "x") }
+        await #expect(throws: SluiceError.self) { _ = try await driver.resetBookmark(table: "nope", by: "x") }
+    }
+
     @Test func tooManyQuarantinedRowsFailTheTableAndLoadNothing() async throws {
         let run = InProcessRun(world: world)
         let report = try await run.run(try run.pipeline(table(extra: "    max_rejected_ratio: 0.05")))

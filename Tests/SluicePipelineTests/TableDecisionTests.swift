@@ -92,6 +92,14 @@ import Testing
         #expect(first.mode == .fullReload && first.window == .everything && first.rule == .largestExtracted)
     }
 
+    @Test func aResetBookmarkBackfillsButFlagsDeletedRows() async throws {
+        // `sluice bookmark reset` leaves a bookmark without a value: the table was loaded before.
+        let reset = Bookmark(table: "orders", value: nil, backfill: true, backfillChangedAt: 0, runID: "operator-x")
+        let decision = try await decide(try tableConfig(timestampColumns), stored: reset)
+        #expect(decision.mode == .backfill && decision.window == .everything && decision.deletedRows == .flag)
+        #expect(try await decide(try tableConfig(timestampColumns), stored: nil).deletedRows == .exclude)
+    }
+
     @Test func aForcedIncrementalRunNeedsABookmark() async throws {
         let error = await #expect(throws: SluiceError.self) {
             _ = try await decide(try tableConfig(timestampColumns), options: .init(mode: .incremental))
