@@ -93,7 +93,12 @@ public struct TableConfig: Sendable, Decodable {
         name = try c.decode(String.self, forKey: .name)
         source = try c.decodeIfPresent(String.self, forKey: .source) ?? name
         target = try c.decodeIfPresent(String.self, forKey: .target) ?? name
-        primaryKey = try c.decode([String].self, forKey: .primaryKey)
+        guard let primaryKey = try c.decodeIfPresent([String].self, forKey: .primaryKey) else {
+            throw DecodingError.dataCorruptedError(
+                forKey: .primaryKey, in: c,
+                debugDescription: "missing required key 'primary_key': the columns that identify a row (the clean layer keeps one row per key, which is what makes re-reading a row replace it instead of doubling it). `sluice init` takes it from the table's primary key or a unique index of NOT NULL columns; a table with neither (an event log) cannot be loaded yet")
+        }
+        self.primaryKey = primaryKey
         cursor = try c.decodeIfPresent(String.self, forKey: .cursor)
         lag = try c.decodeIfPresent(ConfigDuration.self, forKey: .lag)
         backfillWindow = try c.decodeIfPresent(String.self, forKey: .backfillWindow)

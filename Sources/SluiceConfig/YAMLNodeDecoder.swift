@@ -61,8 +61,11 @@ final class DecodingState {
             return SluiceError(.configInvalid, "\(error)", context: ErrorContext(file: file))
         }
         var node: Node? = root
+        // A key that is missing has no node: its mapping's line is the place to point at.
+        var nearest: Node? = root
         var path = rootPath
         for key in codingPath {
+            if node != nil { nearest = node }
             if let index = key.intValue, let sequence = node?.sequence {
                 node = index < sequence.count ? sequence[index] : nil
                 path.append("[\(index)]")
@@ -72,7 +75,7 @@ final class DecodingState {
                 path.append(name)
             }
         }
-        return location(node, path).error(message)
+        return location(node ?? nearest, path).error(message)
     }
 }
 

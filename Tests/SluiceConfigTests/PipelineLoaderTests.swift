@@ -245,6 +245,15 @@ struct HTTPSettings: Decodable {
         #expect(error?.context.line == 4)
     }
 
+    @Test func aTableWithoutAPrimaryKeyIsToldWhatOneIsForAndWhereToFindIt() throws {
+        let text = baseConfig + "\n" + ordersTable.replacingOccurrences(of: "    primary_key: [id]\n", with: "")
+        let error = expectConfigError { _ = try PipelineLoader(environment: env).parse(text, file: "p.yaml") }
+        #expect(error?.message.contains("missing required key 'primary_key': the columns that identify a row") == true, "\(error?.message ?? "")")
+        #expect(error?.message.contains("sluice init") == true)
+        // The line of the table that lacks it.
+        #expect(error?.context.line == baseConfig.split(separator: "\n", omittingEmptySubsequences: false).count + 2, "\(String(describing: error))")
+    }
+
     @Test func wrongTypesAreReported() throws {
         let text = baseConfig.replacingOccurrences(of: "host: db.internal", with: "host: db.internal\n    port: fivefour")
             + "\n" + ordersTable
