@@ -48,3 +48,4 @@ ch "SELECT table_name, argMax(last_extracted_value, version) AS bookmark, argMax
 echo
 echo "Staging shards: $SLUICE_STAGING"
 echo "Try: psql -c \"UPDATE orders SET total = total + 1, updated_at = now() WHERE id <= 10\" && $SLUICE run --config examples/quickstart/pipeline.yaml --local 2"
+echo "     then: $SLUICE status --config examples/quickstart/pipeline.yaml   (bookmarks and the last runs)"
