@@ -64,7 +64,8 @@ extension ClickHouseClient {
         let columns = schema.fields.map { ClickHouseSQL.identifier($0.name) }.joined(separator: ", ")
         let sql = "INSERT INTO \(ClickHouseSQL.qualifiedName(database: database, table: table)) (\(columns)) FORMAT Native\n"
         let body = NativeInsertBody(encoder: encoder, prefix: Array(sql.utf8), batches: source)
-        let request = try makeRequest(settings: settings, contentType: "application/octet-stream",
+        let queryID = Self.newQueryID()
+        let request = try makeRequest(settings: settings, contentType: "application/octet-stream", extraParameters: [("query_id", queryID)],
                                       body: .stream(length: nil) { (buffer) throws(SluiceError) -> Int in try body.fill(buffer) })
         let started = ContinuousClock.now
         logger.debug("clickhouse.insert.started", metadata: ["clickhouse.table": "\(database).\(table)"])
@@ -77,7 +78,7 @@ extension ClickHouseClient {
         // The body's own failure first: the server's reply to the poison block says nothing useful.
         if let failure = body.failure { throw failure.adding(context) }
         guard response.isSuccess else {
-            throw serverError(response, operation: operation, context: context)
+            throw serverError(response, operation: operation, context: context, queryID: queryID)
         }
         let progress = body.progress
         let summary = ClickHouseInsertSummary(rows: progress.rows, batches: progress.batches, bytes: progress.bytes,

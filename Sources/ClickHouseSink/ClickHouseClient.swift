@@ -1,3 +1,4 @@
+import Foundation
 public import HTTPTransport
 public import Logging
 public import SluiceCore
@@ -87,8 +88,9 @@ public struct ClickHouseClient: Sendable {
     private func send(_ sql: String, settings: [String: String], operation: String) async throws(SluiceError) -> [UInt8] {
         // wait_end_of_query=1: the server buffers the result and sends the status last. Without it, a query
         // failing after the first megabyte of output answers 200 with the error appended to the rows.
+        let queryID = Self.newQueryID()
         let request = try makeRequest(settings: settings, contentType: "text/plain; charset=utf-8",
-                                      extraParameters: [("wait_end_of_query", "1")], body: .bytes(Array(sql.utf8)))
+                                      extraParameters: [("wait_end_of_query", "1"), ("query_id", queryID)], body: .bytes(Array(sql.utf8)))
         let started = ContinuousClock.now
         let response: HTTPResponse
         do {
@@ -97,9 +99,10 @@ public struct ClickHouseClient: Sendable {
             throw transportError(error, operation: operation, context: ErrorContext())
         }
         guard response.isSuccess else {
-            throw serverError(response, operation: operation, context: ErrorContext())
+            throw serverError(response, operation: operation, context: ErrorContext(), queryID: queryID)
         }
         logger.debug("clickhouse.request.finished", metadata: [
+            "clickhouse.query_id": "\(queryID)",
             "clickhouse.operation": "\(operation)",
             "clickhouse.response.bytes": "\(response.body.count)",
             "clickhouse.duration": "\(ContinuousClock.now - started)",
@@ -126,8 +129,12 @@ public struct ClickHouseClient: Sendable {
 
     // MARK: Errors
 
-    /// A server reply that is not 2xx, as an error naming the server, the operation and ClickHouse's code.
-    func serverError(_ response: HTTPResponse, operation: String, context: ErrorContext) -> SluiceError {
+    /// A fresh id for one request (`query_id`): the server's logs (`system.query_log`, the server log) name it, and
+    /// so do Sluice's errors.
+    static func newQueryID() -> String { "sluice-" + UUID().uuidString.lowercased() }
+
+    /// A server reply that is not 2xx, as an error naming the server, the operation, ClickHouse's code and the query id.
+    func serverError(_ response: HTTPResponse, operation: String, context: ErrorContext, queryID: String) -> SluiceError {
         let reply = ClickHouseServerError(httpStatus: response.status, body: response.body)
         let code = reply.sluiceCode
         // A table in the context already says where; otherwise name the session's database.
@@ -143,7 +150,9 @@ public struct ClickHouseClient: Sendable {
         default:
             message = "\(operation) failed on \(server)"
         }
-        return SluiceError(code, message, context: context, underlying: reply.summary)
+        // A query that ran has an id the server's logs know; a refused login ran nothing.
+        let named = code == .clickHouseAuthentication ? message : message + " (query id \(queryID))"
+        return SluiceError(code, named, context: context, underlying: reply.summary)
     }
 
     /// A transport failure, with the ClickHouse endpoint and operation named; errors raised by the body

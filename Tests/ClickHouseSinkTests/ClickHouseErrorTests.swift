@@ -60,6 +60,27 @@ import Testing
         }
     }
 
+    @Test func aFailedQueryNamesTheQueryIDTheServerLogged() async throws {
+        var config = try TestClickHouse.config()
+        config.settings["log_queries"] = "1"
+        let client = ClickHouseClient(config: config)
+        let error = await #expect(throws: SluiceError.self) { try await client.query("SELECT no_such_column FROM system.one") }
+        let message = try #require(error?.message)
+        let queryID = try #require(message.firstRange(of: "(query id ").map { String(message[$0.upperBound...].prefix { $0 != ")" }) })
+        #expect(queryID.hasPrefix("sluice-") && queryID.count > 20, "\(message)")
+        try await client.execute("SYSTEM FLUSH LOGS")
+        let logged = try await client.value("SELECT count() FROM system.query_log WHERE query_id = '\(queryID)' AND exception != ''")
+        #expect(logged == "1")
+        // Inserts carry one too.
+        let insert = await #expect(throws: SluiceError.self) {
+            var unchecked = config
+            unchecked.verifyTableBeforeInsert = false
+            try await ClickHouseClient(config: unchecked).insert(database: "system", table: "no_such_table", schema: schema,
+                                                                 batches: [try makeBatch(schema, [[.int(1), .null]])])
+        }
+        #expect(insert?.message.contains("(query id sluice-") == true, "\(insert?.message ?? "")")
+    }
+
     /// 18.16 streams results: a query failing after the first megabyte of output would answer 200 with the
     /// error appended to the rows, unless the status waits for the end of the query.
     @Test func errorAfterTheFirstMegabyteOfOutputIsAnError() async throws {
