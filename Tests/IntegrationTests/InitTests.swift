@@ -54,8 +54,8 @@ import Testing
             """).trimmed
         let sinkSums = try fixture.clickhouse("""
             SELECT concat(
-              (SELECT concat(toString(count()), ',', toString(sum(id)), ',', toString(sum(lengthUTF8(name)))) FROM \(fixture.clean).customers FINAL), ';',
-              (SELECT concat(toString(count()), ',', toString(sum(amount)), ',', toString(sum(order_id * 10 + line))) FROM \(fixture.clean).order_lines FINAL))
+              (SELECT concat(toString(count()), ',', toString(sum(id)), ',', toString(sum(lengthUTF8(name)))) FROM \(fixture.clean).customers), ';',
+              (SELECT concat(toString(count()), ',', toString(sum(amount)), ',', toString(sum(order_id * 10 + line))) FROM \(fixture.clean).order_lines))
             """).trimmed
         #expect(sinkSums == sourceSums)
         #expect(try fixture.clickhouse("SELECT count() FROM \(fixture.clean).customers").trimmed == "3000")

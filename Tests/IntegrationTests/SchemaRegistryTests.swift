@@ -35,7 +35,8 @@ import Testing
         let fixture = try ScratchPipeline(setup: Self.setup)
         defer { fixture.tearDown() }
         let config = try fixture.pipeline(table: tables(evolution: "add_columns"))
-        #expect(try fixture.run(config).status == 0)
+        let first = try fixture.run(config)
+        #expect(first.status == 0)
         try fixture.psql("""
             ALTER TABLE items ADD COLUMN price numeric(10,2), ADD COLUMN tags text[];
             UPDATE items SET price = id * 1.5, tags = ARRAY['a', 'b'], updated_at = '2024-06-01' WHERE id <= 5;
@@ -48,6 +49,11 @@ import Testing
             .contains("price\tNullable(Decimal(10, 2))\ntags\tNullable(String)\n_sluice_deleted"))
         #expect(try fixture.clickhouse("SELECT sum(price), any(tags) FROM \(fixture.clean).items FINAL WHERE id <= 5 FORMAT TSV").trimmed
                 == "22.50\t[\"a\",\"b\"]")
+        // Raw rows, no FINAL: the two runs loaded exactly what their reports say, nothing twice.
+        let loaded = [first, second].map { run in
+            ((run.report["tables"] as? [[String: Any]])?.first { $0["table"] as? String == "items" }?["rows_loaded"] as? Int) ?? -1
+        }
+        #expect(Int(try fixture.clickhouse("SELECT count() FROM \(fixture.clean).items").trimmed) == loaded.reduce(0, +))
         // The third run finds the columns there already.
         #expect(try fixture.run(config).status == 0)
     }
