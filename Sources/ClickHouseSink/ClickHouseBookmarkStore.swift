@@ -17,8 +17,8 @@ public struct ClickHouseBookmarkStore: BookmarkStore {
         try await runs.ensureSchema()
     }
 
+    /// Appends to the runs table that ``prepare()`` created when the run (or the bookmark command) started.
     public func record(_ records: [RunRecord]) async throws(SluiceError) {
-        try await runs.ensureSchema()
         try await runs.append(records)
     }
 

@@ -76,8 +76,8 @@ extension Driver {
             note: "\(action) by \(who): \(before?.value ?? "none") -> \(bookmark.value ?? "none (backfill)")")])
     }
 
+    /// A run id as runs get them, marked as an operator's.
     static func operatorRunID(_ micros: Int64) -> String {
-        "operator-" + String(CivilTime.formatTimestamp(microseconds: micros).prefix(19))
-            .replacingOccurrences(of: "-", with: "").replacingOccurrences(of: ":", with: "").replacingOccurrences(of: " ", with: "T") + "Z"
+        "operator-" + makeRunID(at: Date(timeIntervalSince1970: TimeInterval(micros) / 1_000_000))
     }
 }

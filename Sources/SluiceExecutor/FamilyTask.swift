@@ -37,7 +37,9 @@ extension TaskRunner {
         /// The fate of the parent in `slot`; nil for ``ParentKeys/none`` (a NULL key, or no such parent row).
         subscript(_ slot: Int32) -> ParentFate? { slot >= 0 ? fates[Int(slot)] : nil }
 
-        var isLive: (Int32) -> Bool { { slot in if case .live? = self[slot] { true } else { false } } }
+        func isLive(_ slot: Int32) -> Bool {
+            if case .live? = self[slot] { true } else { false }
+        }
     }
 
     func extractFamily(_ task: TaskSpec, table: TableWork, progress: @escaping @Sendable (UInt64) -> Void) async throws(SluiceError)
