@@ -13,6 +13,10 @@ public struct ClickHouseSettings: Sendable, Hashable, Decodable {
     public var password: PasswordSource
     /// The clean layer's database; default "clean".
     public var database: String
+    /// The curated layer's database; default "curated".
+    public var curatedDatabase: String
+    /// False: no table gets a curated layer (each table's `curated` section decides otherwise). Default true.
+    public var curatedLayer: Bool
     /// Where bookmarks live (`<metadata_database>.cdc_state`); default "etl_metadata".
     public var metadataDatabase: String
     /// ClickHouse settings sent with every query as URL parameters.
@@ -21,7 +25,7 @@ public struct ClickHouseSettings: Sendable, Hashable, Decodable {
     public var timeout: ConfigDuration
 
     enum CodingKeys: String, CodingKey {
-        case url, user, password, passwordFile, database, metadataDatabase, settings, timeout
+        case url, user, password, passwordFile, database, curatedDatabase, curatedLayer, metadataDatabase, settings, timeout
     }
 
     public init(from decoder: any Decoder) throws {
@@ -36,6 +40,8 @@ public struct ClickHouseSettings: Sendable, Hashable, Decodable {
         }
         database = try c.decodeIfPresent(String.self, forKey: .database) ?? "clean"
         metadataDatabase = try c.decodeIfPresent(String.self, forKey: .metadataDatabase) ?? "etl_metadata"
+        curatedDatabase = try c.decodeIfPresent(String.self, forKey: .curatedDatabase) ?? "curated"
+        curatedLayer = try c.decodeIfPresent(Bool.self, forKey: .curatedLayer) ?? true
         settings = try c.decodeIfPresent([String: String].self, forKey: .settings) ?? [:]
         timeout = try c.decodeIfPresent(ConfigDuration.self, forKey: .timeout) ?? .seconds(300)
         let lowered = url.lowercased()

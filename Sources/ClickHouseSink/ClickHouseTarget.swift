@@ -16,6 +16,8 @@ public struct ClickHouseTarget: Sendable, Hashable, Codable {
     public var stagePrefix: String
     /// Columns schema evolution added to the table: an existing table gains them before the run loads.
     public var addedColumns: [String] = []
+    /// The curated table built from the clean table when the run's tasks have committed; nil without one.
+    public var curated: CuratedLayer?
 
     public var replaces: Bool { loadTable != table }
 

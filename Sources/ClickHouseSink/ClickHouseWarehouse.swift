@@ -37,20 +37,35 @@ public struct ClickHouseWarehouse: Sink {
         let table = request.table.target
         let run = ClickHouseTarget.nameSafe(request.runID)
         let loadTable = request.replacesContents ? table + "__sluice_reload_" + run : table
+        let layout = CleanLayout(table: request.table, stagedSchema: request.stagedSchema, versionColumn: request.versionColumn)
+        let curated = try curatedLayer(of: request.table, layout: layout, run: run)
         let target = ClickHouseTarget(database: settings.database, table: table, loadTable: loadTable,
-                                      retiredTable: table + "__sluice_old_" + run,
-                                      layout: CleanLayout(table: request.table, stagedSchema: request.stagedSchema,
-                                                          versionColumn: request.versionColumn),
+                                      retiredTable: table + "__sluice_old_" + run, layout: layout,
                                       stagePrefix: loadTable + "__sluice_stage_" + (request.replacesContents ? "" : run + "_"),
-                                      addedColumns: request.addedColumns)
-        let summary = request.replacesContents
+                                      addedColumns: request.addedColumns, curated: curated)
+        var summary = request.replacesContents
             ? "\(settings.database).\(table) (reloaded into \(loadTable), then swapped in)" : "\(settings.database).\(table)"
+        if let curated { summary += ", then \(curated.qualifiedName)" }
         return SinkTarget(table: request.table.name, summary: summary, work: try .json(kind: ClickHouseTarget.kind, target))
+    }
+
+    /// The curated table of `table`, unless the sink or the table turned the layer off.
+    private func curatedLayer(of table: TableConfig, layout: CleanLayout, run: String) throws(SluiceError) -> CuratedLayer? {
+        guard settings.curatedLayer, table.curated.enabled else { return nil }
+        let curated = CuratedLayer(config: table.curated, database: settings.curatedDatabase, cleanDatabase: settings.database,
+                                   cleanTable: table.target, layout: layout, run: run)
+        if curated.database == settings.database && curated.table == table.target {
+            throw SluiceError(.configInvalid,
+                              "the curated table of \(table.name) would be its clean table \(curated.qualifiedName); give sink.clickhouse.curated_database another database or the table a curated.table name",
+                              context: ErrorContext(table: table.name))
+        }
+        return curated
     }
 
     public func prepare(_ sinkTarget: SinkTarget) async throws(SluiceError) {
         let target = try decode(sinkTarget)
         try await client.createDatabase(target.database)
+        if let curated = target.curated { try await client.createDatabase(curated.database) }
         try await dropLeftovers(of: target)
         if target.replaces {
             try await client.execute(ClickHouseDDL.dropTable(database: target.database, table: target.loadTable))
@@ -82,15 +97,41 @@ public struct ClickHouseWarehouse: Sink {
 
     public func finish(_ sinkTarget: SinkTarget) async throws(SluiceError) {
         let target = try decode(sinkTarget)
-        guard target.replaces else { return }
-        if try await tableExists(target.database, target.table) {
-            try await client.execute(ClickHouseDDL.rename(database: target.database,
-                                                          [(target.table, target.retiredTable), (target.loadTable, target.table)]))
-            try await client.execute(ClickHouseDDL.dropTable(database: target.database, table: target.retiredTable))
-        } else {
-            try await client.execute(ClickHouseDDL.rename(database: target.database, [(target.loadTable, target.table)]))
+        if target.replaces {
+            try await swap(database: target.database, table: target.table, with: target.loadTable, retiring: target.retiredTable)
+            logger.info("table.swapped", metadata: ["sluice.table": "\(sinkTarget.table)"])
         }
-        logger.info("table.swapped", metadata: ["sluice.table": "\(sinkTarget.table)"])
+        if let curated = target.curated {
+            try await build(curated, of: sinkTarget.table)
+        }
+    }
+
+    /// Builds the curated table anew from the clean layer and swaps it in (see ``CuratedLayer``).
+    private func build(_ curated: CuratedLayer, of name: String) async throws(SluiceError) {
+        let started = ContinuousClock.now
+        do throws(SluiceError) {
+            for statement in curated.buildStatements { try await client.execute(statement) }
+        } catch {
+            try? await client.execute(ClickHouseDDL.dropTable(database: curated.database, table: curated.buildTable))
+            throw SluiceError(error.code, "building the curated table \(curated.qualifiedName) failed: \(error.message)",
+                              context: ErrorContext(table: name).merged(into: error.context), underlying: error.underlying)
+        }
+        let rows = try await client.value(
+            "SELECT count() FROM \(ClickHouseSQL.qualifiedName(database: curated.database, table: curated.buildTable))")
+        try await swap(database: curated.database, table: curated.table, with: curated.buildTable, retiring: curated.retiredTable)
+        logger.info("curated.built", metadata: ["sluice.table": "\(name)", "sluice.curated": "\(curated.qualifiedName)",
+                                                "sluice.rows": "\(rows)", "sluice.seconds": "\(started.duration(to: .now))"])
+    }
+
+    /// Puts `replacement` in the place of `table` with one `RENAME` (the old table, if any, is dropped after).
+    private func swap(database: String, table: String, with replacement: String, retiring retired: String) async throws(SluiceError) {
+        if try await tableExists(database, table) {
+            try await client.execute(ClickHouseDDL.dropTable(database: database, table: retired))
+            try await client.execute(ClickHouseDDL.rename(database: database, [(table, retired), (replacement, table)]))
+            try await client.execute(ClickHouseDDL.dropTable(database: database, table: retired))
+        } else {
+            try await client.execute(ClickHouseDDL.rename(database: database, [(replacement, table)]))
+        }
     }
 
     public func cleanUp(_ sinkTarget: SinkTarget, succeeded: Bool) async {
@@ -120,6 +161,14 @@ public struct ClickHouseWarehouse: Sink {
         for name in rows.compactMap({ $0.first ?? nil }) where name != target.loadTable {
             try await client.execute(ClickHouseDDL.dropTable(database: target.database, table: name))
             logger.info("table.leftover.dropped", metadata: ["sluice.table": "\(target.database).\(name)"])
+        }
+        guard let curated = target.curated else { return }
+        let prefixes = curated.leftoverPrefixes.map { "startsWith(name, \(ClickHouseSQL.stringLiteral($0)))" }.joined(separator: " OR ")
+        let built = try await client.rows(
+            "SELECT name FROM system.tables WHERE database = \(ClickHouseSQL.stringLiteral(curated.database)) AND (\(prefixes))")
+        for name in built.compactMap({ $0.first ?? nil }) {
+            try await client.execute(ClickHouseDDL.dropTable(database: curated.database, table: name))
+            logger.info("table.leftover.dropped", metadata: ["sluice.table": "\(curated.database).\(name)"])
         }
     }
 

@@ -147,6 +147,41 @@ struct PipelineValidator {
             }
         case .ctid?, nil: break
         }
+        try validateCurated(table, at: path)
+    }
+
+    func validateCurated(_ table: TableConfig, at path: [PathPart]) throws(SluiceError) {
+        let curated = table.curated
+        let at = path + ["curated"]
+        guard curated.enabled else { return }
+        if let name = curated.table, name.allSatisfy(\.isWhitespace) {
+            throw error(at + ["table"], "curated table name is empty")
+        }
+        if let partition = curated.partitionBy, partition.allSatisfy(\.isWhitespace) {
+            throw error(at + ["partition_by"], "curated partition_by is empty; leave it out for an unpartitioned table")
+        }
+        if let select = curated.select {
+            guard let names = CuratedConfig.placeholders(in: select) else {
+                throw error(at + ["select"], "curated select has a '{{' without its '}}'")
+            }
+            let known = [CuratedConfig.livePlaceholder, CuratedConfig.cleanPlaceholder]
+            if let unknown = names.first(where: { !known.contains($0) }) {
+                throw error(at + ["select"], "curated select names {{ \(unknown) }}; it knows {{ live }} (the live rows) and {{ clean }} (every version)")
+            }
+            if names.isEmpty {
+                throw error(at + ["select"], "curated select must read {{ live }} (the live rows) or {{ clean }} (every version) of the table")
+            }
+            if select.allSatisfy(\.isWhitespace) { throw error(at + ["select"], "curated select is empty") }
+            return
+        }
+        for name in curated.orderBy ?? [] {
+            guard let column = table.column(named: name) else {
+                throw error(at + ["order_by"], "curated order_by column '\(name)' is not a declared column of table \(table.name)")
+            }
+            if column.nullable {
+                throw error(at + ["order_by"], "curated order_by column '\(name)' is nullable; ClickHouse sorting keys cannot hold NULLs")
+            }
+        }
     }
 
     enum PathPart: ExpressibleByStringLiteral {

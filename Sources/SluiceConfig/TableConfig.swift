@@ -57,11 +57,13 @@ public struct TableConfig: Sendable, Decodable {
     /// cursor or bookmark of its own: each of the parent's tasks reads the child rows of its parent rows, in the
     /// same snapshot, and they load together.
     public var parent: ParentConfig?
+    /// The table's curated (warehouse) layer, built from the clean layer after each run; see ``CuratedConfig``.
+    public var curated: CuratedConfig
 
     enum CodingKeys: String, CodingKey {
         case name, source, target, primaryKey, cursor, lag, backfillWindow, partition, filters, deletedWhen, outOfRange
         case specialValues, schemaEvolution, ignoreColumns, filter, validations, maxRejectedRatio, joins, parent
-        case columns
+        case columns, curated
     }
 
     /// A table declared in code: the small table of a join, say. Everything else takes its default.
@@ -86,6 +88,7 @@ public struct TableConfig: Sendable, Decodable {
         maxRejectedRatio = nil
         joins = []
         parent = nil
+        curated = CuratedConfig()
     }
 
     public init(from decoder: any Decoder) throws {
@@ -114,6 +117,7 @@ public struct TableConfig: Sendable, Decodable {
         maxRejectedRatio = try c.decodeIfPresent(Double.self, forKey: .maxRejectedRatio)
         joins = try c.decodeIfPresent([JoinConfig].self, forKey: .joins) ?? []
         parent = try c.decodeIfPresent(ParentConfig.self, forKey: .parent)
+        curated = try c.decodeIfPresent(CuratedConfig.self, forKey: .curated) ?? CuratedConfig()
         columns = try c.decode([ColumnConfig].self, forKey: .columns)
     }
 

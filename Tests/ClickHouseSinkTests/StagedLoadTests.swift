@@ -42,7 +42,8 @@ import Testing
         let env = ProcessInfo.processInfo.environment
         let settings = try ConnectorSection(kind: "clickhouse", file: "t.yaml", text: """
             sink:
-              clickhouse: {url: "\(client.config.url)", user: "\(client.config.user)", password: "${SLUICE_CH_PASSWORD}", database: \(database)}
+              clickhouse: {url: "\(client.config.url)", user: "\(client.config.user)", password: "${SLUICE_CH_PASSWORD}", database: \(database),
+                           curated_database: \(database)_curated}
             """, path: ["sink"], line: 2).decode(ClickHouseSettings.self, environment: env)
         let warehouse = try ClickHouseWarehouse(settings: settings, logger: Logger(label: "test"))
         let table = try tableConfig("""

@@ -52,7 +52,8 @@ enum TestClickHouse {
         ClickHouseClient(config: try config())
     }
 
-    /// Runs `body` with a fresh database `chsink_test_<random>`, dropped afterwards (also on failure).
+    /// Runs `body` with a fresh database `chsink_test_<random>`, dropped afterwards (also on failure) with its
+    /// curated companion `<name>_curated` if a test made one.
     static func withDatabase(_ body: (ClickHouseClient, String) async throws -> Void) async throws {
         let client = try client()
         let name = "chsink_test_\(UInt32.random(in: 0...UInt32.max))"
@@ -61,8 +62,10 @@ enum TestClickHouse {
             try await body(client, name)
         } catch {
             try? await client.execute(ClickHouseDDL.dropDatabase(name))
+            try? await client.execute(ClickHouseDDL.dropDatabase(name + "_curated"))
             throw error
         }
         try await client.execute(ClickHouseDDL.dropDatabase(name))
+        try await client.execute(ClickHouseDDL.dropDatabase(name + "_curated"))
     }
 }

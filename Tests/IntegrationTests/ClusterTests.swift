@@ -32,6 +32,7 @@ import Testing
         #expect(try fixture.clickhouseCount() == 2_000)
         #expect(try fixture.rawCount() == 2_000, "each row loaded once")
         #expect(try fixture.differences().isEmpty)
+        #expect(try fixture.differences(in: .curated).isEmpty)
         #expect(try fixture.bookmark() == "2024-01-01 00:33:20.000000Z")
         #expect(driver.text.contains("pod-1") && driver.text.contains("pod-2"))
     }
@@ -77,6 +78,7 @@ import Testing
         #expect(try fixture.clickhouseCount() == 2_000)
         #expect(try fixture.rawCount() == 2_000, "the killed attempts committed nothing; each row is in once")
         #expect(try fixture.differences().isEmpty)
+        #expect(try fixture.differences(in: .curated).isEmpty)
         let json = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: report))) as? [String: Any]
         let table = (json?["tables"] as? [[String: Any]])?.first
         #expect(table?["rows_extracted"] as? Int == 2_000)
@@ -118,6 +120,7 @@ import Testing
         #expect(status == 0, "run failed after an executor was killed mid-insert:\n\(run.text.suffix(3000))")
         #expect(try fixture.rawCount() == 40_000, "the cut insert left nothing in the table and no row was committed twice")
         #expect(try fixture.differences().isEmpty)
+        #expect(try fixture.differences(in: .curated).isEmpty)
         #expect(try env.clickhouse("SELECT count() FROM system.tables WHERE database = '\(fixture.clean)'").trimmed == "1",
                 "the killed attempt's staging table was removed")
         let json = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: report))) as? [String: Any]

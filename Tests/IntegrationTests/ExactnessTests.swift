@@ -157,6 +157,7 @@ struct ScratchPipeline {
     let database: String
     let clean: String
     let metadata: String
+    let curated: String
     let directory: String
 
     init(setup: String) throws {
@@ -165,6 +166,7 @@ struct ScratchPipeline {
         let suffix = UInt32.random(in: 0...UInt32.max)
         clean = "exact_clean_\(suffix)"
         metadata = "exact_meta_\(suffix)"
+        curated = "exact_cur_\(suffix)"
         directory = NSTemporaryDirectory() + "sluice-exact-" + UUID().uuidString
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         try env.psql(database, setup)
@@ -174,6 +176,7 @@ struct ScratchPipeline {
         env.dropDatabase(database)
         _ = try? env.clickhouse("DROP DATABASE IF EXISTS \(clean)")
         _ = try? env.clickhouse("DROP DATABASE IF EXISTS \(metadata)")
+        _ = try? env.clickhouse("DROP DATABASE IF EXISTS \(curated)")
         try? FileManager.default.removeItem(atPath: directory)
     }
 
@@ -185,7 +188,7 @@ struct ScratchPipeline {
           postgres: {host: "${PGHOST}", port: "${PGPORT}", database: \(database), user: "${PGUSER}", password: "${PGPASSWORD}"}
         sink:
           clickhouse: {url: "${SLUICE_CLICKHOUSE_URL}", user: "${SLUICE_CLICKHOUSE_USER}", password: "${SLUICE_CH_PASSWORD}",
-                       database: \(clean), metadata_database: \(metadata)}
+                       database: \(clean), metadata_database: \(metadata), curated_database: \(curated)}
         staging: {directory: \(directory)/staging}
         run: \(run)
         tables:

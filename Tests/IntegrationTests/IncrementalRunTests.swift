@@ -5,26 +5,21 @@ import Testing
 /// snapshot, failures after some rows were loaded, range reloads and soft deletes. The destination is always
 /// compared with the source, so a lost or doubled row fails the test.
 @Suite(.serialized) struct IncrementalRunTests {
-    struct Outcome {
-        var status: Int32
-        var output: String
-        var table: [String: Any]
-    }
+    typealias Outcome = PipelineFixture.RunOutcome
 
     func run(_ fixture: PipelineFixture, _ config: String, _ extra: [String] = []) throws -> Outcome {
-        let report = fixture.directory + "/report-\(UUID().uuidString).json"
-        let result = try Shell.execute(Paths.sluice, ["run", "--config", config, "--local", "2", "--report", report] + extra)
-        let json = (try? JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: report)))) as? [String: Any]
-        let table = (json?["tables"] as? [[String: Any]])?.first ?? [:]
-        return Outcome(status: result.status, output: result.stdout + result.stderr, table: table)
+        try fixture.run(config, extra)
     }
 
-    /// ClickHouse's live rows and PostgreSQL's rows are the same, value by value.
+    /// ClickHouse's live rows and PostgreSQL's rows are the same, value by value, in the clean layer (read with
+    /// `FINAL`) and in the curated layer (read as it is, one row per key).
     func expectSameRows(_ fixture: PipelineFixture, where condition: String = "true",
                         sourceLocation: SourceLocation = #_sourceLocation) throws {
-        let differences = try fixture.differences(where: condition)
-        #expect(differences.isEmpty, "ClickHouse differs from PostgreSQL:\n\(differences.joined(separator: "\n"))",
-                sourceLocation: sourceLocation)
+        for layer in [PipelineFixture.Layer.clean, .curated] {
+            let differences = try fixture.differences(where: condition, in: layer)
+            #expect(differences.isEmpty, "ClickHouse's \(layer) layer differs from PostgreSQL:\n\(differences.joined(separator: "\n"))",
+                    sourceLocation: sourceLocation)
+        }
     }
 
     /// Rows the run's report says reached ClickHouse.

@@ -26,7 +26,7 @@ import Testing
           postgres: {host: "${PGHOST}", port: "${PGPORT}", database: \(fixture.database), user: "${PGUSER}", password: "${PGPASSWORD}"}
         sink:
           clickhouse: {url: "${SLUICE_CLICKHOUSE_URL}", user: "${SLUICE_CLICKHOUSE_USER}", password: "${SLUICE_CH_PASSWORD}",
-                       database: \(fixture.clean), metadata_database: \(fixture.metadata)}
+                       database: \(fixture.clean), metadata_database: \(fixture.metadata), curated_database: \(fixture.curated)}
         staging: {directory: \(fixture.directory)/staging}
         tables_dir: tables
         """.write(toFile: pipeline, atomically: true, encoding: .utf8)

@@ -8,6 +8,7 @@ struct PipelineFixture {
     let database: String
     let clean: String
     let metadata: String
+    let curated: String
     let directory: String
 
     init(env: TestEnvironment, rows: Int = 2_000) throws {
@@ -16,6 +17,7 @@ struct PipelineFixture {
         let suffix = UInt32.random(in: 0...UInt32.max)
         clean = "cluster_clean_\(suffix)"
         metadata = "cluster_meta_\(suffix)"
+        curated = "cluster_cur_\(suffix)"
         directory = NSTemporaryDirectory() + "sluice-cluster-" + UUID().uuidString
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         try env.psql(database, """
@@ -29,6 +31,7 @@ struct PipelineFixture {
         env.dropDatabase(database)
         _ = try? env.clickhouse("DROP DATABASE IF EXISTS \(clean)")
         _ = try? env.clickhouse("DROP DATABASE IF EXISTS \(metadata)")
+        _ = try? env.clickhouse("DROP DATABASE IF EXISTS \(curated)")
         try? FileManager.default.removeItem(atPath: directory)
     }
 
@@ -42,7 +45,7 @@ struct PipelineFixture {
           postgres: {host: "${PGHOST}", port: "${PGPORT}", database: \(database), user: "${PGUSER}", password: "\(postgresPassword)"}
         sink:
           clickhouse: {url: "${SLUICE_CLICKHOUSE_URL}", user: "${SLUICE_CLICKHOUSE_USER}", password: "${SLUICE_CH_PASSWORD}",
-                       database: \(clean), metadata_database: \(metadata)}
+                       database: \(clean), metadata_database: \(metadata), curated_database: \(curated)}
         staging: {directory: \(directory)/staging}
         run: {heartbeat_interval: 500ms, executor_timeout: 3s, retries: 3}
         tables:
@@ -64,6 +67,21 @@ struct PipelineFixture {
         return path
     }
 
+    /// What one `sluice run --local 2` of `config` did: its exit status, output and the first table of its report.
+    struct RunOutcome {
+        var status: Int32
+        var output: String
+        var table: [String: Any]
+    }
+
+    func run(_ config: String, _ extra: [String] = []) throws -> RunOutcome {
+        let report = directory + "/report-\(UUID().uuidString).json"
+        let result = try Shell.execute(Paths.sluice, ["run", "--config", config, "--local", "2", "--report", report] + extra)
+        let json = (try? JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: report)))) as? [String: Any]
+        let table = (json?["tables"] as? [[String: Any]])?.first ?? [:]
+        return RunOutcome(status: result.status, output: result.stdout + result.stderr, table: table)
+    }
+
     func clickhouseCount() throws -> Int {
         Int(try env.clickhouse("SELECT count() FROM \(clean).items FINAL").trimmed) ?? -1
     }
@@ -73,9 +91,18 @@ struct PipelineFixture {
         Int(try env.clickhouse("SELECT count() FROM \(clean).items").trimmed) ?? -1
     }
 
-    /// The differences between PostgreSQL's `items` and the live rows of the clean layer, compared value by value
-    /// (id, name, born, and updated_at in whole seconds, as the clean layer keeps it); empty when they hold the same rows.
-    func differences(where condition: String = "true") throws -> [String] {
+    /// Where ``differences(where:in:)`` reads ClickHouse's rows.
+    enum Layer {
+        /// The clean table's live rows: `FINAL`, soft-deleted rows left out.
+        case clean
+        /// The curated table as it is: no `FINAL`, no filter; it must hold the live rows and nothing else.
+        case curated
+    }
+
+    /// The differences between PostgreSQL's `items` and ClickHouse's rows in `layer`, compared value by value
+    /// (id, name, born, and updated_at in whole seconds, as the clean layer keeps it); empty when they hold the same
+    /// rows. For the curated layer, a key held twice is a difference too.
+    func differences(where condition: String = "true", in layer: Layer = .clean) throws -> [String] {
         let source = try env.psql(database, """
             SET timezone = 'UTC';
             COPY (SELECT id, coalesce(name, '-'), coalesce(born::text, '-'), to_char(updated_at, 'YYYY-MM-DD HH24:MI:SS')
@@ -84,9 +111,14 @@ struct PipelineFixture {
         let sink = try env.clickhouse("""
             SELECT id, ifNull(name, '-'), ifNull(if(toUInt16(born) = 0, '1970-01-01', toString(born)), '-'),
                    toString(updated_at)
-            FROM \(clean).items FINAL WHERE _sluice_deleted = 0 ORDER BY id FORMAT TabSeparated
+            FROM \(layer == .clean ? "\(clean).items FINAL WHERE _sluice_deleted = 0" : "\(curated).items")
+            ORDER BY id FORMAT TabSeparated
             """).split(separator: "\n")
         var problems: [String] = []
+        if layer == .curated {
+            let keys = try env.clickhouse("SELECT count() - uniqExact(id) FROM \(curated).items").trimmed
+            if keys != "0" { problems.append("the curated table holds \(keys) rows more than it has keys") }
+        }
         if source.count != sink.count { problems.append("PostgreSQL has \(source.count) rows, ClickHouse \(sink.count)") }
         for (expected, actual) in zip(source, sink) where expected != actual {
             problems.append("PostgreSQL \(expected) | ClickHouse \(actual)")
