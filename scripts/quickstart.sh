@@ -35,12 +35,13 @@ echo
 echo "==> what landed in ClickHouse"
 echo "PostgreSQL rows (status <> 'test'): $(psql -Atc "SELECT count(*) FROM public.orders WHERE status <> 'test'")"
 echo "clean.orders live rows:             $(ch 'SELECT count() FROM clean.orders FINAL WHERE _sluice_deleted = 0')"
+echo "curated.orders rows (no FINAL):     $(ch 'SELECT count() FROM curated.orders')"
 echo
 ch "SELECT status, count() AS orders, sum(total) AS revenue, countIf(isNull(order_date)) AS null_dates
-    FROM clean.orders FINAL WHERE _sluice_deleted = 0 GROUP BY status ORDER BY status FORMAT PrettyCompactMonoBlock"
+    FROM curated.orders GROUP BY status ORDER BY status FORMAT PrettyCompactMonoBlock"
 echo
 ch "SELECT id, status, total, note, order_date, created_at, created_at_us, updated_at
-    FROM clean.orders FINAL WHERE _sluice_deleted = 0 ORDER BY id LIMIT 5 FORMAT PrettyCompactMonoBlock"
+    FROM curated.orders ORDER BY id LIMIT 5 FORMAT PrettyCompactMonoBlock"
 echo
 echo "==> bookmarks (etl_metadata.cdc_state)"
 ch "SELECT table_name, argMax(last_extracted_value, version) AS bookmark, argMax(backfill, version) AS backfill

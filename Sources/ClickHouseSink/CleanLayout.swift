@@ -13,6 +13,9 @@ public import SluiceCore
 /// - `_sluice_version` (UInt64): the row's cursor value mapped order-preservingly to an unsigned integer, so the
 ///   table (a `ReplacingMergeTree`) keeps the newest version of each key whatever the load order. Tables without
 ///   a cursor are reloaded whole and swapped in, with version 0.
+///
+/// An `append` table (no key) is a plain `MergeTree` instead, sorted and partitioned by the day of its cursor, so
+/// that a run can replace exactly the days it re-read (`ALTER TABLE ... REPLACE PARTITION`).
 public struct CleanLayout: Sendable, Hashable, Codable {
     public static let versionColumn = "_sluice_version"
     public static let deletedColumn = "_sluice_deleted"
@@ -33,6 +36,10 @@ public struct CleanLayout: Sendable, Hashable, Codable {
     /// The declared columns lead the staged rows; whatever follows them (the deleted flag, a child's parent
     /// version) is not a clean column of its own.
     public var declaredCount: Int
+    /// An append table: every row is kept (a plain `MergeTree`), partitioned by ``dayColumn``.
+    public var appendOnly: Bool = false
+    /// The column whose day partitions the table (an append table's cursor), if any.
+    public var dayColumn: String?
 
     /// - Parameter versionColumn: the staged column that versions rows (default: the cursor).
     public init(table: TableConfig, stagedSchema: Schema, versionColumn: String? = nil) {
@@ -50,7 +57,8 @@ public struct CleanLayout: Sendable, Hashable, Codable {
                 companionOf[column.name] = companion
             }
         }
-        for key in table.primaryKey {
+        let sortingColumns = table.load == .append ? table.cursor.map { [$0] } ?? [] : table.primaryKey
+        for key in sortingColumns {
             orderBy.append(key)
             if let companion = companionOf[key] { orderBy.append(companion) }
         }
@@ -63,7 +71,17 @@ public struct CleanLayout: Sendable, Hashable, Codable {
         cursorIndex = (versionColumn ?? table.cursor).flatMap { stagedSchema.index(of: $0) }
         deletedIndex = stagedSchema.index(of: Self.deletedColumn)
         declaredCount = table.columns.count
+        appendOnly = table.load == .append
+        dayColumn = appendOnly ? table.cursor : nil
     }
+
+    /// The clean table's engine: versions of a key collapse, or, for an append table, every row stays.
+    public var engine: ClickHouseTableDefinition.Engine {
+        appendOnly ? .mergeTree : .replacingMergeTree(versionColumn: Self.versionColumn)
+    }
+
+    /// The clean table's partition key: the day of an append table's cursor, else none.
+    public var partitionKey: ClickHouseTableDefinition.PartitionKey? { dayColumn.map { .day(of: $0) } }
 
     /// The clean table's schema.
     public var schema: Schema { Schema(fields) }

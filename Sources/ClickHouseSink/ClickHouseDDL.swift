@@ -32,6 +32,26 @@ public enum ClickHouseDDL {
             + ClickHouseSQL.qualifiedName(database: database, table: source)
     }
 
+    /// What ``partition(_:database:table:id:from:)`` does with one partition.
+    public enum PartitionAction: String, Sendable {
+        /// `ATTACH PARTITION ID 'p' FROM source`: the source's parts of `p` join the table (hard links).
+        case attach = "ATTACH"
+        /// `REPLACE PARTITION ID 'p' FROM source`: the table's partition `p` becomes a copy of the source's, at once.
+        case replace = "REPLACE"
+        /// `DROP PARTITION ID 'p'`.
+        case drop = "DROP"
+    }
+
+    /// `ALTER TABLE t {ATTACH|REPLACE|DROP} PARTITION ID 'id' [FROM source]`, by partition id (`20240131` for a
+    /// `toYYYYMMDD` key), which ClickHouse 18.16 accepts for all three.
+    public static func partition(_ action: PartitionAction, database: String, table: String, id: String,
+                                 from source: String? = nil) -> String {
+        var sql = "ALTER TABLE \(ClickHouseSQL.qualifiedName(database: database, table: table)) \(action.rawValue) PARTITION ID "
+            + ClickHouseSQL.stringLiteral(id)
+        if let source { sql += " FROM " + ClickHouseSQL.qualifiedName(database: database, table: source) }
+        return sql
+    }
+
     /// `CREATE TABLE IF NOT EXISTS `db`.`t` (`c` Type, ...) ENGINE = ... [PARTITION BY ...] ORDER BY ...`.
     ///
     /// - Throws: ``SluiceError/Code/clickHouseInvalidDefinition`` for what ClickHouse would reject or

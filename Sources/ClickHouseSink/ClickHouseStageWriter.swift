@@ -32,7 +32,8 @@ public struct ClickHouseStageWriter: SinkWriter {
         }
         let stage = target.stageTable(task: task.id, attempt: task.attempt)
         let definition = ClickHouseTableDefinition(database: target.database, name: stage, columns: target.layout.fields,
-                                                   engine: .mergeTree, orderBy: target.layout.orderBy)
+                                                   engine: .mergeTree, orderBy: target.layout.orderBy,
+                                                   partitionBy: target.layout.partitionKey)
         try await client.execute(ClickHouseDDL.dropTable(database: target.database, table: stage))
         try await client.createTable(definition)
         do throws(SluiceError) {

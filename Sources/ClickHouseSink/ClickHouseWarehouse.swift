@@ -36,15 +36,29 @@ public struct ClickHouseWarehouse: Sink {
     public func target(for request: SinkTableRequest) throws(SluiceError) -> SinkTarget {
         let table = request.table.target
         let run = ClickHouseTarget.nameSafe(request.runID)
-        let loadTable = request.replacesContents ? table + "__sluice_reload_" + run : table
+        let days = request.table.load == .append ? request.replacedDays.map(DayPartitions.init(window:)) : nil
+        let loadTable: String
+        if request.replacesContents {
+            loadTable = table + "__sluice_reload_" + run
+        } else if days != nil {
+            loadTable = table + "__sluice_append_" + run
+        } else {
+            loadTable = table
+        }
         let layout = CleanLayout(table: request.table, stagedSchema: request.stagedSchema, versionColumn: request.versionColumn)
         let curated = try curatedLayer(of: request.table, layout: layout, run: run)
+        // A copy's staging tables need no run in their names: the copy's own name has it.
+        let stagePrefix: String = loadTable + "__sluice_stage_" + (loadTable != table ? "" : run + "_")
+        let retiredTable: String = table + "__sluice_old_" + run
         let target = ClickHouseTarget(database: settings.database, table: table, loadTable: loadTable,
-                                      retiredTable: table + "__sluice_old_" + run, layout: layout,
-                                      stagePrefix: loadTable + "__sluice_stage_" + (request.replacesContents ? "" : run + "_"),
-                                      addedColumns: request.addedColumns, curated: curated)
-        var summary = request.replacesContents
-            ? "\(settings.database).\(table) (reloaded into \(loadTable), then swapped in)" : "\(settings.database).\(table)"
+                                      retiredTable: retiredTable, layout: layout, stagePrefix: stagePrefix,
+                                      addedColumns: request.addedColumns, curated: curated, replacedDays: days)
+        var summary = "\(settings.database).\(table)"
+        if request.replacesContents {
+            summary += " (reloaded into \(loadTable), then swapped in)"
+        } else if let days {
+            summary += " (days \(days.description) loaded into \(loadTable), then replaced)"
+        }
         if let curated { summary += ", then \(curated.qualifiedName)" }
         return SinkTarget(table: request.table.name, summary: summary, work: try .json(kind: ClickHouseTarget.kind, target))
     }
@@ -71,8 +85,10 @@ public struct ClickHouseWarehouse: Sink {
             try await client.execute(ClickHouseDDL.dropTable(database: target.database, table: target.loadTable))
         } else {
             try await checkExisting(target, name: sinkTarget.table)
+            try await client.createTable(definition(target, name: target.table))
+            if target.loadsCopy { try await client.execute(ClickHouseDDL.dropTable(database: target.database, table: target.loadTable)) }
         }
-        try await client.createTable(definition(target, name: target.loadTable, engine: .replacingMergeTree(versionColumn: CleanLayout.versionColumn)))
+        try await client.createTable(definition(target, name: target.loadTable))
     }
 
     public func commit(_ receipt: ConnectorPayload, into sinkTarget: SinkTarget) async throws(SluiceError) -> UInt64 {
@@ -82,7 +98,14 @@ public struct ClickHouseWarehouse: Sink {
             throw SluiceError(.invalidRunPlan, "receipt names \(staged.stageTable), which is not a staging table of this run",
                               context: ErrorContext(table: sinkTarget.table))
         }
-        try await client.execute(ClickHouseDDL.attachAll(database: target.database, into: target.loadTable, from: staged.stageTable))
+        if target.layout.partitionKey == nil {
+            try await client.execute(ClickHouseDDL.attachAll(database: target.database, into: target.loadTable, from: staged.stageTable))
+        } else {
+            for partition in try await partitions(of: staged.stageTable, in: target.database) {
+                try await client.execute(ClickHouseDDL.partition(.attach, database: target.database, table: target.loadTable,
+                                                                 id: partition, from: staged.stageTable))
+            }
+        }
         try await client.execute(ClickHouseDDL.dropTable(database: target.database, table: staged.stageTable))
         return staged.rows
     }
@@ -101,9 +124,39 @@ public struct ClickHouseWarehouse: Sink {
             try await swap(database: target.database, table: target.table, with: target.loadTable, retiring: target.retiredTable)
             logger.info("table.swapped", metadata: ["sluice.table": "\(sinkTarget.table)"])
         }
+        if let days = target.replacedDays {
+            try await replace(days, of: target, name: sinkTarget.table)
+        }
         if let curated = target.curated {
             try await build(curated, of: sinkTarget.table)
         }
+    }
+
+    /// An append run's days: each day the load table holds replaces that day of the table, and each day of the
+    /// range the table holds but the load table does not (every row of it deleted at the source) is dropped. A
+    /// driver killed half-way leaves some days replaced and the bookmark where it was; the next run re-reads and
+    /// replaces them all again.
+    private func replace(_ days: DayPartitions, of target: ClickHouseTarget, name: String) async throws(SluiceError) {
+        let loaded = try await partitions(of: target.loadTable, in: target.database)
+        let held = try await partitions(of: target.table, in: target.database).filter(days.contains)
+        for id in loaded {
+            try await client.execute(ClickHouseDDL.partition(.replace, database: target.database, table: target.table,
+                                                             id: id, from: target.loadTable))
+        }
+        for id in held where !loaded.contains(id) {
+            try await client.execute(ClickHouseDDL.partition(.drop, database: target.database, table: target.table, id: id))
+        }
+        try await client.execute(ClickHouseDDL.dropTable(database: target.database, table: target.loadTable))
+        logger.info("table.days.replaced", metadata: ["sluice.table": "\(name)", "sluice.days": "\(days.description)",
+                                                      "sluice.replaced": "\(loaded.count)", "sluice.dropped": "\(held.filter { !loaded.contains($0) }.count)"])
+    }
+
+    /// The ids of the partitions that hold rows of `table`, in order.
+    private func partitions(of table: String, in database: String) async throws(SluiceError) -> [String] {
+        try await client.rows("""
+            SELECT DISTINCT partition_id FROM system.parts WHERE database = \(ClickHouseSQL.stringLiteral(database))
+            AND table = \(ClickHouseSQL.stringLiteral(table)) AND active ORDER BY partition_id
+            """).compactMap { $0.first ?? nil }
     }
 
     /// Builds the curated table anew from the clean layer and swaps it in (see ``CuratedLayer``).
@@ -144,7 +197,7 @@ public struct ClickHouseWarehouse: Sink {
             guard let name = row.first ?? nil else { continue }
             try? await client.execute(ClickHouseDDL.dropTable(database: target.database, table: name))
         }
-        if target.replaces && !succeeded {
+        if target.loadsCopy && !succeeded {
             try? await client.execute(ClickHouseDDL.dropTable(database: target.database, table: target.loadTable))
         }
     }
@@ -156,6 +209,7 @@ public struct ClickHouseWarehouse: Sink {
             SELECT name FROM system.tables WHERE database = \(ClickHouseSQL.stringLiteral(target.database))
             AND (startsWith(name, \(ClickHouseSQL.stringLiteral(target.table + "__sluice_stage_")))
                  OR startsWith(name, \(ClickHouseSQL.stringLiteral(target.table + "__sluice_reload_")))
+                 OR startsWith(name, \(ClickHouseSQL.stringLiteral(target.table + "__sluice_append_")))
                  OR startsWith(name, \(ClickHouseSQL.stringLiteral(target.table + "__sluice_old_"))))
             """)
         for name in rows.compactMap({ $0.first ?? nil }) where name != target.loadTable {
@@ -176,9 +230,9 @@ public struct ClickHouseWarehouse: Sink {
         try target.work.decodeJSON(ClickHouseTarget.self, kind: ClickHouseTarget.kind)
     }
 
-    func definition(_ target: ClickHouseTarget, name: String, engine: ClickHouseTableDefinition.Engine) -> ClickHouseTableDefinition {
-        ClickHouseTableDefinition(database: target.database, name: name, columns: target.layout.fields, engine: engine,
-                                  orderBy: target.layout.orderBy)
+    func definition(_ target: ClickHouseTarget, name: String) -> ClickHouseTableDefinition {
+        ClickHouseTableDefinition(database: target.database, name: name, columns: target.layout.fields, engine: target.layout.engine,
+                                  orderBy: target.layout.orderBy, partitionBy: target.layout.partitionKey)
     }
 
     private func tableExists(_ database: String, _ name: String) async throws(SluiceError) -> Bool {

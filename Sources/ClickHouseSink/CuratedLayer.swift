@@ -67,10 +67,12 @@ public struct CuratedLayer: Sendable, Hashable, Codable {
     /// every clean column but the two Sluice keeps for itself. The flag is tested outside the `FINAL` query, so
     /// that no server can apply it before the versions are folded (an explicit `PREWHERE` would, on 18.16,
     /// and bring an older, undeleted version back).
+    /// An append table's rows are all live: no versions to fold, no deleted flag set.
     static func liveRows(of clean: String, layout: CleanLayout) -> String {
         let columns = layout.fields.map(\.name).filter { $0 != CleanLayout.deletedColumn && $0 != CleanLayout.versionColumn }
             .map(ClickHouseSQL.identifier)
         let list = columns.joined(separator: ", ")
+        if layout.appendOnly { return "SELECT \(list) FROM \(clean)" }
         let deleted = ClickHouseSQL.identifier(CleanLayout.deletedColumn)
         return "SELECT \(list) FROM (SELECT \(list), \(deleted) FROM \(clean) FINAL) WHERE \(deleted) = 0"
     }

@@ -73,7 +73,7 @@ struct PostgresDiscovery {
             notes.append("no cursor: no timestamp column that looks like a change time; every run reloads the table whole")
         }
         if key.isEmpty {
-            notes.append("no primary key or unique key of NOT NULL columns: declare the columns that identify a row")
+            notes.append("no primary key or unique key of NOT NULL columns: loaded as an append table (every row kept, whole days of the cursor replaced by each run); declare a primary_key instead if some columns identify a row")
         } else if primary == nil {
             notes.append("primary key from the unique index on (\(key.joined(separator: ", ")))")
         }

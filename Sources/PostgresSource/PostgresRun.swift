@@ -96,7 +96,7 @@ final class PostgresRun: SourceRun, @unchecked Sendable {
         let keyColumns = table.primaryKey.compactMap { table.column(named: $0) }
         let keySources = Set(keyColumns.filter { $0.expression == nil }.map(\.source))
         let derivedKey = keyColumns.contains { $0.expression != nil }
-        if !derivedKey, !(try catalog.uniqueKeys(source)).contains(where: { !$0.isEmpty && Set($0).isSubset(of: keySources) }) {
+        if !keyColumns.isEmpty, !derivedKey, !(try catalog.uniqueKeys(source)).contains(where: { !$0.isEmpty && Set($0).isSubset(of: keySources) }) {
             warnings.append("the primary key (\(table.primaryKey.joined(separator: ", "))) has no unique index or constraint behind it in PostgreSQL: rows that share a key become one row in the sink; add a unique constraint there, or declare the columns that are unique")
         }
         let fields = live.map { SourceField(name: $0.name, sourceType: $0.typeName, type: $0.suggestedTarget, nullable: !$0.notNull) }

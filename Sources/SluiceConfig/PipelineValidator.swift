@@ -94,7 +94,10 @@ struct PipelineValidator {
                 }
             }
         }
-        guard !table.primaryKey.isEmpty else { throw error(path + ["primary_key"], "table \(table.name) needs a primary_key") }
+        if table.load == .upsert && table.primaryKey.isEmpty {
+            throw error(path + ["primary_key"], "table \(table.name) needs a primary_key (or `load: append` for a table without a key)")
+        }
+        if table.load == .append { try validateAppend(table, at: path) }
         for key in table.primaryKey {
             guard let column = table.column(named: key) else {
                 throw error(path + ["primary_key"], "primary key column '\(key)' is not a declared column of table \(table.name)")
@@ -148,6 +151,28 @@ struct PipelineValidator {
         case .ctid?, nil: break
         }
         try validateCurated(table, at: path)
+    }
+
+    /// An append table replaces whole days of its cursor; what needs a key or a row-level version is refused.
+    func validateAppend(_ table: TableConfig, at path: [PathPart]) throws(SluiceError) {
+        let refuse: [(String, Bool, String)] = [
+            ("deleted_when", table.deletedWhen != nil,
+             "an append table has no key to mark deleted; rows deleted at the source disappear when their day is re-read"),
+            ("backfill_window", table.backfillWindow != nil,
+             "an append table is backfilled in one run (its backfill replaces the whole table)"),
+            ("parent", table.parent != nil, "a child table is loaded with its parent's keys; declare a primary_key for it"),
+        ]
+        for (key, present, reason) in refuse where present {
+            throw error(path + [.key(key)], "\(key) does not apply to `load: append`: \(reason)")
+        }
+        guard let cursor = table.cursor, let column = table.column(named: cursor) else { return }
+        guard [.date, .timestamp, .timestampTZ].contains(column.type) else {
+            throw error(path + ["cursor"],
+                        "an append table's cursor must be a date or timestamp (its runs replace whole days); '\(cursor)' is \(column.type). Without a cursor every run replaces the whole table")
+        }
+        if column.nullable {
+            throw error(path + ["cursor"], "an append table's cursor '\(cursor)' must be declared nullable: false: a row without one belongs to no day")
+        }
     }
 
     func validateCurated(_ table: TableConfig, at path: [PathPart]) throws(SluiceError) {

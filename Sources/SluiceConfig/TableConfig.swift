@@ -9,8 +9,11 @@ public struct TableConfig: Sendable, Decodable {
     public var source: String
     /// The sink table's name; default ``name``.
     public var target: String
-    /// Target column names that identify a row; the sink deduplicates on them.
+    /// Target column names that identify a row; the sink deduplicates on them. Empty for an `append` table.
     public var primaryKey: [String]
+    /// How runs write the sink: `upsert` (default; a newer version of a key replaces the older) or `append` (a
+    /// table without a key, such as an event log); see ``LoadMode``.
+    public var load: LoadMode
     /// A target column whose value grows when a row changes (`updated_at`, a sequence). Incremental runs
     /// extract rows whose cursor passed the bookmark. Without one, every run reloads the whole table.
     public var cursor: String?
@@ -61,7 +64,7 @@ public struct TableConfig: Sendable, Decodable {
     public var curated: CuratedConfig
 
     enum CodingKeys: String, CodingKey {
-        case name, source, target, primaryKey, cursor, lag, backfillWindow, partition, filters, deletedWhen, outOfRange
+        case name, source, target, primaryKey, load, cursor, lag, backfillWindow, partition, filters, deletedWhen, outOfRange
         case specialValues, schemaEvolution, ignoreColumns, filter, validations, maxRejectedRatio, joins, parent
         case columns, curated
     }
@@ -72,6 +75,7 @@ public struct TableConfig: Sendable, Decodable {
         self.source = source
         target = name
         self.primaryKey = primaryKey
+        load = .upsert
         cursor = nil
         lag = nil
         backfillWindow = nil
@@ -96,12 +100,20 @@ public struct TableConfig: Sendable, Decodable {
         name = try c.decode(String.self, forKey: .name)
         source = try c.decodeIfPresent(String.self, forKey: .source) ?? name
         target = try c.decodeIfPresent(String.self, forKey: .target) ?? name
-        guard let primaryKey = try c.decodeIfPresent([String].self, forKey: .primaryKey) else {
+        load = try c.decodeIfPresent(LoadMode.self, forKey: .load) ?? .upsert
+        let primaryKey = try c.decodeIfPresent([String].self, forKey: .primaryKey)
+        switch (primaryKey, load) {
+        case (nil, .upsert):
             throw DecodingError.dataCorruptedError(
                 forKey: .primaryKey, in: c,
-                debugDescription: "missing required key 'primary_key': the columns that identify a row (the clean layer keeps one row per key, which is what makes re-reading a row replace it instead of doubling it). `sluice init` takes it from the table's primary key or a unique index of NOT NULL columns; a table with neither (an event log) cannot be loaded yet")
+                debugDescription: "missing required key 'primary_key': the columns that identify a row (the clean layer keeps one row per key, which is what makes re-reading a row replace it instead of doubling it). `sluice init` takes it from the table's primary key or a unique index of NOT NULL columns; for a table with neither (an event log), write `load: append` instead (docs/configuration.md#tables-without-a-key)")
+        case (let key?, .append):
+            throw DecodingError.dataCorruptedError(
+                forKey: .primaryKey, in: c,
+                debugDescription: "an append table keeps every row and has no primary key; remove primary_key [\(key.joined(separator: ", "))], or remove `load: append` so that rows are deduplicated on it")
+        default:
+            self.primaryKey = primaryKey ?? []
         }
-        self.primaryKey = primaryKey
         cursor = try c.decodeIfPresent(String.self, forKey: .cursor)
         lag = try c.decodeIfPresent(ConfigDuration.self, forKey: .lag)
         backfillWindow = try c.decodeIfPresent(String.self, forKey: .backfillWindow)
@@ -478,4 +490,14 @@ extension TableConfig {
                 + "(updated_at) with the default lag, or reload ranges with --from/--to"]
         }
     }
+}
+
+/// How a table's runs write the sink.
+public enum LoadMode: String, Sendable, Codable, ConfigChoice {
+    /// Rows are identified by the primary key: a newer version replaces the older, a re-read row is not doubled.
+    case upsert
+    /// The table has no key (an event or log table): every row is kept. A run re-reads whole days of the cursor
+    /// (from the start of the day of `bookmark - lag`) and replaces those days in the sink, which is what makes a
+    /// retried or overlapping run exact; without a cursor every run replaces the whole table.
+    case append
 }

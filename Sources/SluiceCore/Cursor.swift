@@ -114,6 +114,25 @@ public struct CursorWindow: Sendable, Hashable, Codable {
     /// Whether the window holds every row (no predicate needed).
     public var isEverything: Bool { after == nil && upTo == nil && includesNulls }
 
+    /// The window grown outwards to whole days: it starts at the first moment of the day of its first value and
+    /// ends at the last moment of the day of its last (for a date cursor, whose values are days, it is itself).
+    /// Integer cursors have no days; their windows are returned unchanged.
+    public func widenedToWholeDays() -> CursorWindow {
+        var widened = self
+        let day = CivilTime.microsecondsPerDay
+        if let after, after.kind == .timestamp || after.kind == .timestampTZ, after.value < .max {
+            let first = CivilTime.floorDivide(after.value + 1, day).quotient
+            let (start, overflow) = first.multipliedReportingOverflow(by: day)
+            if !overflow && start > .min { widened.after = CursorValue(kind: after.kind, value: start - 1) }
+        }
+        if let upTo, upTo.kind == .timestamp || upTo.kind == .timestampTZ {
+            let last = CivilTime.floorDivide(upTo.value, day).quotient
+            let (end, overflow) = (last + 1).multipliedReportingOverflow(by: day)
+            widened.upTo = CursorValue(kind: upTo.kind, value: overflow ? .max : end - 1)
+        }
+        return widened
+    }
+
     /// Whether `value` (nil for a NULL cursor) falls in the window.
     public func contains(_ value: Int64?) -> Bool {
         guard let value else { return includesNulls }

@@ -57,8 +57,8 @@ public struct RunPlanner: Sendable {
         transform.sourceEvaluates(read.pushedConditions)
         let partitions = read.partitions
         let target = try sink.target(for: SinkTableRequest(
-            table: table, runID: runID, replacesContents: decision.mode == .fullReload, stagedSchema: transform.spec.outputSchema,
-            cursorKind: described.cursorKind, addedColumns: added))
+            table: table, runID: runID, replacesContents: decision.replacement == .whole, stagedSchema: transform.spec.outputSchema,
+            cursorKind: described.cursorKind, addedColumns: added, replacedDays: decision.replacedDays))
         var reconciliations: [ReconcileSpec] = []
         for validation in table.validations {
             guard let reconcile = validation.reconcile else { continue }
@@ -145,7 +145,7 @@ public struct RunPlanner: Sendable {
         var transform = plan
         transform.sourceEvaluates([])
         let target = try sink.target(for: SinkTableRequest(
-            table: child, runID: runID, replacesContents: decision.mode == .fullReload, stagedSchema: transform.spec.outputSchema,
+            table: child, runID: runID, replacesContents: decision.replacement == .whole, stagedSchema: transform.spec.outputSchema,
             cursorKind: cursorKind, versionColumn: parentVersion?.name))
         let work = TableWork(
             table: child.name, transform: transform.spec, stages: [.temporalBounds(TemporalRule.rules(for: child, limits: sink.limits))],

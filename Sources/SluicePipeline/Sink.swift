@@ -43,6 +43,9 @@ public struct SinkTableRequest: Sendable {
     public var runID: String
     /// True when the run replaces the table's contents (a full reload), false when it adds newer versions.
     public var replacesContents: Bool
+    /// For an append table's incremental run or range reload: the whole days whose rows the run's rows replace
+    /// (see ``TableDecision/Replacement/days(_:)``); nil otherwise.
+    public var replacedDays: CursorWindow?
     /// The rows executors stage: the declared columns, then the deleted flag when the table has one.
     public var stagedSchema: Schema
     /// The cursor column's kind, when the table has a cursor (sinks version rows by it).
@@ -54,10 +57,11 @@ public struct SinkTableRequest: Sendable {
     public var versionColumn: String?
 
     public init(table: TableConfig, runID: String, replacesContents: Bool, stagedSchema: Schema, cursorKind: CursorKind?,
-                addedColumns: [String] = [], versionColumn: String? = nil) {
+                addedColumns: [String] = [], versionColumn: String? = nil, replacedDays: CursorWindow? = nil) {
         self.table = table
         self.runID = runID
         self.replacesContents = replacesContents
+        self.replacedDays = replacedDays
         self.stagedSchema = stagedSchema
         self.cursorKind = cursorKind
         self.addedColumns = addedColumns

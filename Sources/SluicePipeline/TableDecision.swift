@@ -60,6 +60,8 @@ public struct TableDecision: Sendable, Hashable {
     public var deletedRows: DeletedRows
     /// The lag applied below the bookmark, in the cursor's units (0 without one).
     public var lag: Int64
+    /// What the run's rows replace in the sink.
+    public var replacement: Replacement
 
     public init(mode: RunMode, window: CursorWindow, bookmarkBefore: CursorValue?, rule: BookmarkRule,
                 deletedRows: DeletedRows, lag: Int64 = 0) {
@@ -69,6 +71,41 @@ public struct TableDecision: Sendable, Hashable {
         self.rule = rule
         self.deletedRows = deletedRows
         self.lag = lag
+        replacement = mode == .fullReload ? .whole : .nothing
+    }
+
+    /// What a run's rows replace in the sink.
+    public enum Replacement: Sendable, Hashable {
+        /// Nothing: they join the table as newer versions of their keys.
+        case nothing
+        /// The whole table (a full reload, an append table's backfill).
+        case whole
+        /// Every row of the days the window covers (an append table's incremental run or range reload); the window
+        /// starts and ends at day boundaries.
+        case days(CursorWindow)
+    }
+
+    /// The days an append table's run replaces, when it replaces days.
+    public var replacedDays: CursorWindow? {
+        if case .days(let window) = replacement { return window }
+        return nil
+    }
+
+    /// An append table's decision: a backfill or full reload replaces the table, other runs replace the whole days
+    /// their window touches, which the window is widened to. Re-reading whole days and replacing them is what keeps
+    /// a table without a key exact when runs overlap (the lag) or repeat.
+    func appending() -> TableDecision {
+        var decision = self
+        switch mode {
+        case .fullReload:
+            decision.replacement = .whole
+        case .backfill where window.after == nil && window.upTo == nil:
+            decision.replacement = .whole
+        case .backfill, .incremental, .rangeReload:
+            decision.window = window.widenedToWholeDays()
+            decision.replacement = .days(decision.window)
+        }
+        return decision
     }
 
     /// The run-wide options that change a decision.
@@ -89,6 +126,14 @@ public struct TableDecision: Sendable, Hashable {
     ///   - stored: the table's bookmark, if it has one.
     ///   - bounds: the smallest and largest cursor value in a window, for backfill slices.
     public static func decide(
+        table: TableConfig, cursorKind: CursorKind?, stored: Bookmark?, options: Options,
+        bounds: (CursorWindow) async throws(SluiceError) -> ClosedRange<CursorValue>?
+    ) async throws(SluiceError) -> TableDecision {
+        let decision = try await decideRows(table: table, cursorKind: cursorKind, stored: stored, options: options, bounds: bounds)
+        return table.load == .append ? decision.appending() : decision
+    }
+
+    private static func decideRows(
         table: TableConfig, cursorKind: CursorKind?, stored: Bookmark?, options: Options,
         bounds: (CursorWindow) async throws(SluiceError) -> ClosedRange<CursorValue>?
     ) async throws(SluiceError) -> TableDecision {

@@ -12,7 +12,14 @@ public enum TableFileRenderer {
         for note in table.notes { lines.append("# \(note)") }
         lines.append("name: \(scalar(table.name))")
         lines.append("source: \(scalar(table.source))")
-        lines.append("primary_key: [\(table.primaryKey.map(scalar).joined(separator: ", "))]")
+        let append = table.primaryKey.isEmpty
+        if append {
+            lines.append("load: append   # no key: every row is kept; docs/configuration.md#tables-without-a-key")
+        } else {
+            lines.append("primary_key: [\(table.primaryKey.map(scalar).joined(separator: ", "))]")
+        }
+        // An append table's cursor partitions it by day, so it cannot be NULL.
+        let cursorNotNull = append ? table.cursor?.column : nil
         if let cursor = table.cursor {
             lines.append("cursor: \(scalar(cursor.column))   # \(cursor.reason)")
         }
@@ -24,9 +31,12 @@ public enum TableFileRenderer {
         for column in table.columns {
             guard let type = column.type else { continue }
             var entry = "  - {name: \(scalar(column.name)), type: \(scalar(type.description))"
-            if !column.nullable { entry += ", nullable: false" }
+            if !column.nullable || column.name == cursorNotNull { entry += ", nullable: false" }
             entry += ", source_type: \(scalar(column.sourceType))}"
             lines.append(entry)
+            if column.nullable && column.name == cursorNotNull {
+                lines.append("    # \(column.name): allows NULL in the source, but an append table's cursor cannot be NULL: a NULL fails the run")
+            }
             for advice in column.advice { lines.append("    # \(column.name): \(advice)") }
         }
         if !left.isEmpty {

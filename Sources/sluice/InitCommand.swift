@@ -47,10 +47,6 @@ struct InitCommand: AsyncParsableCommand {
             let date = ISO8601DateFormatter().string(from: Date()).prefix(10)
             for table in discovered {
                 let path = directory + "/" + table.name + ".yaml"
-                guard !table.primaryKey.isEmpty else {
-                    print("skipped \(table.source): no primary key or unique key of NOT NULL columns; declare the columns that identify a row by hand")
-                    continue
-                }
                 if FileManager.default.fileExists(atPath: path) && !force {
                     print("kept    \(path): it exists (--force overwrites)")
                     continue
@@ -58,7 +54,8 @@ struct InitCommand: AsyncParsableCommand {
                 try TableFileRenderer.render(table, date: String(date)).write(toFile: path, atomically: true, encoding: .utf8)
                 let columns = table.columns.filter { $0.type != nil }.count
                 let cursor = table.cursor.map { "cursor \($0.column)" } ?? "no cursor (reloaded whole)"
-                print("wrote   \(path): \(columns) columns, key (\(table.primaryKey.joined(separator: ", "))), \(cursor)")
+                let key = table.primaryKey.isEmpty ? "no key (load: append)" : "key (\(table.primaryKey.joined(separator: ", ")))"
+                print("wrote   \(path): \(columns) columns, \(key), \(cursor)")
             }
             print("Check them with: sluice validate --config \(config)")
         } catch let error as SluiceError {

@@ -37,3 +37,19 @@ import Testing
                 + "SELECT count() AS n FROM `clean`.`orders` JOIN (SELECT `id`, "))
     }
 }
+
+/// The day partitions an append run replaces, named as ClickHouse names `toYYYYMMDD` partitions.
+@Suite struct DayPartitionsTests {
+    @Test func windowsBecomePartitionIDs() {
+        let window = CursorWindow(after: CursorValue(text: "2024-01-04 23:59:59.999999", kind: .timestamp),
+                                  upTo: CursorValue(text: "2024-01-06 23:59:59.999999", kind: .timestamp))
+        let days = DayPartitions(window: window)
+        #expect(days == DayPartitions(first: 20240105, last: 20240106))
+        #expect(days.contains("20240105") && days.contains("20240106"))
+        #expect(!days.contains("20240104") && !days.contains("20240107") && !days.contains("all"))
+        #expect(days.description == "2024-01-05 ... 2024-01-06")
+        let open = DayPartitions(window: CursorWindow(after: CursorValue(text: "2023-12-31", kind: .date)))
+        #expect(open == DayPartitions(first: 20240101, last: nil) && open.contains("29991231"))
+        #expect(open.description == "2024-01-01 onwards")
+    }
+}

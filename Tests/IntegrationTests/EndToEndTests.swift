@@ -37,12 +37,14 @@ import Testing
           to_char(local_time, 'HH24:MI:SS.US'), duration, client_ip, network
         """
 
-    static func clickhouseCanonical(_ clean: String) -> String { """
+    /// The canonical text of ClickHouse's `orders` in `database`: the clean layer folded with `FINAL`, or (with
+    /// `final: false`) the curated layer as it is.
+    static func clickhouseCanonical(_ database: String, final: Bool = true) -> String { """
         SELECT id, customer_id, status, sku, quantity, total, toFloat64(discount), weight_kg, is_gift, note,
           \(epochAsText("order_date", "1970-01-01")), \(epochAsText("created_at", "1970-01-01 00:00:00")), created_at_us,
           \(epochAsText("shipped_at", "1970-01-01 00:00:00")), \(epochAsText("updated_at", "1970-01-01 00:00:00")),
           ext_id, payload, attrs, lower(hex(blob)), tags, scores, grid, local_time, duration, client_ip, network
-        FROM \(clean).orders FINAL ORDER BY id FORMAT TabSeparated
+        FROM \(database).orders\(final ? " FINAL" : "") ORDER BY id FORMAT TabSeparated
         """ }
 
     /// ClickHouse 18.16 prints day 0 (1970-01-01) and second 0 as `0000-00-00...`; the stored value is right.
@@ -67,12 +69,12 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: staging) }
         // Private ClickHouse databases for the clean layer and the bookmarks.
         let suffix = UInt32.random(in: 0...UInt32.max)
-        let clean = "e2e_clean_\(suffix)", metadata = "e2e_meta_\(suffix)"
+        let clean = "e2e_clean_\(suffix)", metadata = "e2e_meta_\(suffix)", curated = "e2e_cur_\(suffix)"
         defer {
-            _ = try? env.clickhouse("DROP DATABASE IF EXISTS \(clean)")
-            _ = try? env.clickhouse("DROP DATABASE IF EXISTS \(metadata)")
+            for name in [clean, metadata, curated] { _ = try? env.clickhouse("DROP DATABASE IF EXISTS \(name)") }
         }
-        let run = { try self.runSluice(env: env, database: database, staging: staging, clean: clean, metadata: metadata) }
+        let run = { try self.runSluice(env: env, database: database, staging: staging, clean: clean, metadata: metadata,
+                                       curated: curated) }
 
         try env.psql(database, "", variables: ["rows": "\(Self.rowCount)"],
                      file: Paths.repository.appendingPathComponent("examples/quickstart/seed.sql").path)
@@ -96,6 +98,8 @@ import Testing
         let expected = try env.psql(database, Self.postgresCanonical)
         let actual = try env.clickhouse(Self.clickhouseCanonical(clean))
         try compareRows(expected: expected, actual: actual)
+        // The curated layer holds the same rows, one per key, read without FINAL.
+        try compareRows(expected: expected, actual: try env.clickhouse(Self.clickhouseCanonical(curated, final: false)))
 
         // Exactly the out-of-range values became NULL, and the report counted them.
         let outOfRange = try env.psql(database, """
@@ -157,6 +161,8 @@ import Testing
         #expect(try rawCount(env, clean) == loaded)
         try compareRows(expected: try env.psql(database, Self.postgresCanonical),
                         actual: try env.clickhouse(Self.clickhouseCanonical(clean)))
+        try compareRows(expected: try env.psql(database, Self.postgresCanonical),
+                        actual: try env.clickhouse(Self.clickhouseCanonical(curated, final: false)))
         // The check is live: a row loaded twice (planted here, as a double commit would) is caught.
         try env.clickhouse("INSERT INTO \(clean).orders SELECT * FROM \(clean).orders WHERE id = 1 LIMIT 1")
         #expect(try rawCount(env, clean) == loaded + 1)
@@ -176,12 +182,13 @@ import Testing
     }
 
     func runSluice(env: TestEnvironment, database: String, staging: String, clean: String,
-                   metadata: String) throws -> RunOutcome {
+                   metadata: String, curated: String) throws -> RunOutcome {
         let reportPath = staging + "-report-\(UUID().uuidString).json"
         let config = Paths.repository.appendingPathComponent("examples/quickstart/pipeline.yaml").path
         let result = try Shell.execute(Paths.sluice, ["run", "--config", config, "--local", "2", "--report", reportPath],
                                        environment: ["PGDATABASE": database, "SLUICE_STAGING": staging,
-                                                     "SLUICE_CLEAN_DATABASE": clean, "SLUICE_METADATA_DATABASE": metadata])
+                                                     "SLUICE_CLEAN_DATABASE": clean, "SLUICE_METADATA_DATABASE": metadata,
+                                                     "SLUICE_CURATED_DATABASE": curated])
         return RunOutcome(status: result.status, stderr: result.stderr, reportPath: reportPath, seconds: result.seconds)
     }
 

@@ -15,7 +15,8 @@ import Testing
             CREATE TABLE order_lines (order_id int NOT NULL, line smallint NOT NULL, amount numeric(12,2), sku varchar(12),
                                       UNIQUE (order_id, line));
             INSERT INTO order_lines SELECT g / 4, (g % 4)::smallint, g * 1.25, 'SKU-' || g FROM generate_series(1, 2000) g;
-            CREATE TABLE logs (at timestamptz, message text);
+            CREATE TABLE logs (mtime timestamp, message text);
+            INSERT INTO logs SELECT timestamp '2024-03-01 00:00:00' + g * interval '7 minutes', 'event ' || g FROM generate_series(1, 500) g;
             ANALYZE;
             """)
         defer { fixture.tearDown() }
@@ -33,7 +34,11 @@ import Testing
 
         let initialized = try Shell.execute(Paths.sluice, ["init", "--config", pipeline])
         #expect(initialized.status == 0, "\(initialized.stdout)\(initialized.stderr)")
-        #expect(initialized.stdout.contains("skipped public.logs: no primary key"))
+        #expect(initialized.stdout.contains("logs.yaml: 2 columns, no key (load: append), cursor mtime"), "\(initialized.stdout)")
+        let logs = try String(contentsOfFile: fixture.directory + "/tables/logs.yaml", encoding: .utf8)
+        #expect(logs.contains("\nload: append") && !logs.contains("\nprimary_key:"), "\(logs)")
+        #expect(logs.contains("- {name: mtime, type: timestamp, nullable: false, source_type: \"timestamp without time zone\"}")
+                && logs.contains("# mtime: allows NULL in the source, but an append table's cursor cannot be NULL"), "\(logs)")
         let customers = try String(contentsOfFile: fixture.directory + "/tables/customers.yaml", encoding: .utf8)
         #expect(customers.contains("cursor: updated_at   # indexed, and named like a change time"), "\(customers)")
         #expect(customers.contains("- {name: id, type: int64, nullable: false, source_type: bigint}"), "\(customers)")
@@ -50,12 +55,14 @@ import Testing
         #expect(run.status == 0, "\(run.output.suffix(3000))")
         let sourceSums = try fixture.psql("""
             SELECT (SELECT count(*) || ',' || sum(id) || ',' || sum(length(name)) FROM customers) || ';' ||
-                   (SELECT count(*) || ',' || sum(amount) || ',' || sum(order_id * 10 + line) FROM order_lines)
+                   (SELECT count(*) || ',' || sum(amount) || ',' || sum(order_id * 10 + line) FROM order_lines) || ';' ||
+                   (SELECT count(*) || ',' || sum(length(message)) FROM logs)
             """).trimmed
         let sinkSums = try fixture.clickhouse("""
             SELECT concat(
               (SELECT concat(toString(count()), ',', toString(sum(id)), ',', toString(sum(lengthUTF8(name)))) FROM \(fixture.clean).customers), ';',
-              (SELECT concat(toString(count()), ',', toString(sum(amount)), ',', toString(sum(order_id * 10 + line))) FROM \(fixture.clean).order_lines))
+              (SELECT concat(toString(count()), ',', toString(sum(amount)), ',', toString(sum(order_id * 10 + line))) FROM \(fixture.clean).order_lines), ';',
+              (SELECT concat(toString(count()), ',', toString(sum(lengthUTF8(message)))) FROM \(fixture.clean).logs))
             """).trimmed
         #expect(sinkSums == sourceSums)
         #expect(try fixture.clickhouse("SELECT count() FROM \(fixture.clean).customers").trimmed == "3000")
