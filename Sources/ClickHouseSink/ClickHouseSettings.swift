@@ -19,6 +19,10 @@ public struct ClickHouseSettings: Sendable, Hashable, Decodable {
     public var curatedLayer: Bool
     /// Where bookmarks live (`<metadata_database>.cdc_state`); default "etl_metadata".
     public var metadataDatabase: String
+    /// A task that staged fewer rows than this is not attached on its own: at the end of the table its rows join
+    /// the other small tasks' in one insert, so a run of many small tasks adds one part, not one per task.
+    /// Default 100,000; 0 attaches every task on its own.
+    public var gatherTasksBelowRows: UInt64
     /// ClickHouse settings sent with every query as URL parameters.
     public var settings: [String: String]
     /// Default 300s per request.
@@ -26,6 +30,7 @@ public struct ClickHouseSettings: Sendable, Hashable, Decodable {
 
     enum CodingKeys: String, CodingKey {
         case url, user, password, passwordFile, database, curatedDatabase, curatedLayer, metadataDatabase, settings, timeout
+        case gatherTasksBelowRows = "gatherTasksBelow"
     }
 
     public init(from decoder: any Decoder) throws {
@@ -42,6 +47,7 @@ public struct ClickHouseSettings: Sendable, Hashable, Decodable {
         metadataDatabase = try c.decodeIfPresent(String.self, forKey: .metadataDatabase) ?? "etl_metadata"
         curatedDatabase = try c.decodeIfPresent(String.self, forKey: .curatedDatabase) ?? "curated"
         curatedLayer = try c.decodeIfPresent(Bool.self, forKey: .curatedLayer) ?? true
+        gatherTasksBelowRows = try c.decodeIfPresent(UInt64.self, forKey: .gatherTasksBelowRows) ?? 100_000
         settings = try c.decodeIfPresent([String: String].self, forKey: .settings) ?? [:]
         timeout = try c.decodeIfPresent(ConfigDuration.self, forKey: .timeout) ?? .seconds(300)
         let lowered = url.lowercased()

@@ -18,6 +18,8 @@ public struct ClickHouseTarget: Sendable, Hashable, Codable {
     public var stagePrefix: String
     /// Columns schema evolution added to the table: an existing table gains them before the run loads.
     public var addedColumns: [String] = []
+    /// A task that staged fewer rows waits for the table's end, when all such tasks are inserted as one.
+    public var gatherBelowRows: UInt64 = 0
     /// The curated table built from the clean table when the run's tasks have committed; nil without one.
     public var curated: CuratedLayer?
 
@@ -31,6 +33,17 @@ public struct ClickHouseTarget: Sendable, Hashable, Codable {
 
     /// The staging table of one task attempt.
     public func stageTable(task: UInt64, attempt: UInt32) -> String { stagePrefix + "t\(task)_a\(attempt)" }
+
+    /// What a small task's staging table is renamed to when it is committed: committed, but not yet attached.
+    func gatheredPiece(of stageTable: String) -> String { stagePrefix + Self.gatheredInfix + stageTable.dropFirst(stagePrefix.count) }
+
+    /// The committed small tasks' staging tables start with this.
+    var gatheredPrefix: String { stagePrefix + Self.gatheredInfix }
+
+    /// The table the small tasks' rows are inserted into together, then attached.
+    var gatheredTable: String { stagePrefix + "gathered" }
+
+    static let gatheredInfix = "committed_"
 
     /// The run id as it appears in table names: letters and digits, the rest `_`.
     static func nameSafe(_ runID: String) -> String { String(runID.map { $0.isLetter || $0.isNumber ? $0 : "_" }) }

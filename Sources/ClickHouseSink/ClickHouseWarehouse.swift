@@ -52,7 +52,8 @@ public struct ClickHouseWarehouse: Sink {
         let retiredTable: String = table + "__sluice_old_" + run
         let target = ClickHouseTarget(database: settings.database, table: table, loadTable: loadTable,
                                       retiredTable: retiredTable, layout: layout, stagePrefix: stagePrefix,
-                                      addedColumns: request.addedColumns, curated: curated, replacedDays: days)
+                                      addedColumns: request.addedColumns, gatherBelowRows: settings.gatherTasksBelowRows,
+                                      curated: curated, replacedDays: days)
         var summary = "\(settings.database).\(table)"
         if request.replacesContents {
             summary += " (reloaded into \(loadTable), then swapped in)"
@@ -98,16 +99,65 @@ public struct ClickHouseWarehouse: Sink {
             throw SluiceError(.invalidRunPlan, "receipt names \(staged.stageTable), which is not a staging table of this run",
                               context: ErrorContext(table: sinkTarget.table))
         }
+        if staged.rows < target.gatherBelowRows {
+            // Committed now, attached with the other small tasks when the table finishes (``gather(_:)``).
+            try await client.execute(ClickHouseDDL.rename(database: target.database,
+                                                          [(staged.stageTable, target.gatheredPiece(of: staged.stageTable))]))
+            return staged.rows
+        }
+        try await attach(staged.stageTable, into: target)
+        return staged.rows
+    }
+
+    /// Attaches every part of `source` (a table of the load table's structure) to the load table, then drops it.
+    private func attach(_ source: String, into target: ClickHouseTarget) async throws(SluiceError) {
         if target.layout.partitionKey == nil {
-            try await client.execute(ClickHouseDDL.attachAll(database: target.database, into: target.loadTable, from: staged.stageTable))
+            try await client.execute(ClickHouseDDL.attachAll(database: target.database, into: target.loadTable, from: source))
         } else {
-            for partition in try await partitions(of: staged.stageTable, in: target.database) {
+            for partition in try await partitions(of: source, in: target.database) {
                 try await client.execute(ClickHouseDDL.partition(.attach, database: target.database, table: target.loadTable,
-                                                                 id: partition, from: staged.stageTable))
+                                                                 id: partition, from: source))
             }
         }
-        try await client.execute(ClickHouseDDL.dropTable(database: target.database, table: staged.stageTable))
-        return staged.rows
+        try await client.execute(ClickHouseDDL.dropTable(database: target.database, table: source))
+    }
+
+    /// The small tasks committed so far, inserted together into one table (100 at a time) and attached: a run of many
+    /// small tasks adds one part to the table instead of one per task. The pieces are dropped once attached; a driver
+    /// killed before that leaves them to the table's next run, which drops them with the other leftovers.
+    private func gather(_ target: ClickHouseTarget, name: String) async throws(SluiceError) {
+        let pieces = try await client.rows("""
+            SELECT name FROM system.tables WHERE database = \(ClickHouseSQL.stringLiteral(target.database))
+            AND startsWith(name, \(ClickHouseSQL.stringLiteral(target.gatheredPrefix))) ORDER BY name
+            """).compactMap { $0.first ?? nil }
+        guard pieces.count > 1 else {
+            if let piece = pieces.first { try await attach(piece, into: target) }
+            return
+        }
+        let gathered = target.gatheredTable
+        try await client.execute(ClickHouseDDL.dropTable(database: target.database, table: gathered))
+        try await client.createTable(ClickHouseTableDefinition(database: target.database, name: gathered, columns: target.layout.fields,
+                                                               engine: .mergeTree, orderBy: target.layout.orderBy,
+                                                               partitionBy: target.layout.partitionKey))
+        let columns = target.layout.fields.map { ClickHouseSQL.identifier($0.name) }.joined(separator: ", ")
+        let into = ClickHouseSQL.qualifiedName(database: target.database, table: gathered)
+        for start in stride(from: 0, to: pieces.count, by: 100) {
+            let selects = pieces[start..<min(start + 100, pieces.count)].map {
+                "SELECT \(columns) FROM \(ClickHouseSQL.qualifiedName(database: target.database, table: $0))"
+            }
+            try await client.execute("INSERT INTO \(into) (\(columns)) " + selects.joined(separator: " UNION ALL "))
+        }
+        let expected = try await client.value("SELECT " + pieces.map {
+            "(SELECT count() FROM \(ClickHouseSQL.qualifiedName(database: target.database, table: $0)))"
+        }.joined(separator: " + "))
+        let held = try await client.value("SELECT count() FROM \(into)")
+        guard held == expected else {
+            throw SluiceError(.clickHouseServer, "gathering \(pieces.count) small tasks into \(target.database).\(gathered) kept \(held ?? "?") of their \(expected ?? "?") rows",
+                              context: ErrorContext(table: name))
+        }
+        try await attach(gathered, into: target)
+        for piece in pieces { try await client.execute(ClickHouseDDL.dropTable(database: target.database, table: piece)) }
+        logger.info("table.tasks.gathered", metadata: ["sluice.table": "\(name)", "sluice.tasks": "\(pieces.count)", "sluice.rows": "\(held ?? "")"])
     }
 
     public func discard(_ receipt: ConnectorPayload, of sinkTarget: SinkTarget) async {
@@ -120,6 +170,7 @@ public struct ClickHouseWarehouse: Sink {
 
     public func finish(_ sinkTarget: SinkTarget) async throws(SluiceError) {
         let target = try decode(sinkTarget)
+        try await gather(target, name: sinkTarget.table)
         if target.replaces {
             try await swap(database: target.database, table: target.table, with: target.loadTable, retiring: target.retiredTable)
             logger.info("table.swapped", metadata: ["sluice.table": "\(sinkTarget.table)"])

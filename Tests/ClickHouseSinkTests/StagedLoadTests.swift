@@ -38,12 +38,14 @@ import Testing
         }
     }
 
-    func target(_ client: ClickHouseClient, database: String, replaces: Bool = false) throws -> (ClickHouseWarehouse, SinkTarget, TableConfig) {
+    /// `gatherBelow`: the sink's `gather_tasks_below` (0, the tests' default here: every task is attached when committed).
+    func target(_ client: ClickHouseClient, database: String, replaces: Bool = false,
+                gatherBelow: Int = 0) throws -> (ClickHouseWarehouse, SinkTarget, TableConfig) {
         let env = ProcessInfo.processInfo.environment
         let settings = try ConnectorSection(kind: "clickhouse", file: "t.yaml", text: """
             sink:
               clickhouse: {url: "\(client.config.url)", user: "\(client.config.user)", password: "${SLUICE_CH_PASSWORD}", database: \(database),
-                           curated_database: \(database)_curated}
+                           curated_database: \(database)_curated, gather_tasks_below: \(gatherBelow)}
             """, path: ["sink"], line: 2).decode(ClickHouseSettings.self, environment: env)
         let warehouse = try ClickHouseWarehouse(settings: settings, logger: Logger(label: "test"))
         let table = try tableConfig("""
@@ -86,6 +88,34 @@ import Testing
             #expect(try await client.value("SELECT count() FROM \(database).orders") == "1000")
             #expect(try await client.value("SELECT count() FROM system.tables WHERE database = '\(database)'") == "1",
                     "no staging table is left behind")
+        }
+    }
+
+    @Test func smallTasksAreGatheredIntoOnePartWhenTheTableFinishes() async throws {
+        try await TestClickHouse.withDatabase { client, database in
+            let (warehouse, target, table) = try target(client, database: database, gatherBelow: 10_000)
+            try await warehouse.prepare(target)
+            try await client.execute("SYSTEM STOP MERGES \(database).orders")
+            let writer = ClickHouseStageWriter(client: client, logger: Logger(label: "test"))
+            func stage(_ id: UInt64, _ rows: Range<Int>, attempt: UInt32 = 1) async throws -> SinkReceipt {
+                try await writer.stage(BatchList([try batch(rows)]), schema: table.schema, for: task(id, attempt: attempt), into: target.work)
+            }
+            let big = try await stage(1, 0..<20_000)
+            #expect(try await warehouse.commit(big.payload, into: target) == 20_000)
+            #expect(try await client.value("SELECT count() FROM \(database).orders") == "20000", "a big task is attached at once")
+            for id in UInt64(2)...4 {
+                let small = try await stage(id, Int(id) * 100_000 ..< Int(id) * 100_000 + 300)
+                #expect(try await warehouse.commit(small.payload, into: target) == 300)
+            }
+            let superseded = try await stage(2, 900_000..<900_050, attempt: 2)
+            await warehouse.discard(superseded.payload, of: target)
+            #expect(try await client.value("SELECT count() FROM \(database).orders") == "20000", "small tasks wait for the table's end")
+            try await warehouse.finish(target)
+            await warehouse.cleanUp(target, succeeded: true)
+            #expect(try await client.value("SELECT count() FROM \(database).orders") == "20900")
+            #expect(try await client.value("SELECT count() FROM system.parts WHERE database = '\(database)' AND table = 'orders' AND active") == "2",
+                    "one part for the big task, one for the three small ones")
+            #expect(try await client.value("SELECT count() FROM system.tables WHERE database = '\(database)'") == "1")
         }
     }
 
