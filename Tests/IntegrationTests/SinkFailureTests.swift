@@ -1,0 +1,32 @@
+import Foundation
+import Testing
+
+/// ClickHouse failing under a run: a wrong password and a server that does not answer give clear errors, and the
+/// table's bookmark stays where the last good run left it.
+@Suite(.serialized) struct SinkFailureTests {
+    @Test func aWrongPasswordOrAServerThatIsDownFailsClearlyAndKeepsTheBookmark() throws {
+        let env = try TestEnvironment.load()
+        let fixture = try PipelineFixture(env: env, rows: 100)
+        defer { fixture.tearDown() }
+        let config = try fixture.pipeline()
+        #expect(try fixture.run(config).status == 0)
+        let bookmark = try fixture.bookmark()
+        try env.psql(fixture.database, "UPDATE items SET name = 'later', updated_at = '2025-01-01' WHERE id <= 10")
+
+        let wrongPassword = try fixture.run(config, [], environment: ["SLUICE_CH_PASSWORD": "not-the-password"])
+        #expect(wrongPassword.status != 0)
+        #expect(wrongPassword.output.contains("authentication failed for user \(env.clickhouseUser) at ClickHouse 127.0.0.1:"),
+                "\(wrongPassword.output.suffix(2000))")
+        #expect(!wrongPassword.output.contains("not-the-password"), "the password never reaches the output")
+
+        let down = try fixture.run(config, [], environment: ["SLUICE_CLICKHOUSE_URL": "http://127.0.0.1:9"])
+        #expect(down.status != 0)
+        #expect(down.output.contains("cannot connect to 127.0.0.1:9 (connection refused)"), "\(down.output.suffix(2000))")
+
+        #expect(try fixture.bookmark() == bookmark, "neither run moved the bookmark")
+        #expect(try env.clickhouse("SELECT count() FROM \(fixture.clean).items FINAL WHERE name = 'later'").trimmed == "0")
+        let recovered = try fixture.run(config)
+        #expect(recovered.status == 0 && recovered.table["rows_extracted"] as? Int == 10)
+        #expect(try fixture.differences().isEmpty && fixture.differences(in: .curated).isEmpty)
+    }
+}
