@@ -29,6 +29,54 @@ import Testing
         #expect(try fixture.clickhouse("SELECT sum(delta) FROM \(fixture.clean).history").trimmed == "100")
     }
 
+    @Test func decimalsAt38DigitsAndTimestampsFromTwoZonesSurviveIntoTheCuratedLayer() throws {
+        let fixture = try ScratchPipeline(setup: """
+            CREATE TABLE money (id int PRIMARY KEY, amount numeric(38,10), whole numeric(38,0), at timestamptz NOT NULL,
+                                wall timestamp, updated_at timestamptz NOT NULL);
+            SET timezone = 'America/Los_Angeles';
+            INSERT INTO money VALUES
+              (1, 9999999999999999999999999999.9999999999, 99999999999999999999999999999999999999,
+                  '2024-03-10 01:59:59.999999', '2024-03-10 01:59:59.999999', now()),
+              (2, -9999999999999999999999999999.9999999999, -99999999999999999999999999999999999999,
+                  '2024-11-03 01:30:00.000001', '1999-12-31 23:59:59.5', now());
+            SET timezone = 'Asia/Tokyo';
+            INSERT INTO money VALUES
+              (3, 0.0000000001, 0, '2024-03-10 18:59:59.999999', '2024-03-10 18:59:59.999999', now()),
+              (4, -0.0000000001, 1, '1970-01-01 09:00:00.000001', NULL, now()),
+              (5, NULL, NULL, '2105-12-31 23:59:59.999999+00', '2105-12-31 23:59:59.999999', now());
+            """)
+        defer { fixture.tearDown() }
+        let config = try fixture.pipeline(table: """
+              - name: money
+                primary_key: [id]
+                cursor: updated_at
+                columns:
+                  - {name: id, type: int32, nullable: false}
+                  - {name: amount, type: "decimal(38,10)"}
+                  - {name: whole, type: "decimal(38,0)"}
+                  - {name: at, type: timestamptz, nullable: false, subseconds: column}
+                  - {name: wall, type: timestamp, subseconds: column}
+                  - {name: updated_at, type: timestamptz, nullable: false}
+            """)
+        let run = try fixture.run(config)
+        #expect(run.status == 0, "\(run.output.suffix(3000))")
+        let expected = try fixture.psql("""
+            SET timezone = 'UTC';
+            COPY (SELECT id, amount, whole, extract(epoch FROM date_trunc('second', at))::bigint, extract(microseconds FROM at)::int % 1000000,
+                         extract(epoch FROM date_trunc('second', wall))::bigint, extract(microseconds FROM wall)::int % 1000000
+                  FROM money ORDER BY id) TO STDOUT
+            """)
+        // Decimals as the server prints the column (its toString() garbles large Decimal128 on 18.16), times as epoch
+        // seconds and microseconds (DateTime 0 prints as 0000-00-00); NULL is \\N on both sides.
+        for (layer, from) in [("clean", "\(fixture.clean).money FINAL"), ("curated", "\(fixture.curated).money")] {
+            let actual = try fixture.clickhouse("""
+                SELECT id, amount, whole, toUInt32(at), at_us, toUInt32(wall), wall_us
+                FROM \(from) ORDER BY id FORMAT TabSeparated
+                """)
+            #expect(actual == expected, "\(layer):\n\(actual)\nPostgreSQL:\n\(expected)")
+        }
+    }
+
     @Test func rowsSoftDeletedAfterTheirLoadAreFlaggedDeleted() throws {
         let fixture = try ScratchPipeline(setup: """
             CREATE TABLE accounts (id bigint PRIMARY KEY, name text, deleted_at timestamptz, updated_at timestamptz NOT NULL);
