@@ -121,7 +121,8 @@ let package = Package(
         // Benchmarks: `bench/NAME` scripts run `sluice-bench NAME` (release build) beside a baseline.
         .executableTarget(
             name: "sluice-bench",
-            dependencies: ["SluiceCore", "SluiceConfig", "SluicePipeline", "Parquet", "PostgresSource"],
+            dependencies: ["SluiceCore", "SluiceConfig", "SluicePipeline", "Parquet", "PostgresSource", "ClickHouseSink",
+                           "SluiceExecutor", logging],
             path: "Sources/SluiceBench",
             swiftSettings: strictSettings
         ),

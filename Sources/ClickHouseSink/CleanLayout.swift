@@ -5,10 +5,10 @@ public import SluiceCore
 /// travels to executors inside the table's target, so the two sides cannot disagree.
 ///
 /// - every declared column, in order;
-/// - after a timestamp column that keeps its microseconds (`subseconds: column`, and every timestamp in the
-///   primary key), a companion `<name>_us` (UInt32, 0...999999), since ClickHouse 18.16's DateTime holds
-///   whole seconds; a key column's companion is part of the sorting key, so rows that differ only below the
-///   second stay distinct;
+/// - under a mapping whose timestamps are whole seconds (the legacy `DateTime`), after a timestamp column that keeps
+///   its microseconds (`subseconds: column`, and every timestamp in the primary key), a companion `<name>_us` (UInt32,
+///   0...999999); a key column's companion is part of the sorting key, so rows that differ only below the second
+///   stay distinct. A `DateTime64(6)` holds the microseconds itself: no companions then;
 /// - `_sluice_deleted` (UInt8): 1 for a row soft-deleted at the source, loaded as the row's newest version;
 /// - `_sluice_version` (UInt64): the row's cursor value mapped order-preservingly to an unsigned integer, so the
 ///   table (a `ReplacingMergeTree`) keeps the newest version of each key whatever the load order. Tables without
@@ -41,8 +41,10 @@ public struct CleanLayout: Sendable, Hashable, Codable {
     /// The column whose day partitions the table (an append table's cursor), if any.
     public var dayColumn: String?
 
-    /// - Parameter versionColumn: the staged column that versions rows (default: the cursor).
-    public init(table: TableConfig, stagedSchema: Schema, versionColumn: String? = nil) {
+    /// - Parameters:
+    ///   - versionColumn: the staged column that versions rows (default: the cursor).
+    ///   - mapping: the column types; companions only when its timestamps are whole seconds (the legacy default).
+    public init(table: TableConfig, stagedSchema: Schema, versionColumn: String? = nil, mapping: ClickHouseTypeMapping = .legacy) {
         var fields: [Field] = []
         var companions: [Int] = []
         var orderBy: [String] = []
@@ -50,7 +52,7 @@ public struct CleanLayout: Sendable, Hashable, Codable {
         for (index, column) in table.columns.enumerated() {
             fields.append(Field(name: column.name, type: column.type, nullable: column.nullable))
             let isTimestamp = column.type == .timestamp || column.type == .timestampTZ
-            if isTimestamp && table.subseconds(for: column) == .column {
+            if isTimestamp && !mapping.timestampsKeepMicroseconds && table.subseconds(for: column) == .column {
                 let companion = column.name + Self.companionSuffix
                 fields.append(Field(name: companion, type: .uint32, nullable: column.nullable))
                 companions.append(index)

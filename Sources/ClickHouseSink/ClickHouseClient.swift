@@ -29,6 +29,16 @@ public struct ClickHouseClient: Sendable {
         return version ?? ""
     }
 
+    /// The server's version, parsed from `SELECT version()`.
+    /// - Throws: ``SluiceError/Code/clickHouseServer`` when the answer is not a version.
+    public func serverVersion() async throws(SluiceError) -> ClickHouseServerVersion {
+        let text = try await ping()
+        guard let version = ClickHouseServerVersion(text) else {
+            throw SluiceError(.clickHouseServer, "ClickHouse \(config.endpoint) answered \(text.debugDescription) to SELECT version(), not a version")
+        }
+        return version
+    }
+
     /// Runs a statement that returns nothing useful (DDL, `OPTIMIZE`, `ALTER`, `INSERT ... SELECT`).
     public func execute(_ sql: String, settings: [String: String] = [:]) async throws(SluiceError) {
         _ = try await send(sql, settings: settings, operation: Self.operationName(sql))

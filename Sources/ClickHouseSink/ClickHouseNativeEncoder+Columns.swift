@@ -1,8 +1,9 @@
 import SluiceCore
 
-/// Writing one column's data. Values were range-checked before; NULL slots get the type's default.
+/// Writing one column's data (all but `LowCardinality`, see ``NativeLowCardinalityColumn``). Values were range-checked
+/// before; NULL slots get the type's default.
 extension ClickHouseNativeEncoder {
-    func writeColumn(_ column: Column, field: Field, rows: Int, into writer: inout NativeWriter) {
+    func writeColumn(_ column: Column, field: Field, type: ClickHouseType, rows: Int, into writer: inout NativeWriter) {
         let validity = column.validity
         if field.nullable {
             if let validity {
@@ -15,7 +16,7 @@ extension ClickHouseNativeEncoder {
         }
         switch (field.type, column.values) {
         case (.boolean, .boolean(let values)):
-            // A Swift Bool is one byte holding 0 or 1: the UInt8 column as it is.
+            // A Swift Bool is one byte holding 0 or 1: the UInt8 (or Bool) column as it is.
             values.withUnsafeBytes { writer.bytes(UnsafeRawBufferPointer(rebasing: $0[0..<rows])) }
             zeroNullSlots(validity, width: 1, rows: rows, writer: &writer)
         case (.int8, .int32(let values)):
@@ -24,6 +25,9 @@ extension ClickHouseNativeEncoder {
             narrow(values, rows: rows, validity: validity, writer: &writer) { UInt8(truncatingIfNeeded: $0) }
         case (.int16, .int32(let values)):
             narrow(values, rows: rows, validity: validity, writer: &writer) { Int16(truncatingIfNeeded: $0) }
+        case (.date, .int32(let values)) where type.nonNullable == .date32:
+            // Int32 days since 1970-01-01: the batch's own form.
+            copy(values, rows: rows, validity: validity, writer: &writer)
         case (.uint16, .int32(let values)), (.date, .int32(let values)):
             narrow(values, rows: rows, validity: validity, writer: &writer) { UInt16(truncatingIfNeeded: $0) }
         case (.int32, .int32(let values)):
@@ -31,6 +35,10 @@ extension ClickHouseNativeEncoder {
         case (.uint32, .int64(let values)):
             narrow(values, rows: rows, validity: validity, writer: &writer) { UInt32(truncatingIfNeeded: $0) }
         case (.int64, .int64(let values)), (.uint64, .int64(let values)):
+            copy(values, rows: rows, validity: validity, writer: &writer)
+        case (.timestamp, .int64(let values)) where Self.isMicrosecondDateTime64(type),
+             (.timestampTZ, .int64(let values)) where Self.isMicrosecondDateTime64(type):
+            // DateTime64(6): Int64 microseconds since the epoch, the batch's own form.
             copy(values, rows: rows, validity: validity, writer: &writer)
         case (.timestamp, .int64(let values)), (.timestampTZ, .int64(let values)):
             // Whole seconds, rounded down (values are >= 0 here, so division is the floor).
@@ -57,6 +65,11 @@ extension ClickHouseNativeEncoder {
             // RecordBatch guarantees each column has its type's storage, so this is unreachable.
             preconditionFailure("column \(field.name) of type \(field.type) holds \(column.values.kind) values")
         }
+    }
+
+    static func isMicrosecondDateTime64(_ type: ClickHouseType) -> Bool {
+        if case .dateTime64(precision: 6, _) = type.nonNullable { return true }
+        return false
     }
 
     /// Values whose in-memory form is already the wire form (little-endian hosts).

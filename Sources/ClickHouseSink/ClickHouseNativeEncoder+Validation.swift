@@ -2,7 +2,7 @@ import SluiceCore
 
 /// Range checks, run over a whole batch before any byte is written, and the exact size of each column.
 extension ClickHouseNativeEncoder {
-    func validate(_ column: Column, field: Field, rows: Int, firstRow: Int) throws(SluiceError) {
+    func validate(_ column: Column, field: Field, type: ClickHouseType, rows: Int, firstRow: Int) throws(SluiceError) {
         let validity = column.validity
         func check<T>(_ values: [T], _ isValid: (T) -> Bool, _ describe: (T) -> String, _ target: String) throws(SluiceError) {
             let bad: Int? = values.withUnsafeBufferPointer { buffer in
@@ -29,12 +29,12 @@ extension ClickHouseNativeEncoder {
         case (.uint32, .int64(let values)):
             try check(values, { UInt32(exactly: $0) != nil }, { String($0) }, "UInt32")
         case (.date, .int32(let values)):
-            try check(values, { ClickHouseTypeMapping.dateRange.contains(Int64($0)) },
-                      { CivilTime.formatDate(days: Int64($0)) }, "Date (1970-01-01 to 2105-12-31)")
+            let range = mapping.dateDays
+            try check(values, { range.contains(Int64($0)) }, { CivilTime.formatDate(days: Int64($0)) },
+                      "\(type.nonNullable) (\(CivilTime.formatDate(days: range.lowerBound)) to \(CivilTime.formatDate(days: range.upperBound)))")
         case (.timestamp, .int64(let values)), (.timestampTZ, .int64(let values)):
-            try check(values, { ClickHouseTypeMapping.timestampMicrosecondsRange.contains($0) },
-                      { CivilTime.formatTimestamp(microseconds: $0) },
-                      "DateTime (1970-01-01 00:00:00 to 2105-12-31 23:59:59)")
+            let range = mapping.timestampMicroseconds
+            try check(values, { range.contains($0) }, { CivilTime.formatTimestamp(microseconds: $0) }, Self.describe(range, of: type))
         case (.time, .int64(let values)):
             try check(values, { (0...CivilTime.microsecondsPerDay).contains($0) }, { "\($0) microseconds" },
                       "time of day (00:00:00 to 24:00:00)")
@@ -47,8 +47,16 @@ extension ClickHouseNativeEncoder {
         }
     }
 
-    /// Bytes of a column's data (null map included), as ``writeColumn(_:field:rows:into:)`` writes it.
-    func dataSize(of column: Column, field: Field, rows: Int) -> Int {
+    /// `DateTime (1970-01-01 00:00:00 to 2105-12-31 23:59:59)` (whole seconds), or with the microseconds a
+    /// `DateTime64(6, 'UTC')` keeps.
+    private static func describe(_ range: ClosedRange<Int64>, of type: ClickHouseType) -> String {
+        let (low, high) = (CivilTime.formatTimestamp(microseconds: range.lowerBound), CivilTime.formatTimestamp(microseconds: range.upperBound))
+        guard isMicrosecondDateTime64(type) else { return "DateTime (\(low.prefix(19)) to \(high.prefix(19)))" }
+        return "\(type.nonNullable) (\(low) to \(high))"
+    }
+
+    /// Bytes of a column's data (null map included), as ``writeColumn(_:field:type:rows:into:)`` writes it.
+    func dataSize(of column: Column, field: Field, type: ClickHouseType, rows: Int) -> Int {
         let nullMap = field.nullable ? rows : 0
         switch (field.type, column.values) {
         case (.time, _):
@@ -69,7 +77,7 @@ extension ClickHouseNativeEncoder {
             }
             return size
         default:
-            return nullMap + rows * (ClickHouseTypeMapping().type(for: field.type).fixedWidth ?? 0)
+            return nullMap + rows * (type.fixedWidth ?? 0)
         }
     }
 }

@@ -7,19 +7,24 @@ public import SluiceCore
 /// `varint(columns) varint(rows)`, then per column `String name`, `String type` and the column's data:
 /// fixed-width values little-endian back to back; `String` as varint length + bytes per value;
 /// `Nullable(T)` as a UInt8 null map (1 = NULL) followed by the `T` column with default values in NULL
-/// slots; `UUID` as two little-endian UInt64 halves (so each 8-byte half of the RFC 4122 bytes is reversed).
+/// slots; `UUID` as two little-endian UInt64 halves (so each 8-byte half of the RFC 4122 bytes is reversed);
+/// `Date32` as Int32 days and `DateTime64(6)` as Int64 microseconds; `LowCardinality` as a dictionary and indexes
+/// (``NativeLowCardinalityColumn``).
 ///
-/// Values ClickHouse 18.16 would corrupt without an error (dates outside 1970-01-01...2105-12-31,
-/// integers wider than their column) are rejected with an error naming the column and the row.
+/// Values the server would corrupt or clamp without an error (dates outside the type's range, integers wider than
+/// their column) are rejected with an error naming the column and the row.
 public struct ClickHouseNativeEncoder: Sendable {
     public let schema: Schema
     /// The ClickHouse type of each field, from ``ClickHouseTypeMapping``.
     public let types: [ClickHouseType]
+    /// The mapping the types come from: its ranges bound dates and timestamps.
+    public let mapping: ClickHouseTypeMapping
     /// Per column: its name and type as Native strings.
     private let columnHeaders: [[UInt8]]
 
     public init(schema: Schema, mapping: ClickHouseTypeMapping = ClickHouseTypeMapping()) {
         self.schema = schema
+        self.mapping = mapping
         self.types = schema.fields.map { mapping.type(for: $0) }
         self.columnHeaders = zip(schema.fields, types).map { field, type in
             var header: [UInt8] = []
@@ -47,9 +52,18 @@ public struct ClickHouseNativeEncoder: Sendable {
             throw SluiceError(.invalidBatch, "batch schema \(Self.describe(batch.schema)) differs from the insert's \(Self.describe(schema))")
         }
         var size = NativeWriter.varintSize(UInt64(schema.count)) + NativeWriter.varintSize(UInt64(batch.rowCount))
+        var dictionaries: [Int: NativeLowCardinalityColumn] = [:]
         for index in 0..<schema.count {
-            try validate(batch.columns[index], field: schema.fields[index], rows: batch.rowCount, firstRow: firstRow)
-            size += columnHeaders[index].count + dataSize(of: batch.columns[index], field: schema.fields[index], rows: batch.rowCount)
+            let column = batch.columns[index]
+            try validate(column, field: schema.fields[index], type: types[index], rows: batch.rowCount, firstRow: firstRow)
+            if case .lowCardinality = types[index], case .bytes(let arrays) = column.values {
+                let dictionary = NativeLowCardinalityColumn(arrays, validity: column.validity, nullable: types[index].isNullable,
+                                                            rows: batch.rowCount)
+                dictionaries[index] = dictionary
+                size += columnHeaders[index].count + dictionary.size
+            } else {
+                size += columnHeaders[index].count + dataSize(of: column, field: schema.fields[index], type: types[index], rows: batch.rowCount)
+            }
         }
         return [UInt8](unsafeUninitializedCapacity: size) { buffer, initialized in
             var writer = NativeWriter(base: UnsafeMutableRawPointer(buffer.baseAddress!))
@@ -57,7 +71,11 @@ public struct ClickHouseNativeEncoder: Sendable {
             writer.varint(UInt64(batch.rowCount))
             for index in 0..<schema.count {
                 writer.bytes(columnHeaders[index])
-                writeColumn(batch.columns[index], field: schema.fields[index], rows: batch.rowCount, into: &writer)
+                if let dictionary = dictionaries[index] {
+                    dictionary.write(into: &writer)
+                } else {
+                    writeColumn(batch.columns[index], field: schema.fields[index], type: types[index], rows: batch.rowCount, into: &writer)
+                }
             }
             precondition(writer.offset == size, "Native block size mismatch: wrote \(writer.offset) of \(size) bytes")
             initialized = size
@@ -70,6 +88,6 @@ public struct ClickHouseNativeEncoder: Sendable {
 }
 
 extension SluiceError.Code {
-    /// A value that the target ClickHouse column cannot hold exactly (a date before 1970, an integer too wide).
+    /// A value that the target ClickHouse column cannot hold exactly (a date before the type's range, an integer too wide).
     public static let clickHouseValueOutOfRange = Self("clickhouse_value_out_of_range")
 }

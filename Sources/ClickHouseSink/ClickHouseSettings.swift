@@ -27,10 +27,14 @@ public struct ClickHouseSettings: Sendable, Hashable, Decodable {
     public var settings: [String: String]
     /// Default 300s per request.
     public var timeout: ConfigDuration
+    /// Which column types the clean and curated layers get: chosen from the server's version (`auto`, the default)
+    /// or pinned (`legacy`, `modern`). The metadata tables keep their types on every server.
+    public var typeMapping: ClickHouseTypeMappingChoice
 
     enum CodingKeys: String, CodingKey {
         case url, user, password, passwordFile, database, curatedDatabase, curatedLayer, metadataDatabase, settings, timeout
         case gatherTasksBelowRows = "gatherTasksBelow"
+        case typeMapping
     }
 
     public init(from decoder: any Decoder) throws {
@@ -50,6 +54,7 @@ public struct ClickHouseSettings: Sendable, Hashable, Decodable {
         gatherTasksBelowRows = try c.decodeIfPresent(UInt64.self, forKey: .gatherTasksBelowRows) ?? 100_000
         settings = try c.decodeIfPresent([String: String].self, forKey: .settings) ?? [:]
         timeout = try c.decodeIfPresent(ConfigDuration.self, forKey: .timeout) ?? .seconds(300)
+        typeMapping = try c.decodeIfPresent(ClickHouseTypeMappingChoice.self, forKey: .typeMapping) ?? .auto
         let lowered = url.lowercased()
         guard lowered.hasPrefix("http://") || lowered.hasPrefix("https://"), !url.contains("?") else {
             throw DecodingError.dataCorruptedError(forKey: .url, in: c, debugDescription:

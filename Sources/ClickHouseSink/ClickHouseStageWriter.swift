@@ -31,15 +31,12 @@ public struct ClickHouseStageWriter: SinkWriter {
                               context: context)
         }
         let stage = target.stageTable(task: task.id, attempt: task.attempt)
-        let definition = ClickHouseTableDefinition(database: target.database, name: stage, columns: target.layout.fields,
-                                                   engine: .mergeTree, orderBy: target.layout.orderBy,
-                                                   partitionBy: target.layout.partitionKey)
         try await client.execute(ClickHouseDDL.dropTable(database: target.database, table: stage))
-        try await client.createTable(definition)
+        try await client.execute(try target.createStageTable(task: task.id, attempt: task.attempt))
         do throws(SluiceError) {
             let summary = try await client.insert(database: target.database, table: stage, schema: target.layout.schema,
                                                   from: CleanLayoutBatches(source: batches, layout: target.layout),
-                                                  checkTable: false)
+                                                  mapping: target.mapping, settings: target.insertSettings, checkTable: false)
             let held = try await client.value("SELECT count() FROM \(ClickHouseSQL.qualifiedName(database: target.database, table: stage))",
                                               as: UInt64.self) ?? 0
             guard held == UInt64(summary.rows) else {

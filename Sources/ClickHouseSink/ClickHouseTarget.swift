@@ -14,12 +14,17 @@ public struct ClickHouseTarget: Sendable, Hashable, Codable {
     /// The name the replaced table takes for a moment while a full reload is swapped in.
     public var retiredTable: String
     public var layout: CleanLayout
+    /// The column types the driver chose for the server it connected to (and this table's LowCardinality columns):
+    /// the executors' staging tables and Native blocks use exactly these.
+    public var mapping: ClickHouseTypeMapping
     /// Staging tables of this run start with this (`orders__sluice_stage_<run>_`).
     public var stagePrefix: String
     /// Columns schema evolution added to the table: an existing table gains them before the run loads.
     public var addedColumns: [String] = []
     /// A task that staged fewer rows waits for the table's end, when all such tasks are inserted as one.
     public var gatherBelowRows: UInt64 = 0
+    /// ClickHouse settings the inserts into this table's staging tables carry.
+    public var insertSettings: [String: String] = [:]
     /// The curated table built from the clean table when the run's tasks have committed; nil without one.
     public var curated: CuratedLayer?
 

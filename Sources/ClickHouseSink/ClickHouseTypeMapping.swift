@@ -1,54 +1,89 @@
 public import SluiceCore
 
-/// Chooses the ClickHouse 18.16 column type for each Sluice ``DataType``. Pure; the Native encoder and
-/// the DDL generator both use it, so a table and the blocks inserted into it always agree.
+/// Chooses the ClickHouse column type for each Sluice ``DataType``, by the server's capabilities. Pure; the Native
+/// encoder and the DDL generator both use it, so a table and the blocks inserted into it always agree.
 ///
-/// | Sluice | ClickHouse | notes |
+/// | Sluice | legacy (18.16, no capabilities) | with the capability |
 /// |---|---|---|
-/// | boolean | UInt8 | 0 / 1 |
+/// | boolean | UInt8 | Bool (``ClickHouseCapability/bool``) |
 /// | int8 ... int64, uint8 ... uint64 | Int8 ... Int64, UInt8 ... UInt64 | |
 /// | float32 / float64 | Float32 / Float64 | |
-/// | decimal(p, s) | Decimal(p, s) | 4, 8 or 16 bytes by precision |
-/// | string, json, binary | String | |
+/// | decimal(p, s) | Decimal(p, s), 4, 8 or 16 bytes by precision | (Decimal256 is never needed: p <= 38) |
+/// | string | String | LowCardinality(String) for columns in ``lowCardinalityColumns`` (``ClickHouseCapability/lowCardinality``) |
+/// | json, binary | String | |
 /// | uuid | UUID | |
-/// | date | Date | [1970-01-01, 2105-12-31], else an error |
-/// | time | String | `HH:MM:SS.ffffff` |
-/// | timestamp, timestamptz | DateTime('UTC') | whole seconds (floor), [1970-01-01 00:00:00, 2105-12-31 23:59:59], else an error |
+/// | date | Date, [1970-01-01, 2105-12-31] | Date32 (``ClickHouseCapability/date32``), [1900-01-01, 2299-12-31] |
+/// | time | String `HH:MM:SS.ffffff` | |
+/// | timestamp, timestamptz | DateTime('UTC'), whole seconds (floor) | DateTime64(6, 'UTC') (``ClickHouseCapability/dateTime64``), microseconds |
 ///
-/// A nullable field becomes `Nullable(T)`.
+/// A nullable field becomes `Nullable(T)`, and a nullable LowCardinality string `LowCardinality(Nullable(String))`.
+/// `ClickHouseTypeMapping()` is the legacy mapping, 18.16's types exactly.
 public struct ClickHouseTypeMapping: Sendable, Hashable {
-    /// The display zone of `DateTime` columns. `"UTC"` (the default) shows a `timestamp` (a wall-clock
-    /// time stored as if it were UTC) as the same wall-clock time on any server; `nil` writes plain
+    /// The display zone of `DateTime` and `DateTime64` columns. `"UTC"` (the default) shows a `timestamp` (a
+    /// wall-clock time stored as if it were UTC) as the same wall-clock time on any server; `nil` writes plain
     /// `DateTime`, which the server shows in its own zone.
     public var dateTimeTimeZone: String?
+    /// What the server stores beyond 18.16's types; empty for the legacy mapping.
+    public var capabilities: Set<ClickHouseCapability>
+    /// String columns, by name, that the table declared `low_cardinality: true`: written as `LowCardinality(String)`
+    /// when the server has ``ClickHouseCapability/lowCardinality``, as `String` otherwise.
+    public var lowCardinalityColumns: Set<String>
 
-    public init(dateTimeTimeZone: String? = "UTC") {
+    public init(dateTimeTimeZone: String? = "UTC", capabilities: Set<ClickHouseCapability> = [],
+                lowCardinalityColumns: Set<String> = []) {
         self.dateTimeTimeZone = dateTimeTimeZone
+        self.capabilities = capabilities
+        self.lowCardinalityColumns = lowCardinalityColumns
     }
 
-    /// Days since 1970-01-01 that a `Date` holds and ClickHouse 18.16 reads back correctly: up to
-    /// 2105-12-31 (its calendar tables end there; later days print and parse wrongly). Earlier
-    /// dates are silently stored as 0 by the server, so the encoder rejects them.
-    public static let dateRange: ClosedRange<Int64> = 0...49_672
+    /// ClickHouse 18.16's types, exactly what Sluice wrote before the modern mapping existed.
+    public static let legacy = ClickHouseTypeMapping()
 
-    /// Seconds since the epoch that a `DateTime` holds and 18.16 reads back correctly: up to
-    /// 2105-12-31 23:59:59, the end of its calendar (past 2106-02-06 even the binary values print as 1970).
-    public static let dateTimeSecondsRange: ClosedRange<Int64> = 0...4_291_747_199
+    /// Every capability: what a server of 22.8 or later gets.
+    public static let modern = ClickHouseTypeMapping(capabilities: Set(ClickHouseCapability.allCases))
 
-    /// The range of `timestamp` / `timestamptz` microseconds the encoder accepts (seconds are floored).
-    public static let timestampMicrosecondsRange: ClosedRange<Int64> =
-        (dateTimeSecondsRange.lowerBound * 1_000_000)...(dateTimeSecondsRange.upperBound * 1_000_000 + 999_999)
+    /// The mapping for a server of `version`: each capability it has, none it lacks.
+    public init(serverVersion version: ClickHouseServerVersion) {
+        self.init(capabilities: ClickHouseCapability.available(on: version))
+    }
+
+    /// This mapping for a table whose `columns` are declared `low_cardinality: true`.
+    public func withLowCardinality(_ columns: some Sequence<String>) -> ClickHouseTypeMapping {
+        var mapping = self
+        mapping.lowCardinalityColumns = Set(columns)
+        return mapping
+    }
+
+    public var isLegacy: Bool { capabilities.isEmpty }
+
+    /// `legacy types`, `modern types`, or for a server between the two `modern types without Date32 (21.9), ...`,
+    /// for logs and plans.
+    public var summary: String {
+        guard !isLegacy else { return "legacy types" }
+        let missing = ClickHouseCapability.allCases.filter { !capabilities.contains($0) }
+        guard !missing.isEmpty else { return "modern types" }
+        return "modern types without " + missing.map(\.description).joined(separator: ", ")
+    }
+
+    /// Whether timestamps keep their microseconds (`DateTime64(6)`); without, they hold whole seconds and the clean
+    /// layer keeps the microseconds of key timestamps in `<column>_us` companions.
+    public var timestampsKeepMicroseconds: Bool { capabilities.contains(.dateTime64) }
 
     /// The ClickHouse type of a field, `Nullable(...)` when the field is nullable.
     public func type(for field: Field) -> ClickHouseType {
         let base = type(for: field.type)
-        return field.nullable ? .nullable(base) : base
+        let nullable = field.nullable ? ClickHouseType.nullable(base) : base
+        if field.type == .string, lowCardinalityColumns.contains(field.name), capabilities.contains(.lowCardinality) {
+            return .lowCardinality(nullable)
+        }
+        return nullable
     }
 
     /// The ClickHouse type of a value of `type`, never nullable.
     public func type(for type: DataType) -> ClickHouseType {
         switch type {
-        case .boolean, .uint8: .uint8
+        case .boolean: capabilities.contains(.bool) ? .bool : .uint8
+        case .uint8: .uint8
         case .int8: .int8
         case .int16: .int16
         case .int32: .int32
@@ -61,8 +96,9 @@ public struct ClickHouseTypeMapping: Sendable, Hashable {
         case .decimal(let precision, let scale): .decimal(precision: precision, scale: scale)
         case .string, .json, .binary, .time: .string
         case .uuid: .uuid
-        case .date: .date
-        case .timestamp, .timestampTZ: .dateTime(timeZone: dateTimeTimeZone)
+        case .date: capabilities.contains(.date32) ? .date32 : .date
+        case .timestamp, .timestampTZ:
+            capabilities.contains(.dateTime64) ? .dateTime64(precision: 6, timeZone: dateTimeTimeZone) : .dateTime(timeZone: dateTimeTimeZone)
         }
     }
 }

@@ -6,27 +6,65 @@ public import SluicePipeline
 /// ClickHouse as a ``SluicePipeline/Sink``: the driver's side of the connector. It owns every piece of DDL a
 /// run issues: the clean-layer table (checked against the declared schema when it exists), the fresh copy a
 /// full reload loads and swaps in, and the commit of each task's staging table into its load table.
+///
+/// The column types follow the server: ``connectForRun()`` asks its version once when a run starts and chooses the
+/// ``ClickHouseTypeMapping`` (``ClickHouseSettings/typeMapping``); every target carries it to the executors.
 public struct ClickHouseWarehouse: Sink {
     public let settings: ClickHouseSettings
     public let client: ClickHouseClient
     let logger: Logger
+    /// The server's version once ``connectForRun()`` asked for it; nil before.
+    public private(set) var serverVersion: ClickHouseServerVersion?
+    /// The column types of the run's tables. Until ``connectForRun()`` chose them: the pinned mapping, or for `auto`
+    /// the legacy one, which every server reads.
+    public private(set) var mapping: ClickHouseTypeMapping
+    /// Settings every insert of a partitioned (append) table needs on this server: newer servers refuse an insert that
+    /// spans more than `max_partitions_per_insert_block` (100) partitions, which a backfill of more than 100 days does;
+    /// 18.16 has no such limit (and no such setting). Decided by ``connectForRun()``.
+    public private(set) var partitionedInsertSettings: [String: String] = [:]
 
     public init(settings: ClickHouseSettings, logger: Logger) throws(SluiceError) {
         self.settings = settings
         self.client = try settings.client(logger: logger)
         self.logger = logger
+        mapping = settings.typeMapping == .modern ? .modern : .legacy
     }
 
-    /// What ClickHouse 18.16 holds without silently corrupting it: `Date` 1970-01-01 ... 2105-12-31, `DateTime`
-    /// up to 2105-12-31 23:59:59 (see ``ClickHouseTypeMapping``).
+    /// Asks the server's version and returns the warehouse that plans and loads the run with the types chosen for it.
+    /// - Throws: the client's errors, and ``SluiceError/Code/clickHouseTypeMappingUnsupported`` for `type_mapping:
+    ///   modern` on a server that lacks a capability.
+    public func connectForRun() async throws(SluiceError) -> any Sink {
+        var connected = try connected(to: try await client.serverVersion())
+        let limited = try await client.value("SELECT count() FROM system.settings WHERE name = 'max_partitions_per_insert_block'")
+        if limited != "0" { connected.partitionedInsertSettings = ["max_partitions_per_insert_block": "0"] }
+        return connected
+    }
+
+    /// This warehouse for a server of `version`: the mapping chosen from ``ClickHouseSettings/typeMapping``. Pure.
+    public func connected(to version: ClickHouseServerVersion) throws(SluiceError) -> ClickHouseWarehouse {
+        var connected = self
+        connected.serverVersion = version
+        connected.mapping = try settings.typeMapping.mapping(for: version, endpoint: client.config.endpoint)
+        return connected
+    }
+
+    /// What the chosen types hold without the server silently corrupting or clamping it: legacy `Date` 1970-01-01 ...
+    /// 2105-12-31 and `DateTime` up to 2105-12-31 23:59:59; `Date32` and `DateTime64` 1900-01-01 ... 2299-12-31 (see
+    /// ``ClickHouseTypeMapping/dateDays`` and ``ClickHouseTypeMapping/timestampMicroseconds``).
     public var limits: SinkLimits {
-        SinkLimits(dates: ClickHouseTypeMapping.dateRange, timestamps: ClickHouseTypeMapping.timestampMicrosecondsRange)
+        SinkLimits(dates: mapping.dateDays, timestamps: mapping.timestampMicroseconds)
     }
 
-    public var summary: String { settings.summary }
+    /// `clickhouse etl@ch:8123`, and once connected `clickhouse etl@ch:8123: ClickHouse 25.3.2.1, modern types`.
+    public var summary: String {
+        guard let serverVersion else { return settings.summary }
+        return "\(settings.summary): ClickHouse \(serverVersion), \(mapping.summary)"
+    }
 
+    /// `ClickHouse 18.16.1, legacy types (type_mapping auto)`; fails as a run would for a pin the server cannot take.
     public func check() async throws(SluiceError) -> String {
-        "ClickHouse \(try await client.ping())"
+        let version = try await client.serverVersion()
+        return "ClickHouse \(version), \(try connected(to: version).mapping.summary) (type_mapping \(settings.typeMapping.rawValue))"
     }
 
     public func bookmarkStore() -> any BookmarkStore {
@@ -45,14 +83,17 @@ public struct ClickHouseWarehouse: Sink {
         } else {
             loadTable = table
         }
-        let layout = CleanLayout(table: request.table, stagedSchema: request.stagedSchema, versionColumn: request.versionColumn)
+        let mapping = self.mapping.withLowCardinality(request.table.columns.filter(\.lowCardinality).map(\.name))
+        let layout = CleanLayout(table: request.table, stagedSchema: request.stagedSchema, versionColumn: request.versionColumn,
+                                 mapping: mapping)
         let curated = try curatedLayer(of: request.table, layout: layout, run: run)
         // A copy's staging tables need no run in their names: the copy's own name has it.
         let stagePrefix: String = loadTable + "__sluice_stage_" + (loadTable != table ? "" : run + "_")
         let retiredTable: String = table + "__sluice_old_" + run
         let target = ClickHouseTarget(database: settings.database, table: table, loadTable: loadTable,
-                                      retiredTable: retiredTable, layout: layout, stagePrefix: stagePrefix,
+                                      retiredTable: retiredTable, layout: layout, mapping: mapping, stagePrefix: stagePrefix,
                                       addedColumns: request.addedColumns, gatherBelowRows: settings.gatherTasksBelowRows,
+                                      insertSettings: layout.partitionKey == nil ? [:] : partitionedInsertSettings,
                                       curated: curated, replacedDays: days)
         var summary = "\(settings.database).\(table)"
         if request.replacesContents {
@@ -86,10 +127,10 @@ public struct ClickHouseWarehouse: Sink {
             try await client.execute(ClickHouseDDL.dropTable(database: target.database, table: target.loadTable))
         } else {
             try await checkExisting(target, name: sinkTarget.table)
-            try await client.createTable(definition(target, name: target.table))
+            try await client.execute(try target.createLoadTable(named: target.table))
             if target.loadsCopy { try await client.execute(ClickHouseDDL.dropTable(database: target.database, table: target.loadTable)) }
         }
-        try await client.createTable(definition(target, name: target.loadTable))
+        try await client.execute(try target.createLoadTable())
     }
 
     public func commit(_ receipt: ConnectorPayload, into sinkTarget: SinkTarget) async throws(SluiceError) -> UInt64 {
@@ -136,16 +177,15 @@ public struct ClickHouseWarehouse: Sink {
         }
         let gathered = target.gatheredTable
         try await client.execute(ClickHouseDDL.dropTable(database: target.database, table: gathered))
-        try await client.createTable(ClickHouseTableDefinition(database: target.database, name: gathered, columns: target.layout.fields,
-                                                               engine: .mergeTree, orderBy: target.layout.orderBy,
-                                                               partitionBy: target.layout.partitionKey))
+        try await client.execute(try target.createGatheredTable())
         let columns = target.layout.fields.map { ClickHouseSQL.identifier($0.name) }.joined(separator: ", ")
         let into = ClickHouseSQL.qualifiedName(database: target.database, table: gathered)
         for start in stride(from: 0, to: pieces.count, by: 100) {
             let selects = pieces[start..<min(start + 100, pieces.count)].map {
                 "SELECT \(columns) FROM \(ClickHouseSQL.qualifiedName(database: target.database, table: $0))"
             }
-            try await client.execute("INSERT INTO \(into) (\(columns)) " + selects.joined(separator: " UNION ALL "))
+            try await client.execute("INSERT INTO \(into) (\(columns)) " + selects.joined(separator: " UNION ALL "),
+                                     settings: target.insertSettings)
         }
         let expected = try await client.value("SELECT " + pieces.map {
             "(SELECT count() FROM \(ClickHouseSQL.qualifiedName(database: target.database, table: $0)))"
@@ -281,11 +321,6 @@ public struct ClickHouseWarehouse: Sink {
         try target.work.decodeJSON(ClickHouseTarget.self, kind: ClickHouseTarget.kind)
     }
 
-    func definition(_ target: ClickHouseTarget, name: String) -> ClickHouseTableDefinition {
-        ClickHouseTableDefinition(database: target.database, name: name, columns: target.layout.fields, engine: target.layout.engine,
-                                  orderBy: target.layout.orderBy, partitionBy: target.layout.partitionKey)
-    }
-
     private func tableExists(_ database: String, _ name: String) async throws(SluiceError) -> Bool {
         let count = try await client.value(
             "SELECT count() FROM system.tables WHERE database = \(ClickHouseSQL.stringLiteral(database)) AND name = \(ClickHouseSQL.stringLiteral(name))")
@@ -295,26 +330,39 @@ public struct ClickHouseWarehouse: Sink {
     /// An existing target must have exactly the layout's columns: a schema change is reported, never papered over.
     /// Columns schema evolution added are the exception: the table gains them first, each after the column that
     /// precedes it in the layout.
+    /// Whether a table whose columns differ from what `mapping` expects has, for some column, the type the legacy
+    /// mapping gives it: a table made before the server was upgraded.
+    static func hasLegacyTypes(_ actual: [(name: String, type: String)], fields: [Field], mapping: ClickHouseTypeMapping) -> Bool {
+        guard !mapping.isLegacy else { return false }
+        let legacy = ClickHouseTypeMapping.legacy.withLowCardinality(mapping.lowCardinalityColumns)
+        return fields.contains { field in
+            let modern = mapping.type(for: field), old = legacy.type(for: field)
+            guard modern != old, let column = actual.first(where: { $0.name == field.name }) else { return false }
+            return old.isWireCompatible(withTableType: column.type)
+        }
+    }
+
     private func checkExisting(_ target: ClickHouseTarget, name: String) async throws(SluiceError) {
         var actual = try await client.tableColumns(database: target.database, table: target.table)
         guard !actual.isEmpty else { return }
-        let mapping = ClickHouseTypeMapping()
+        let mapping = target.mapping
         for added in target.addedColumns where !actual.contains(where: { $0.name == added }) {
-            guard let index = target.layout.fields.firstIndex(where: { $0.name == added }), index > 0 else { continue }
-            let field = target.layout.fields[index]
-            let sql = "ALTER TABLE \(ClickHouseSQL.qualifiedName(database: target.database, table: target.table)) ADD COLUMN "
-                + "\(ClickHouseSQL.identifier(field.name)) \(mapping.type(for: field)) AFTER \(ClickHouseSQL.identifier(target.layout.fields[index - 1].name))"
+            guard let sql = target.addColumn(added) else { continue }
             try await client.execute(sql)
-            logger.info("table.column.added", metadata: ["sluice.table": "\(name)", "sluice.column": "\(field.name)"])
+            logger.info("table.column.added", metadata: ["sluice.table": "\(name)", "sluice.column": "\(added)"])
             actual = try await client.tableColumns(database: target.database, table: target.table)
         }
         let expected = target.layout.fields.map { ClickHouseColumnCheck.Expected(field: $0, type: mapping.type(for: $0)) }
         let check = ClickHouseColumnCheck(expected: expected, actual: actual, exact: true)
         guard check.problems.isEmpty else {
+            let advice = Self.hasLegacyTypes(actual, fields: target.layout.fields, mapping: mapping)
+                ? "; it holds the legacy (18.16) types, so it was made on an older server or with type_mapping: legacy: "
+                    + "set sink.clickhouse.type_mapping: legacy to keep loading it, or migrate or drop it"
+                : "; migrate or drop the table"
             throw SluiceError(
                 .clickHouseSchemaMismatch,
                 "\(target.database).\(target.table) exists but does not hold the declared schema: "
-                    + check.problems.joined(separator: "; ") + "; migrate or drop the table",
+                    + check.problems.joined(separator: "; ") + advice,
                 context: ErrorContext(table: name, column: check.firstColumn))
         }
     }

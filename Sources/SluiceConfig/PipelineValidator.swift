@@ -78,6 +78,9 @@ struct PipelineValidator {
             if column.subseconds != nil && column.type != .timestamp && column.type != .timestampTZ {
                 throw error(at + ["subseconds"], "subseconds applies to timestamp columns; \(column.name) is \(column.type)")
             }
+            if column.lowCardinality && column.type != .string {
+                throw error(at + ["low_cardinality"], "low_cardinality applies to string columns; \(column.name) is \(column.type)")
+            }
             if column.expression != nil && column.sourceType != nil {
                 throw error(at + ["source_type"], "\(column.name) is derived by an expression, so it has no source column whose type could drift; remove source_type")
             }

@@ -427,6 +427,9 @@ public struct ColumnConfig: Sendable, Decodable {
     public var max: String?
     /// For timestamp columns in a whole-second sink; nil: the table's default (``TableConfig/subseconds(for:)``).
     public var subseconds: SubsecondPolicy?
+    /// A string column with few distinct values, stored dictionary-encoded where the sink can (ClickHouse's
+    /// `LowCardinality(String)` under the modern type mapping). Default false; only string columns may set it.
+    public var lowCardinality: Bool
     /// When set, the column is derived: computed by this expression over the extracted columns instead of read
     /// from ``source`` (docs/expressions.md).
     public var expression: ExpressionText?
@@ -435,7 +438,9 @@ public struct ColumnConfig: Sendable, Decodable {
     /// drift) with a message naming both, rather than loading values of another type.
     public var sourceType: String?
 
-    enum CodingKeys: String, CodingKey { case name, source, type, nullable, outOfRange, min, max, subseconds, sourceType, expression }
+    enum CodingKeys: String, CodingKey {
+        case name, source, type, nullable, outOfRange, min, max, subseconds, lowCardinality, sourceType, expression
+    }
 
     /// A column declared in code (a source column added by schema evolution, say).
     public init(name: String, source: String? = nil, type: DataType, nullable: Bool = true, sourceType: String? = nil) {
@@ -447,6 +452,7 @@ public struct ColumnConfig: Sendable, Decodable {
         min = nil
         max = nil
         subseconds = nil
+        lowCardinality = false
         self.sourceType = sourceType
         expression = nil
     }
@@ -461,6 +467,7 @@ public struct ColumnConfig: Sendable, Decodable {
         min = try c.decodeIfPresent(String.self, forKey: .min)
         max = try c.decodeIfPresent(String.self, forKey: .max)
         subseconds = try c.decodeIfPresent(SubsecondPolicy.self, forKey: .subseconds)
+        lowCardinality = try c.decodeIfPresent(Bool.self, forKey: .lowCardinality) ?? false
         sourceType = try c.decodeIfPresent(String.self, forKey: .sourceType)
         expression = try c.decodeIfPresent(ExpressionText.self, forKey: .expression)
     }

@@ -10,12 +10,14 @@ public struct PlanReport: Sendable {
         public var outcome: Result<TableRun, SluiceError>
     }
 
+    /// The sink as the plan found it (`clickhouse etl@ch:8123: ClickHouse 25.3.2.1, modern types`).
+    public var sink: String
     public var tables: [Table]
 
     public var succeeded: Bool { tables.allSatisfy { if case .success = $0.outcome { true } else { false } } }
 
     public var text: String {
-        var lines: [String] = []
+        var lines = ["sink: \(sink)"]
         for table in tables {
             switch table.outcome {
             case .failure(let error):
@@ -75,10 +77,11 @@ extension Driver {
     /// Plans a run without running it: no snapshot is held and nothing is created in the sink.
     public func plan() async throws(SluiceError) -> PlanReport {
         let tables = try selectedTables()
+        let sink = try await connectSink(logger: logger)
         let view = try await source.openRun(consistent: false)
-        let planned = await plan(tables, runID: "plan", in: view, prepare: false, logger: logger)
+        let planned = await plan(tables, runID: "plan", in: view, sink: sink, prepare: false, logger: logger)
         await view.close()
-        return PlanReport(tables: tables.map { table in
+        return PlanReport(sink: sink.summary, tables: tables.map { table in
             if let run = planned.runs.lazy.compactMap({ $0.run(named: table.name) }).first {
                 return .init(name: table.name, outcome: .success(run))
             }

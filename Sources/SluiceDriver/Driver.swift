@@ -82,12 +82,14 @@ public struct Driver: Sendable {
 
         var reports: [TableReport]
         do throws(SluiceError) {
+            // The sink first: a server it cannot load (a type_mapping pin it lacks) stops the run before anything is created.
+            let sink = try await connectSink(logger: logger)
             try await bookmarks.prepare()
             // One snapshot for the whole run: planning and every task read the same data.
             let view = try await source.openRun(consistent: true)
             let served: Result<[TableReport], SluiceError>
             do throws(SluiceError) {
-                let planned = await plan(tables, runID: runID, in: view, prepare: true, logger: logger)
+                let planned = await plan(tables, runID: runID, in: view, sink: sink, prepare: true, logger: logger)
                 let coordinator = RunCoordinator(runID: runID, retries: pipeline.run.retries, tables: planned.runs,
                                                  failed: planned.failed, sink: sink, bookmarks: bookmarks, now: now, logger: logger)
                 if !planned.runs.isEmpty {
@@ -121,9 +123,16 @@ public struct Driver: Sendable {
         return report
     }
 
-    /// Plans each table in `view` (and, with `prepare`, creates its target). A table that cannot be planned or
+    /// The sink connected for one run or plan (``SluicePipeline/Sink/connectForRun()``), logged with what it chose.
+    func connectSink(logger: Logger) async throws(SluiceError) -> any Sink {
+        let connected = try await sink.connectForRun()
+        logger.info("sink.connected", metadata: ["sluice.sink": "\(connected.summary)"])
+        return connected
+    }
+
+    /// Plans each table in `view` (and, with `prepare`, creates its target in `sink`). A table that cannot be planned or
     /// prepared is reported failed; the others get their tasks.
-    func plan(_ tables: [TableConfig], runID: String, in view: any SourceRun, prepare: Bool, logger: Logger) async
+    func plan(_ tables: [TableConfig], runID: String, in view: any SourceRun, sink: any Sink, prepare: Bool, logger: Logger) async
         -> (runs: [TableRun], failed: [TableReport], errors: [String: SluiceError])
     {
         let planner = RunPlanner(pipeline: pipeline, runID: runID, options: options.decisionOptions, source: view, sink: sink,

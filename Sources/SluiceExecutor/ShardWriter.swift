@@ -57,15 +57,18 @@ final class ShardWriter {
 
 /// A shard's row groups as a ``SluiceCore/BatchSource``, read lazily while the sink writer streams them. A read
 /// error is thrown, so the sink aborts instead of taking it for the end.
-struct ShardBatchSource: BatchSource, Sendable {
+public struct ShardBatchSource: BatchSource, Sendable {
     let reader: ParquetFileReader
     private var rowGroup = 0
 
-    init(path: String) throws(SluiceError) {
+    public init(path: String) throws(SluiceError) {
         reader = try ParquetFileReader(path: path)
     }
 
-    mutating func next() throws(SluiceError) -> RecordBatch? {
+    /// The shard's rows as Sluice batches have them.
+    public var schema: Schema { reader.schema }
+
+    public mutating func next() throws(SluiceError) -> RecordBatch? {
         while rowGroup < reader.rowGroupCount {
             defer { rowGroup += 1 }
             let batch = try reader.readRowGroup(rowGroup)

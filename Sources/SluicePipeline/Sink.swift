@@ -11,6 +11,11 @@ public protocol Sink: Sendable {
     /// Connects and says what answered (`ClickHouse 18.16.1`), for `sluice validate`.
     func check() async throws(SluiceError) -> String
 
+    /// Connects once when a run (or a plan) starts and returns the sink that plans and loads it. A sink whose targets
+    /// depend on what it connects to decides that here, so that ``target(for:)`` and ``limits`` need no IO:
+    /// ClickHouse chooses its column types by the server's version. The default returns the sink itself.
+    func connectForRun() async throws(SluiceError) -> any Sink
+
     /// The values the sink can hold, which the stages enforce before a row reaches it.
     var limits: SinkLimits { get }
 
@@ -35,6 +40,10 @@ public protocol Sink: Sendable {
 
     /// After the table run ended, however it ended: remove what it staged and did not commit.
     func cleanUp(_ target: SinkTarget, succeeded: Bool) async
+}
+
+extension Sink {
+    public func connectForRun() async throws(SluiceError) -> any Sink { self }
 }
 
 /// What a sink is asked to load for one table run.

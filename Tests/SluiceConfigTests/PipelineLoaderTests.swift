@@ -304,6 +304,19 @@ struct HTTPSettings: Decodable {
         #expect(dropped?.message.contains("primary key") == true)
     }
 
+    @Test func lowCardinalityIsForStringColumns() throws {
+        let table = ordersTable.replacingOccurrences(of: "columns:\n", with: "columns:\n      - {name: status, type: string, low_cardinality: true}\n")
+        let fixture = try ConfigFixture()
+        let config = try PipelineLoader(environment: env).load(path: try fixture.write("p.yaml", baseConfig + "\n" + table))
+        let orders = try #require(config.table(named: "orders"))
+        #expect(orders.columns.map(\.lowCardinality) == [true, false, false, false, false])
+        let numeric = try error(in: baseConfig + "\n" + ordersTable.replacingOccurrences(
+            of: "{name: total, type: \"decimal(12,2)\"}", with: "{name: total, type: \"decimal(12,2)\", low_cardinality: true}"))
+        #expect(numeric?.code == .configInvalid)
+        #expect(numeric?.context.key == "tables.[0].columns.[1].low_cardinality")
+        #expect(numeric?.message == "low_cardinality applies to string columns; total is decimal(12,2)", "\(numeric?.message ?? "")")
+    }
+
     @Test func lagsAreDurationsOfTimeCursorsOnly() throws {
         let fixture = try ConfigFixture()
         let explicit = try PipelineLoader(environment: env).load(path: try fixture.write("p.yaml", baseConfig + "\n"
