@@ -8,19 +8,33 @@
 #   scripts/services.sh env       print the environment file's path
 #
 # Ports stay below 32768 (outside Linux's ephemeral range, so a readiness probe cannot self-connect).
-# Override with SLUICE_PG_PORT, SLUICE_CH_HTTP_PORT, SLUICE_CH_TCP_PORT; the state lives in
+# Override with SLUICE_PG_PORT, SLUICE_CH_HTTP_PORT, SLUICE_CH_HTTPS_PORT, SLUICE_CH_TCP_PORT; the state lives in
 # SLUICE_SERVICES_DIR (default /tmp/sluice-services). Source "$SLUICE_SERVICES_DIR/services.env" to
 # get PGHOST/PGPORT/... and SLUICE_CLICKHOUSE_URL for the tests.
+#
+# ClickHouse runs from the repository's cluster/clickhouse/config.xml and users.xml, rendered into
+# $SLUICE_SERVICES_DIR/ch/ (their @@NAME@@ placeholders filled: ports, paths, loopback, password hashes), with a
+# self-signed certificate for its https port made by openssl at start. Its users: etl (the writer Sluice loads
+# with; SLUICE_CH_PASSWORD) and analyst (read-only; SLUICE_CH_ANALYST_PASSWORD, databases
+# SLUICE_CH_ANALYST_DATABASES); there is no passwordless default user.
 set -euo pipefail
 
 DIR=${SLUICE_SERVICES_DIR:-/tmp/sluice-services}
+REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+CH_TEMPLATES=$REPO/cluster/clickhouse
 PG_PORT=${SLUICE_PG_PORT:-25432}
 CH_HTTP=${SLUICE_CH_HTTP_PORT:-28123}
+CH_HTTPS=${SLUICE_CH_HTTPS_PORT:-28443}
 CH_TCP=${SLUICE_CH_TCP_PORT:-29000}
+CH_HOST=127.0.0.1
 PGBIN=/usr/lib/postgresql/15/bin
 PG_SUPER_PASSWORD=${SLUICE_PG_SUPER_PASSWORD:-sluice-super}
 PG_ETL_PASSWORD=${SLUICE_PG_PASSWORD:-etlpw}
 CH_ETL_PASSWORD=${SLUICE_CH_PASSWORD:-etlpw}
+CH_ANALYST_USER=analyst
+CH_ANALYST_PASSWORD=${SLUICE_CH_ANALYST_PASSWORD:-analystpw}
+# Space-separated; the first is the database an analyst session starts in.
+CH_ANALYST_DATABASES=${SLUICE_CH_ANALYST_DATABASES:-curated clean}
 
 log() { printf '[services] %s\n' "$*" >&2; }
 
@@ -36,7 +50,7 @@ apt_install() {
 
 install_packages() {
     apt_install postgresql-15 postgresql-client-15 libpq-dev clickhouse-server clickhouse-client \
-        libsnappy-dev libzstd-dev zlib1g-dev liblz4-dev libbrotli-dev libcurl4-openssl-dev pkg-config iproute2 curl
+        libsnappy-dev libzstd-dev zlib1g-dev liblz4-dev libbrotli-dev libcurl4-openssl-dev pkg-config iproute2 curl openssl
 }
 
 wait_for_port() { # port pid name
@@ -81,55 +95,76 @@ SQL
 
 ch_running() { [ -f "$DIR/ch/server.pid" ] && kill -0 "$(cat "$DIR/ch/server.pid")" 2>/dev/null; }
 
+# render TEMPLATE OUTPUT NAME=VALUE...: replaces every @@NAME@@ of the template; fails if a placeholder is left.
+render() {
+    local template=$1 output=$2 text pair; shift 2
+    text=$(<"$template")
+    for pair in "$@"; do
+        # quoted replacement: bash 5.2 would otherwise expand & in a value to the matched text
+        text=${text//"@@${pair%%=*}@@"/"${pair#*=}"}
+    done
+    if [[ $text =~ @@[A-Z0-9_]+@@ ]]; then log "$template: ${BASH_REMATCH[0]} was not rendered"; return 1; fi
+    printf '%s\n' "$text" > "$output"
+}
+
+sha256_hex() { printf '%s' "$1" | sha256sum | cut -d' ' -f1; }
+
+# Renders config.xml and users.xml for a server in ROOT into OUT (ROOT itself, or a scratch directory to compare
+# a running server's files with).
+render_clickhouse() { # root out
+    local root=$1 out=$2 databases='' db
+    for db in $CH_ANALYST_DATABASES; do
+        [[ $db =~ ^[A-Za-z_][A-Za-z0-9_]*$ ]] || { log "SLUICE_CH_ANALYST_DATABASES: invalid database name '$db'"; return 1; }
+        databases+="${databases:+
+                }<database>$db</database>"
+    done
+    render "$CH_TEMPLATES/config.xml" "$out/config.xml" \
+        LISTEN_HOST="$CH_HOST" HTTP_PORT="$CH_HTTP" HTTPS_PORT="$CH_HTTPS" TCP_PORT="$CH_TCP" \
+        DATA_DIR="$root" LOG_DIR="$root/log" LOG_LEVEL=warning USERS_XML="$root/users.xml" \
+        TLS_CERT="$root/tls/server.crt" TLS_KEY="$root/tls/server.key"
+    ( umask 077; render "$CH_TEMPLATES/users.xml" "$out/users.xml" \
+        ETL_PASSWORD_SHA256="$(sha256_hex "$CH_ETL_PASSWORD")" ANALYST_PASSWORD_SHA256="$(sha256_hex "$CH_ANALYST_PASSWORD")" \
+        WRITER_NETWORK="$CH_HOST" ANALYST_NETWORK="$CH_HOST" ANALYST_DATABASES="$databases" )
+}
+
+# A self-signed certificate for the https port, valid for 127.0.0.1 and localhost; clients trust it by
+# using it as their CA file (SLUICE_CH_CA_FILE).
+make_certificate() { # dir
+    mkdir -p "$1"
+    openssl req -x509 -newkey rsa:2048 -nodes -sha256 -days 30 -subj "/CN=sluice-test-clickhouse" \
+        -addext "subjectAltName=IP:$CH_HOST,DNS:localhost" -addext "basicConstraints=critical,CA:TRUE" \
+        -keyout "$1/server.key" -out "$1/server.crt" 2>"$1/openssl.log" \
+        || { cat "$1/openssl.log" >&2; return 1; }
+    chmod 600 "$1/server.key"; chmod 644 "$1/server.crt"
+}
+
 start_clickhouse() {
-    if ch_running; then log "ClickHouse already running on $CH_HTTP"; return 0; fi
     local root=$DIR/ch
+    if ch_running; then
+        # Left alone; say so if it runs another configuration than the templates give now (users.xml is reloaded
+        # by the server within seconds of a change, config.xml needs a restart: stop, then start).
+        local check; check=$(mktemp -d "$DIR/render-check.XXXXXX")
+        if render_clickhouse "$root" "$check" && ! { cmp -s "$check/config.xml" "$root/config.xml" && cmp -s "$check/users.xml" "$root/users.xml"; }; then
+            log "ClickHouse runs a configuration that differs from cluster/clickhouse/ (or the passwords changed): '$0 stop' and start again to apply it"
+        fi
+        rm -rf "$check"
+        log "ClickHouse already running on $CH_HTTP"; return 0
+    fi
     rm -rf "$root"; mkdir -p "$root"/{data,tmp,user_files,format_schemas,log}
-    cat > "$root/config.xml" <<XML
-<?xml version="1.0"?>
-<yandex>
-  <logger><level>warning</level><log>$root/log/server.log</log><errorlog>$root/log/server.err.log</errorlog><size>100M</size><count>2</count></logger>
-  <listen_host>127.0.0.1</listen_host>
-  <http_port>$CH_HTTP</http_port>
-  <tcp_port>$CH_TCP</tcp_port>
-  <max_connections>256</max_connections>
-  <keep_alive_timeout>10</keep_alive_timeout>
-  <max_concurrent_queries>64</max_concurrent_queries>
-  <uncompressed_cache_size>134217728</uncompressed_cache_size>
-  <mark_cache_size>134217728</mark_cache_size>
-  <path>$root/data/</path>
-  <tmp_path>$root/tmp/</tmp_path>
-  <user_files_path>$root/user_files/</user_files_path>
-  <format_schema_path>$root/format_schemas/</format_schema_path>
-  <users_config>$root/users.xml</users_config>
-  <default_profile>default</default_profile>
-  <default_database>default</default_database>
-  <timezone>UTC</timezone>
-  <mlock_executable>false</mlock_executable>
-  <max_session_timeout>3600</max_session_timeout>
-  <default_session_timeout>60</default_session_timeout>
-</yandex>
-XML
-    local sha; sha=$(printf '%s' "$CH_ETL_PASSWORD" | sha256sum | cut -d' ' -f1)
-    cat > "$root/users.xml" <<XML
-<?xml version="1.0"?>
-<yandex>
-  <profiles>
-    <default><max_memory_usage>4000000000</max_memory_usage><max_threads>2</max_threads></default>
-    <etl><max_memory_usage>4000000000</max_memory_usage><max_threads>2</max_threads><max_insert_block_size>1048576</max_insert_block_size></etl>
-  </profiles>
-  <users>
-    <default><password></password><networks><ip>127.0.0.1</ip><ip>::1</ip></networks><profile>default</profile><quota>default</quota></default>
-    <etl><password_sha256_hex>$sha</password_sha256_hex><networks><ip>127.0.0.1</ip></networks><profile>etl</profile><quota>default</quota></etl>
-  </users>
-  <quotas><default><interval><duration>3600</duration><queries>0</queries><errors>0</errors><result_rows>0</result_rows><read_rows>0</read_rows><execution_time>0</execution_time></interval></default></quotas>
-</yandex>
-XML
+    make_certificate "$root/tls"
+    render_clickhouse "$root" "$root"
     ( cd "$root" && exec /usr/sbin/clickhouse-server --config-file="$root/config.xml" >"$root/log/stdout.log" 2>&1 ) &
     echo $! > "$root/server.pid"
-    wait_for_port "$CH_HTTP" "$(cat "$root/server.pid")" ClickHouse || { tail -n 30 "$root/log/server.err.log" "$root/log/stdout.log" >&2; exit 1; }
-    curl -sf "http://127.0.0.1:$CH_HTTP/ping" >/dev/null
-    log "ClickHouse $(curl -sf "http://127.0.0.1:$CH_HTTP/?query=SELECT%20version()") on 127.0.0.1:$CH_HTTP (user etl)"
+    local pid; pid=$(cat "$root/server.pid")
+    wait_for_port "$CH_HTTP" "$pid" ClickHouse && wait_for_port "$CH_HTTPS" "$pid" "ClickHouse (https)" \
+        || { tail -n 30 "$root/log/server.err.log" "$root/log/stdout.log" >&2; exit 1; }
+    curl -sf "http://$CH_HOST:$CH_HTTP/ping" >/dev/null
+    curl -sf --cacert "$root/tls/server.crt" "https://$CH_HOST:$CH_HTTPS/ping" >/dev/null \
+        || { log "ClickHouse's https port $CH_HTTPS does not answer with the generated certificate"; exit 1; }
+    local version
+    version=$(curl -sf -u "etl:$CH_ETL_PASSWORD" "http://$CH_HOST:$CH_HTTP/" --data-binary 'SELECT version()') \
+        || { log "ClickHouse refuses user etl"; tail -n 30 "$root/log/server.err.log" >&2; exit 1; }
+    log "ClickHouse $version on $CH_HOST:$CH_HTTP, https $CH_HTTPS (users etl, $CH_ANALYST_USER)"
 }
 
 write_env() {
@@ -138,9 +173,13 @@ export SLUICE_SERVICES_DIR=$DIR
 export PGHOST=127.0.0.1 PGPORT=$PG_PORT PGUSER=etl PGDATABASE=etl PGPASSWORD=$PG_ETL_PASSWORD
 export SLUICE_PG_SUPER_PASSWORD=$PG_SUPER_PASSWORD
 export SLUICE_PG_PASSWORD=$PG_ETL_PASSWORD
-export SLUICE_CLICKHOUSE_URL=http://127.0.0.1:$CH_HTTP
+export SLUICE_CLICKHOUSE_URL=http://$CH_HOST:$CH_HTTP
 export SLUICE_CLICKHOUSE_USER=etl SLUICE_CH_PASSWORD=$CH_ETL_PASSWORD
 export SLUICE_CH_TCP_PORT=$CH_TCP
+export SLUICE_CLICKHOUSE_HTTPS_URL=https://$CH_HOST:$CH_HTTPS SLUICE_CH_HTTPS_PORT=$CH_HTTPS
+export SLUICE_CH_CA_FILE=$DIR/ch/tls/server.crt
+export SLUICE_CH_ANALYST_USER=$CH_ANALYST_USER SLUICE_CH_ANALYST_PASSWORD=$CH_ANALYST_PASSWORD
+export SLUICE_CH_ANALYST_DATABASES="$CH_ANALYST_DATABASES"
 ENV
 }
 
@@ -166,7 +205,7 @@ case "${1:-start}" in
     stop) stop_all ;;
     status)
         pg_running && echo "postgres: running on $PG_PORT" || echo "postgres: stopped"
-        ch_running && echo "clickhouse: running on $CH_HTTP" || echo "clickhouse: stopped" ;;
+        ch_running && echo "clickhouse: running on $CH_HTTP (https $CH_HTTPS)" || echo "clickhouse: stopped" ;;
     env) echo "$DIR/services.env" ;;
     *) echo "usage: $0 start|stop|status|env" >&2; exit 2 ;;
 esac

@@ -31,7 +31,7 @@ extension ClickHouseClient {
     ///
     /// - Throws: errors naming the server, database and table: ``SluiceError/Code/clickHouseUnknownDatabase``,
     ///   ``SluiceError/Code/clickHouseUnknownTable``, ``SluiceError/Code/clickHouseSchemaMismatch``,
-    ///   ``SluiceError/Code/clickHouseAuthentication``, ``SluiceError/Code/clickHouseServer``, the transport's
+    ///   ``SluiceError/Code/clickHouseAuthentication``, ``SluiceError/Code/clickHouseAccessDenied``, ``SluiceError/Code/clickHouseServer``, the transport's
     ///   `http_*` codes, and the encoder's errors (naming column and row).
     @discardableResult
     public func insert<S: Sequence<RecordBatch>>(

@@ -153,6 +153,8 @@ public struct ClickHouseClient: Sendable {
         switch code {
         case .clickHouseAuthentication:
             message = "authentication failed for user \(config.user) at ClickHouse \(config.endpoint)"
+        case .clickHouseAccessDenied:
+            message = "\(operation) refused by \(server): user \(config.user) \(reply.refusal ?? "may not do this")"
         case .clickHouseUnknownDatabase:
             message = "\(operation) failed on \(server): unknown database"
         case .clickHouseUnknownTable:

@@ -5,6 +5,10 @@ public import SluiceCore
 extension SluiceError.Code {
     /// Wrong password, unknown user, or a user not allowed from this address.
     public static let clickHouseAuthentication = Self("clickhouse_authentication")
+    /// The user logged in but may not run this statement: a read-only user writing, creating, dropping or changing a
+    /// setting (ClickHouse code 164), a database outside the user's `allow_databases` (291), DDL while `allow_ddl` is
+    /// 0 (392), or a missing privilege on servers with SQL access control (497).
+    public static let clickHouseAccessDenied = Self("clickhouse_access_denied")
     public static let clickHouseUnknownDatabase = Self("clickhouse_unknown_database")
     public static let clickHouseUnknownTable = Self("clickhouse_unknown_table")
     /// The target table's columns do not match what Sluice sends (a missing column, another type).
@@ -52,11 +56,24 @@ public struct ClickHouseServerError: Sendable, Hashable {
     public var sluiceCode: SluiceError.Code {
         switch code {
         case 192, 193, 194, 195, 516: return .clickHouseAuthentication
+        case 164, 291, 392, 497: return .clickHouseAccessDenied
         case 81: return .clickHouseUnknownDatabase
         case 60: return .clickHouseUnknownTable
         case 16, 10, 53, 70, 368: return .clickHouseSchemaMismatch
         case 62: return .clickHouseSyntax
         default: return httpStatus == 401 || httpStatus == 403 ? .clickHouseAuthentication : .clickHouseServer
+        }
+    }
+
+    /// Why the server refused a user who logged in (for ``SluiceError/Code/clickHouseAccessDenied`` replies), in the
+    /// terms of the server's users.xml; nil for other codes.
+    public var refusal: String? {
+        switch code {
+        case 164: return "is read-only (the readonly setting): it may not write, create, drop or change settings"
+        case 291: return "may not use this database (not in its allow_databases)"
+        case 392: return "may not run DDL (the allow_ddl setting is 0)"
+        case 497: return "lacks the privilege"
+        default: return nil
         }
     }
 

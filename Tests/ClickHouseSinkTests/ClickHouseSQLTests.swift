@@ -124,10 +124,35 @@ import Testing
     }
 
     @Test(arguments: [(81, SluiceError.Code.clickHouseUnknownDatabase), (62, .clickHouseSyntax), (368, .clickHouseSchemaMismatch),
-                      (16, .clickHouseSchemaMismatch), (241, .clickHouseServer), (192, .clickHouseAuthentication)])
+                      (16, .clickHouseSchemaMismatch), (241, .clickHouseServer), (192, .clickHouseAuthentication),
+                      (164, .clickHouseAccessDenied), (291, .clickHouseAccessDenied), (392, .clickHouseAccessDenied),
+                      (497, .clickHouseAccessDenied)])
     func codes(code: Int, expected: SluiceError.Code) {
         let error = ClickHouseServerError(httpStatus: 500, body: Array("Code: \(code), e.displayText() = DB::Exception: x".utf8))
         #expect(error.sluiceCode == expected)
+    }
+
+    /// 18.16.1's replies to a user who logged in but may not do what it asked (see cluster/clickhouse/users.xml).
+    @Test func accessDeniedReplies() {
+        let readOnly = "is read-only (the readonly setting): it may not write, create, drop or change settings"
+        let replies = [
+            (164, "Cannot insert into table in readonly mode", readOnly),
+            (164, "Cannot override setting (max_threads) in readonly mode", readOnly),
+            (291, "Access denied to database etl_metadata for user analyst", "may not use this database (not in its allow_databases)"),
+            (392, "Cannot drop table. DDL queries are prohibited for the user", "may not run DDL (the allow_ddl setting is 0)"),
+        ]
+        for (code, text, refusal) in replies {
+            let body = "Code: \(code), e.displayText() = DB::Exception: \(text), e.what() = DB::Exception\n"
+            let error = ClickHouseServerError(httpStatus: 500, body: Array(body.utf8))
+            #expect(error.sluiceCode == .clickHouseAccessDenied)
+            #expect(error.refusal == refusal)
+            #expect(error.summary == "Code \(code): \(text)")
+        }
+        let newer = ClickHouseServerError(
+            httpStatus: 403, body: Array("Code: 497. DB::Exception: analyst: Not enough privileges. (ACCESS_DENIED) (version 23.8.1.1)".utf8))
+        #expect(newer.sluiceCode == .clickHouseAccessDenied)
+        #expect(newer.refusal == "lacks the privilege")
+        #expect(ClickHouseServerError(httpStatus: 500, body: Array("Code: 60, e.displayText() = DB::Exception: x".utf8)).refusal == nil)
     }
 
     @Test func garbageBodiesNeverTrap() {

@@ -1,5 +1,6 @@
 import ClickHouseSink
 import Foundation
+import HTTPTransport
 import SluiceCore
 import Testing
 
@@ -50,6 +51,32 @@ enum TestClickHouse {
 
     static func client() throws -> ClickHouseClient {
         ClickHouseClient(config: try config())
+    }
+
+    /// A variable of services.env; a missing one fails the test, naming it.
+    static func environment(_ name: String) throws -> String {
+        guard let value = ProcessInfo.processInfo.environment[name], !value.isEmpty else {
+            Issue.record("\(name) is not set: run scripts/services.sh start and source /tmp/sluice-services/services.env")
+            throw CancellationError()
+        }
+        return value
+    }
+
+    /// The read-only analyst of cluster/clickhouse/users.xml, in the first of its databases (SLUICE_CH_ANALYST_DATABASES)
+    /// unless `database` is given: the analyst may not use `default`.
+    static func analystConfig(database: String? = nil) throws -> ClickHouseConfig {
+        let url = try environment("SLUICE_CLICKHOUSE_URL")
+        let databases = try environment("SLUICE_CH_ANALYST_DATABASES").split(separator: " ").map(String.init)
+        return ClickHouseConfig(url: url, user: try environment("SLUICE_CH_ANALYST_USER"),
+                                password: try environment("SLUICE_CH_ANALYST_PASSWORD"), database: database ?? databases[0])
+    }
+
+    /// The writer over the https port, trusting the certificate services.sh generated (SLUICE_CH_CA_FILE).
+    static func httpsConfig(database: String = "default") throws -> ClickHouseConfig {
+        var config = try config(database: database)
+        config.url = try environment("SLUICE_CLICKHOUSE_HTTPS_URL")
+        config.tls = HTTPTLSOptions(caFile: try environment("SLUICE_CH_CA_FILE"))
+        return config
     }
 
     /// Runs `body` with a fresh database `chsink_test_<random>`, dropped afterwards (also on failure) with its
