@@ -25,6 +25,8 @@ public struct ClickHouseSettings: Sendable, Hashable, Decodable {
     public var gatherTasksBelowRows: UInt64
     /// ClickHouse settings sent with every query as URL parameters.
     public var settings: [String: String]
+    /// A PEM file of the CA certificates an `https` server's certificate must chain to, instead of the system's.
+    public var caFile: String?
     /// Default 300s per request.
     public var timeout: ConfigDuration
     /// Which column types the clean and curated layers get: chosen from the server's version (`auto`, the default)
@@ -34,7 +36,7 @@ public struct ClickHouseSettings: Sendable, Hashable, Decodable {
     enum CodingKeys: String, CodingKey {
         case url, user, password, passwordFile, database, curatedDatabase, curatedLayer, metadataDatabase, settings, timeout
         case gatherTasksBelowRows = "gatherTasksBelow"
-        case typeMapping
+        case typeMapping, caFile
     }
 
     public init(from decoder: any Decoder) throws {
@@ -55,6 +57,7 @@ public struct ClickHouseSettings: Sendable, Hashable, Decodable {
         settings = try c.decodeIfPresent([String: String].self, forKey: .settings) ?? [:]
         timeout = try c.decodeIfPresent(ConfigDuration.self, forKey: .timeout) ?? .seconds(300)
         typeMapping = try c.decodeIfPresent(ClickHouseTypeMappingChoice.self, forKey: .typeMapping) ?? .auto
+        caFile = try c.decodeIfPresent(String.self, forKey: .caFile)
         let lowered = url.lowercased()
         guard lowered.hasPrefix("http://") || lowered.hasPrefix("https://"), !url.contains("?") else {
             throw DecodingError.dataCorruptedError(forKey: .url, in: c, debugDescription:
@@ -68,7 +71,7 @@ public struct ClickHouseSettings: Sendable, Hashable, Decodable {
         var timeouts = HTTPTimeouts()
         timeouts.total = .microseconds(timeout.microseconds)
         let config = ClickHouseConfig(url: url, user: user, password: try password.resolve()?.value, database: "default",
-                                      settings: settings, timeouts: timeouts)
+                                      settings: settings, timeouts: timeouts, tls: HTTPTLSOptions(caFile: caFile))
         try config.validate()
         return ClickHouseClient(config: config, logger: logger)
     }

@@ -29,4 +29,24 @@ import Testing
         #expect(recovered.status == 0 && recovered.table["rows_extracted"] as? Int == 10)
         #expect(try fixture.differences().isEmpty && fixture.differences(in: .curated).isEmpty)
     }
+
+    @Test func aRunLoadsOverHTTPSWithTheCAFileItIsGiven() throws {
+        let env = try TestEnvironment.load()
+        let fixture = try PipelineFixture(env: env, rows: 300)
+        defer { fixture.tearDown() }
+        let text = try String(contentsOfFile: try fixture.pipeline(), encoding: .utf8)
+        let untrusted = fixture.directory + "/https-untrusted.yaml"
+        try text.replacingOccurrences(of: "${SLUICE_CLICKHOUSE_URL}", with: "${SLUICE_CLICKHOUSE_HTTPS_URL}")
+            .write(toFile: untrusted, atomically: true, encoding: .utf8)
+        let refused = try fixture.run(untrusted)
+        #expect(refused.status != 0)
+        #expect(refused.output.contains("certificate"), "the self-signed certificate is not trusted: \(refused.output.suffix(2000))")
+
+        let trusted = fixture.directory + "/https.yaml"
+        try text.replacingOccurrences(of: "url: \"${SLUICE_CLICKHOUSE_URL}\"", with: "url: \"${SLUICE_CLICKHOUSE_HTTPS_URL}\", ca_file: \"${SLUICE_CH_CA_FILE}\"")
+            .write(toFile: trusted, atomically: true, encoding: .utf8)
+        let run = try fixture.run(trusted)
+        #expect(run.status == 0, "\(run.output.suffix(2000))")
+        #expect(try fixture.differences().isEmpty && fixture.differences(in: .curated).isEmpty)
+    }
 }
