@@ -23,6 +23,8 @@ public final class LocalExecutors: @unchecked Sendable {
                       slots: Int, logLevel: String) throws(SluiceError) {
         var environment = ProcessInfo.processInfo.environment
         environment["SLUICE_TOKEN"] = token
+        // The children leave when this process does, even when it is killed with SIGKILL (see ParentWatch).
+        environment[ParentWatch.environmentKey] = String(ProcessInfo.processInfo.processIdentifier)
         for index in 1...max(1, count) {
             let process = Process()
             process.executableURL = URL(fileURLWithPath: executable)

@@ -1,6 +1,7 @@
 import ArgumentParser
 import CMalloc
 import Foundation
+import Logging
 import ServiceLifecycle
 import UnixSignals
 import SluiceCore
@@ -44,6 +45,11 @@ struct ExecutorCommand: AsyncParsableCommand {
     func run() async throws {
         let logger = logging.bootstrap(label: "sluice.executor")
         Self.tuneAllocator()
+        // Started by `sluice run --local`: leave with the driver, whatever killed it.
+        ParentWatch.start { parent in
+            logger.error("executor.parent.gone", metadata: ["sluice.parent.pid": "\(parent)"])
+            Foundation.exit(3)
+        }
         do {
             let name = id ?? "\(ProcessInfo.processInfo.hostName)-\(ProcessInfo.processInfo.processIdentifier)"
             let seconds = patience ?? (once ? 60 : nil)

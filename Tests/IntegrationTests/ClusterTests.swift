@@ -158,6 +158,31 @@ import Testing
         #expect(!children.contains(where: running), "no executor outlives the stopped driver")
     }
 
+    @Test func executorsLeaveWhenTheirDriverIsKilled() async throws {
+        let env = try TestEnvironment.load()
+        let fixture = try PipelineFixture(env: env)
+        defer { fixture.tearDown() }
+        // Each task sits 8 s in PostgreSQL: the executors are inside a blocking read when their driver dies, and SIGKILL
+        // lets the driver clean nothing up. They notice on their own (ParentWatch) and leave.
+        let config = try fixture.pipeline(table: "    filters: [\"(SELECT pg_sleep(8)) IS NOT NULL\"]", partitions: 4)
+        let run = try Child(Paths.sluice, ["run", "--config", config, "--local", "2"])
+        #expect(await run.waitFor("executor.run_config", seconds: 60))
+        try await Task.sleep(for: .seconds(1))
+        let children = try Shell.run("pgrep", ["-P", "\(run.process.processIdentifier)"]).split(separator: "\n").compactMap { Int32($0) }
+        #expect(children.count == 2)
+        kill(run.process.processIdentifier, SIGKILL)
+        _ = await run.wait(seconds: 10)
+        func running(_ pid: Int32) -> Bool {
+            guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8) else { return false }
+            return !stat.contains(") Z ")
+        }
+        let deadline = Date().addingTimeInterval(3)
+        while children.contains(where: running) && Date() < deadline { try await Task.sleep(for: .milliseconds(100)) }
+        #expect(!children.contains(where: running), "no executor outlives a killed driver")
+        for pid in children where running(pid) { kill(pid, SIGKILL) }
+        #expect(try env.clickhouse("SELECT count() FROM \(fixture.metadata).cdc_state").trimmed == "0")
+    }
+
     @Test func aTableThatBreaksARuleFailsAndKeepsItsBookmark() async throws {
         let env = try TestEnvironment.load()
         let fixture = try PipelineFixture(env: env)
