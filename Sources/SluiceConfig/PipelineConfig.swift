@@ -75,20 +75,27 @@ public struct StagingConfig: Sendable, Hashable, Codable {
     public var compression: Compression
     /// Keep shards after a successful load (default true: they are the run's staging layer).
     public var keepShards: Bool
+    /// How many runs' directories stay in staging (default 5); older ones are deleted when a run ends.
+    public var keepRuns: Int
 
-    public init(directory: String, compression: Compression = .snappy, keepShards: Bool = true) {
+    public init(directory: String, compression: Compression = .snappy, keepShards: Bool = true, keepRuns: Int = 5) {
         self.directory = directory
         self.compression = compression
         self.keepShards = keepShards
+        self.keepRuns = keepRuns
     }
 
-    enum CodingKeys: String, CodingKey { case directory, compression, keepShards }
+    enum CodingKeys: String, CodingKey { case directory, compression, keepShards, keepRuns }
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         directory = try c.decode(String.self, forKey: .directory)
         compression = try c.decodeIfPresent(Compression.self, forKey: .compression) ?? .snappy
         keepShards = try c.decodeIfPresent(Bool.self, forKey: .keepShards) ?? true
+        keepRuns = try c.decodeIfPresent(Int.self, forKey: .keepRuns) ?? 5
+        guard keepRuns >= 1 else {
+            throw DecodingError.dataCorruptedError(forKey: .keepRuns, in: c, debugDescription: "keep_runs must be at least 1 (the run that just ended)")
+        }
     }
 }
 

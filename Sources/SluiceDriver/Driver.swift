@@ -119,6 +119,10 @@ public struct Driver: Sendable {
                 throw SluiceError(.reportIO, "cannot write the run report to \(path)", underlying: "\(error)")
             }
         }
+        let pruned = StagingRetention(directory: pipeline.staging.directory, keepRuns: pipeline.staging.keepRuns).prune(after: runID)
+        if !pruned.runs.isEmpty || !pruned.temporaryFiles.isEmpty {
+            logger.info("staging.pruned", metadata: ["sluice.runs": "\(pruned.runs)", "sluice.temporary_files": "\(pruned.temporaryFiles.count)"])
+        }
         logger.info("run.finish", metadata: ["sluice.succeeded": "\(report.succeeded)", "sluice.seconds": "\(report.seconds)"])
         return report
     }
