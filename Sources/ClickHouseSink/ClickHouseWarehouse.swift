@@ -96,10 +96,12 @@ public struct ClickHouseWarehouse: Sink {
                                       insertSettings: layout.partitionKey == nil ? [:] : partitionedInsertSettings,
                                       curated: curated, replacedDays: days)
         var summary = "\(settings.database).\(table)"
+        // A plan shows no run's names: no run will have them.
+        let copy = request.runID == SinkTableRequest.planOnlyRunID ? "a copy of its own" : loadTable
         if request.replacesContents {
-            summary += " (reloaded into \(loadTable), then swapped in)"
+            summary += " (reloaded into \(copy), then swapped in)"
         } else if let days {
-            summary += " (days \(days.description) loaded into \(loadTable), then replaced)"
+            summary += " (days \(days.description) loaded into \(copy), then replaced)"
         }
         if let curated { summary += ", then \(curated.qualifiedName)" }
         return SinkTarget(table: request.table.name, summary: summary, work: try .json(kind: ClickHouseTarget.kind, target))

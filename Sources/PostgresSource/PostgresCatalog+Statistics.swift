@@ -133,6 +133,8 @@ extension PostgresCatalog {
 
     /// The planner's row estimate for `SELECT * FROM table WHERE predicates` (EXPLAIN, no execution).
     public func explainRows(_ table: PostgresTableName, where predicates: [PostgresPredicate]) throws(SluiceError) -> Int64 {
+        // The planner never estimates fewer than 1 row; a table without a heap page holds none.
+        if try sizeEstimate(table).pages == 0 { return 0 }
         let conditions = try PostgresPredicate.renderAll(predicates)
         let sql = "EXPLAIN (FORMAT JSON) SELECT 1 FROM \(table.quoted)" + (SQL.and(conditions).map { " WHERE \($0)" } ?? "")
         let rows = try wrap(ErrorContext(table: table.description)) { () throws(SluiceError) in try connection.query(sql) }

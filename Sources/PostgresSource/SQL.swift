@@ -33,7 +33,9 @@ public enum SQL {
 
 /// A typed value rendered as a SQL literal with an explicit cast, for the bounds spliced into COPY queries.
 public enum PostgresLiteral: Sendable, Hashable, CustomStringConvertible {
-    /// `'42'::bigint` (compares with smallint, integer and bigint columns through btree cross-type operators).
+    /// `42` or `(-42)`, an integer constant (it compares with smallint, integer and bigint columns through btree cross-type
+    /// operators, so indexes serve it); outside the int4 range `'5000000000'::bigint`, since PostgreSQL reads a
+    /// larger bare constant as bigint or numeric by size, and `-9223372036854775808` as numeric.
     case integer(Int64)
     /// An exact decimal as text (`-12.50`); validated when rendered.
     case numeric(String)
@@ -51,7 +53,9 @@ public enum PostgresLiteral: Sendable, Hashable, CustomStringConvertible {
     /// The SQL text. Throws only for malformed numeric text or text holding NUL.
     public func sql() throws(SluiceError) -> String {
         switch self {
-        case .integer(let v): return "'\(v)'::bigint"
+        case .integer(let v):
+            guard Int64(Int32.min)...Int64(Int32.max) ~= v else { return "'\(v)'::bigint" }
+            return v < 0 ? "(\(v))" : String(v)  // `(-42)`: a bare `-42::text` would apply the minus to text
         case .numeric(let text):
             guard Self.isPlainDecimal(text) else {
                 throw SluiceError(.invalidValue, "'\(text)' is not a decimal number")

@@ -79,7 +79,7 @@ extension Driver {
         let tables = try selectedTables()
         let sink = try await connectSink(logger: logger)
         let view = try await source.openRun(consistent: false)
-        let planned = await plan(tables, runID: "plan", in: view, sink: sink, prepare: false, logger: logger)
+        let planned = await plan(tables, runID: SinkTableRequest.planOnlyRunID, in: view, sink: sink, prepare: false, logger: logger)
         await view.close()
         return PlanReport(sink: sink.summary, tables: tables.map { table in
             if let run = planned.runs.lazy.compactMap({ $0.run(named: table.name) }).first {

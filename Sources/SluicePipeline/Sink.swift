@@ -48,6 +48,9 @@ extension Sink {
 
 /// What a sink is asked to load for one table run.
 public struct SinkTableRequest: Sendable {
+    /// The run id of `sluice plan`'s requests: no run will load them, so names derived from the run id are not real.
+    public static let planOnlyRunID = "plan"
+
     public var table: TableConfig
     public var runID: String
     /// True when the run replaces the table's contents (a full reload), false when it adds newer versions.

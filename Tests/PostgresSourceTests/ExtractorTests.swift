@@ -144,7 +144,7 @@ struct ExtractorTests {
             let rows = try connection.query("SELECT (\(try PostgresLiteral.date(days).sql()) - DATE '1970-01-01')::text")
             #expect(rows == [[String(days)]])
         }
-        for integer in [Int64.min, Int64.max, 0, -42] {
+        for integer in [Int64.min, Int64.max, 0, -42, Int64(Int32.min), Int64(Int32.max), Int64(Int32.max) + 1, Int64(Int32.min) - 1] {
             #expect(try connection.query("SELECT \(try PostgresLiteral.integer(integer).sql())::text") == [[String(integer)]])
         }
         let text = "it's a \"test\" \\ ünï"
