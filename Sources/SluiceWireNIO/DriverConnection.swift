@@ -121,7 +121,7 @@ public final class DriverConnection: Sendable {
         }
 
         logger[metadataKey: WireLog.sessionID] = WireLog.session(peer.sessionID)
-        logger.info(
+        logger.debug(
             "connected to driver",
             metadata: [WireLog.protocolVersion: "\(peer.protocolVersion)", WireLog.slots: "\(peer.slots)"])
         let status = setup.status
@@ -130,7 +130,7 @@ public final class DriverConnection: Sendable {
             if let failure = status.failure {
                 closeLogger.warning("driver connection failed", metadata: metadata(of: failure))
             } else {
-                closeLogger.info("driver connection closed")
+                closeLogger.debug("driver connection closed")
             }
         }
         let remote = channel.remoteAddress.map { "\($0)" } ?? "\(host):\(port)"

@@ -55,7 +55,7 @@ extension WireServer {
                 case .success(let peer):
                     logger[metadataKey: WireLog.executorID] = .string(peer.executorID)
                     logger[metadataKey: WireLog.sessionID] = WireLog.session(peer.sessionID)
-                    logger.info(
+                    logger.debug(
                         "executor authenticated",
                         metadata: [WireLog.protocolVersion: "\(peer.protocolVersion)", WireLog.slots: "\(peer.slots)"])
                     let connection = ExecutorConnection(session: setup.session(), peer: peer, remoteAddress: remote)
@@ -67,7 +67,7 @@ extension WireServer {
                             WireLog.add(failure, to: &metadata)
                             closeLogger.warning("executor connection failed", metadata: metadata)
                         } else {
-                            closeLogger.info("executor connection closed")
+                            closeLogger.debug("executor connection closed")
                         }
                     }
                     if case .terminated = self.continuation.yield(connection) {

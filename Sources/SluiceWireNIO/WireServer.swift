@@ -89,7 +89,7 @@ public final class WireServer: Sendable {
             continuation.finish()
             throw SluiceError(.wireListenFailed, "the listening socket on \(host):\(port) has no address")
         }
-        logger.info("wire server listening", metadata: [WireLog.localAddress: "\(address)"])
+        logger.debug("wire server listening", metadata: [WireLog.localAddress: "\(address)"])
         return WireServer(channel: channel, localAddress: address, connections: connections, registry: registry)
     }
 
@@ -99,6 +99,6 @@ public final class WireServer: Sendable {
         for pending in registry.close() { pending.close(promise: nil) }
         channel.close(promise: nil)
         try? await channel.closeFuture.get()
-        registry.logger.info("wire server closed", metadata: [WireLog.localAddress: "\(localAddress)"])
+        registry.logger.debug("wire server closed", metadata: [WireLog.localAddress: "\(localAddress)"])
     }
 }
