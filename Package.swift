@@ -81,7 +81,7 @@ let package = Package(
         ),
         .target(
             name: "ClickHouseSink",
-            dependencies: ["SluiceCore", "SluiceConfig", "SluicePipeline", "HTTPTransport", logging],
+            dependencies: ["SluiceCore", "SluiceConfig", "SluicePipeline", "HTTPTransport", "CLZ4", "CZstd", logging],
             swiftSettings: strictSettings
         ),
         .target(name: "HTTPTransport", dependencies: ["SluiceCore", "CCurl"], swiftSettings: strictSettings),
@@ -121,7 +121,7 @@ let package = Package(
         // Benchmarks: `bench/NAME` scripts run `sluice-bench NAME` (release build) beside a baseline.
         .executableTarget(
             name: "sluice-bench",
-            dependencies: ["SluiceCore", "SluiceConfig", "SluicePipeline", "Parquet", "PostgresSource"],
+            dependencies: ["SluiceCore", "SluiceConfig", "SluicePipeline", "Parquet", "PostgresSource", "ClickHouseSink"],
             path: "Sources/SluiceBench",
             swiftSettings: strictSettings
         ),

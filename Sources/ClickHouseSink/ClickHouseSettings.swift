@@ -23,9 +23,18 @@ public struct ClickHouseSettings: Sendable, Hashable, Decodable {
     public var settings: [String: String]
     /// Default 300s per request.
     public var timeout: ConfigDuration
+    /// How insert bodies travel: `compression: none | lz4 | zstd` (default lz4), with `compression_level` for zstd
+    /// (1...22, default 1).
+    public var compression: ClickHouseCompression
+
+    /// The spellings of `compression`.
+    public enum CompressionName: String, Sendable, CaseIterable, ConfigChoice {
+        case none, lz4, zstd
+    }
 
     enum CodingKeys: String, CodingKey {
         case url, user, password, passwordFile, database, curatedDatabase, curatedLayer, metadataDatabase, settings, timeout
+        case compression, compressionLevel
     }
 
     public init(from decoder: any Decoder) throws {
@@ -44,6 +53,24 @@ public struct ClickHouseSettings: Sendable, Hashable, Decodable {
         curatedLayer = try c.decodeIfPresent(Bool.self, forKey: .curatedLayer) ?? true
         settings = try c.decodeIfPresent([String: String].self, forKey: .settings) ?? [:]
         timeout = try c.decodeIfPresent(ConfigDuration.self, forKey: .timeout) ?? .seconds(300)
+        let level = try c.decodeIfPresent(Int32.self, forKey: .compressionLevel)
+        let name = try c.decodeIfPresent(CompressionName.self, forKey: .compression)
+        if let level {
+            guard name == .zstd else {
+                throw DecodingError.dataCorruptedError(forKey: .compressionLevel, in: c,
+                                                       debugDescription: "compression_level applies to compression: zstd only")
+            }
+            guard ClickHouseCompression.zstdLevels.contains(level) else {
+                throw DecodingError.dataCorruptedError(forKey: .compressionLevel, in: c, debugDescription:
+                    "zstd levels are \(ClickHouseCompression.zstdLevels.lowerBound) to \(ClickHouseCompression.zstdLevels.upperBound)")
+            }
+        }
+        switch name {
+        case nil: compression = .default
+        case .none?: compression = .none
+        case .lz4?: compression = .lz4
+        case .zstd?: compression = .zstd(level: level ?? ClickHouseCompression.defaultZstdLevel)
+        }
         let lowered = url.lowercased()
         guard lowered.hasPrefix("http://") || lowered.hasPrefix("https://"), !url.contains("?") else {
             throw DecodingError.dataCorruptedError(forKey: .url, in: c, debugDescription:
@@ -57,7 +84,7 @@ public struct ClickHouseSettings: Sendable, Hashable, Decodable {
         var timeouts = HTTPTimeouts()
         timeouts.total = .microseconds(timeout.microseconds)
         let config = ClickHouseConfig(url: url, user: user, password: try password.resolve()?.value, database: "default",
-                                      settings: settings, timeouts: timeouts)
+                                      settings: settings, timeouts: timeouts, compression: compression)
         try config.validate()
         return ClickHouseClient(config: config, logger: logger)
     }

@@ -6,6 +6,7 @@ let benches: [String: @Sendable ([String]) async throws -> Void] = [
     "parquet": ParquetBench.run,
     "extract": ExtractBench.run,
     "transform": TransformBench.run,
+    "insert": InsertBench.run,
 ]
 
 let arguments = CommandLine.arguments.dropFirst()
