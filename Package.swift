@@ -81,7 +81,7 @@ let package = Package(
         ),
         .target(
             name: "ClickHouseSink",
-            dependencies: ["SluiceCore", "SluiceConfig", "SluicePipeline", "HTTPTransport", logging],
+            dependencies: ["SluiceCore", "SluiceConfig", "SluicePipeline", "HTTPTransport", "CLZ4", "CZstd", logging],
             swiftSettings: strictSettings
         ),
         .target(name: "HTTPTransport", dependencies: ["SluiceCore", "CCurl"], swiftSettings: strictSettings),

@@ -6,8 +6,12 @@ public import SluiceCore
 public struct ClickHouseInsertSummary: Sendable, Hashable {
     public var rows: Int
     public var batches: Int
-    /// Bytes of the Native body.
+    /// Bytes of the Native body (the statement included), before compression.
     public var bytes: Int
+    /// Bytes sent over HTTP: the compressed blocks, or ``bytes`` when the body is not compressed.
+    public var sentBytes: Int
+    /// How the body travelled.
+    public var compression: ClickHouseCompression
     /// The largest Native block held in memory at once.
     public var largestBlock: Int
     public var duration: Duration
@@ -16,7 +20,11 @@ public struct ClickHouseInsertSummary: Sendable, Hashable {
 extension ClickHouseClient {
     /// Streams `batches` into `database.table` as `INSERT INTO ... (columns) FORMAT Native`.
     ///
-    /// The request body is the statement, a newline, then one Native block per non-empty batch.
+    /// The request body is the statement, a newline, then one Native block per non-empty batch. With
+    /// ``ClickHouseConfig/compression`` set (LZ4 by default), that whole stream, statement included, travels as
+    /// blocks of ClickHouse's compressed stream of 1 MiB each (``CompressedInsertBody``) and the URL says
+    /// `decompress=1`: the server decompresses the body before it parses the statement, so the URL stays short
+    /// however wide the table.
     ///
     /// The body is produced while the request runs: each batch is encoded into one Native block when
     /// libcurl asks for more bytes, so memory holds one batch and its encoding however many rows go in.
@@ -60,15 +68,37 @@ extension ClickHouseClient {
             try await verifyTable(database: database, table: table, encoder: encoder)
         }
         // The statement goes first in the body, not in the URL: 18.16 refuses URLs over 16 KiB, which a
-        // wide table's column list can pass. The data starts after the newline.
+        // wide table's column list can pass. The data starts after the newline. With `decompress=1` the server
+        // reads the statement from the decompressed body just the same (tried on 18.16).
         let columns = schema.fields.map { ClickHouseSQL.identifier($0.name) }.joined(separator: ", ")
         let sql = "INSERT INTO \(ClickHouseSQL.qualifiedName(database: database, table: table)) (\(columns)) FORMAT Native\n"
         let body = NativeInsertBody(encoder: encoder, prefix: Array(sql.utf8), batches: source)
+        try config.validate()  // a zstd level out of range is a configuration error, before anything is sent
+        let compression = config.compression
+        let compressed: CompressedInsertBody?
         let queryID = Self.newQueryID()
-        let request = try makeRequest(settings: settings, contentType: "application/octet-stream", extraParameters: [("query_id", queryID)],
-                                      body: .stream(length: nil) { (buffer) throws(SluiceError) -> Int in try body.fill(buffer) })
+        var parameters = [("query_id", queryID)]
+        if let method = compression.method {
+            var level = ClickHouseCompression.defaultZstdLevel
+            if case .zstd(let chosen) = compression { level = chosen }
+            do throws(SluiceError) {
+                compressed = try CompressedInsertBody(native: body, method: method, level: level)
+            } catch {
+                throw error.adding(context)
+            }
+            parameters.append(("decompress", "1"))
+        } else {
+            compressed = nil
+        }
+        let stream: HTTPRequest.Body = if let compressed {
+            .stream(length: nil) { (buffer) throws(SluiceError) -> Int in try compressed.fill(buffer) }
+        } else {
+            .stream(length: nil) { (buffer) throws(SluiceError) -> Int in try body.fill(buffer) }
+        }
+        let request = try makeRequest(settings: settings, contentType: "application/octet-stream", extraParameters: parameters, body: stream)
         let started = ContinuousClock.now
-        logger.debug("clickhouse.insert.started", metadata: ["clickhouse.table": "\(database).\(table)"])
+        logger.debug("clickhouse.insert.started", metadata: ["clickhouse.table": "\(database).\(table)",
+                                                             "clickhouse.insert.compression": "\(compression)"])
         let response: HTTPResponse
         do {
             response = try await http.execute(request)
@@ -82,11 +112,13 @@ extension ClickHouseClient {
         }
         let progress = body.progress
         let summary = ClickHouseInsertSummary(rows: progress.rows, batches: progress.batches, bytes: progress.bytes,
+                                              sentBytes: compressed?.progress.bytes ?? progress.bytes, compression: compression,
                                               largestBlock: progress.largestBlock, duration: ContinuousClock.now - started)
         logger.debug("clickhouse.insert.finished", metadata: [
             "clickhouse.table": "\(database).\(table)",
             "clickhouse.insert.rows": "\(summary.rows)",
             "clickhouse.insert.bytes": "\(summary.bytes)",
+            "clickhouse.insert.sent_bytes": "\(summary.sentBytes)",
             "clickhouse.duration": "\(summary.duration)",
         ])
         return summary

@@ -22,11 +22,14 @@ public struct ClickHouseConfig: Sendable {
     /// Before an insert, compare the table's columns (from `system.columns`) with the schema sent and fail
     /// with a clear error naming the column on a difference. Default true; one small query per insert.
     public var verifyTableBeforeInsert: Bool
+    /// How insert bodies travel: plain Native, or LZ4 or zstd blocks of ClickHouse's compressed stream
+    /// (`decompress=1`). Default ``ClickHouseCompression/default`` (LZ4).
+    public var compression: ClickHouseCompression
 
     public init(url: String, user: String = "default", password: String? = nil, database: String = "default",
                 settings: [String: String] = [:], timeouts: HTTPTimeouts = HTTPTimeouts(),
                 tls: HTTPTLSOptions = HTTPTLSOptions(), maxResultBytes: Int = 256 << 20,
-                verifyTableBeforeInsert: Bool = true) {
+                verifyTableBeforeInsert: Bool = true, compression: ClickHouseCompression = .default) {
         self.url = url
         self.user = user
         self.password = password
@@ -36,6 +39,7 @@ public struct ClickHouseConfig: Sendable {
         self.tls = tls
         self.maxResultBytes = maxResultBytes
         self.verifyTableBeforeInsert = verifyTableBeforeInsert
+        self.compression = compression
     }
 
     /// `host:port` of the server, for messages.
@@ -53,6 +57,9 @@ public struct ClickHouseConfig: Sendable {
         for name in settings.keys where !ClickHouseURL.isSettingName(name) {
             throw SluiceError(.clickHouseInvalidDefinition, "invalid ClickHouse setting name \(name.debugDescription)")
         }
+        if case .zstd(let level) = compression, !ClickHouseCompression.zstdLevels.contains(level) {
+            throw SluiceError(.clickHouseInvalidDefinition, "zstd level \(level) is outside \(ClickHouseCompression.zstdLevels)")
+        }
     }
 }
 
@@ -60,14 +67,15 @@ extension ClickHouseConfig: CustomStringConvertible, CustomReflectable {
     /// The configuration with the password masked.
     public var description: String {
         "ClickHouseConfig(url: \(URLText.redacted(url)), user: \(user), password: \(password == nil ? "none" : "<redacted>"), "
-            + "database: \(database), settings: \(settings.keys.sorted()))"
+            + "database: \(database), settings: \(settings.keys.sorted()), compression: \(compression))"
     }
 
     /// `dump` and debuggers see no password either.
     public var customMirror: Mirror {
         Mirror(self, children: ["url": URLText.redacted(url), "user": user, "password": password == nil ? "none" : "<redacted>",
                                 "database": database, "settings": settings, "timeouts": timeouts, "tls": tls,
-                                "maxResultBytes": maxResultBytes, "verifyTableBeforeInsert": verifyTableBeforeInsert])
+                                "maxResultBytes": maxResultBytes, "verifyTableBeforeInsert": verifyTableBeforeInsert,
+                                "compression": compression])
     }
 }
 

@@ -33,10 +33,19 @@ public struct ClickHouseSettings: Sendable, Hashable, Decodable {
     /// or pinned (`legacy`, `modern`). The metadata tables keep their types on every server.
     public var typeMapping: ClickHouseTypeMappingChoice
 
+    /// How insert bodies travel: `compression: none | lz4 | zstd` (default lz4), with `compression_level` for zstd
+    /// (1...22, default 1).
+    public var compression: ClickHouseCompression
+
+    /// The spellings of `compression`.
+    public enum CompressionName: String, Sendable, CaseIterable, ConfigChoice {
+        case none, lz4, zstd
+    }
+
     enum CodingKeys: String, CodingKey {
         case url, user, password, passwordFile, database, curatedDatabase, curatedLayer, metadataDatabase, settings, timeout
         case gatherTasksBelowRows = "gatherTasksBelow"
-        case typeMapping, caFile
+        case typeMapping, caFile, compression, compressionLevel
     }
 
     public init(from decoder: any Decoder) throws {
@@ -58,6 +67,24 @@ public struct ClickHouseSettings: Sendable, Hashable, Decodable {
         timeout = try c.decodeIfPresent(ConfigDuration.self, forKey: .timeout) ?? .seconds(300)
         typeMapping = try c.decodeIfPresent(ClickHouseTypeMappingChoice.self, forKey: .typeMapping) ?? .auto
         caFile = try c.decodeIfPresent(String.self, forKey: .caFile)
+        let level = try c.decodeIfPresent(Int32.self, forKey: .compressionLevel)
+        let name = try c.decodeIfPresent(CompressionName.self, forKey: .compression)
+        if let level {
+            guard name == .zstd else {
+                throw DecodingError.dataCorruptedError(forKey: .compressionLevel, in: c,
+                                                       debugDescription: "compression_level applies to compression: zstd only")
+            }
+            guard ClickHouseCompression.zstdLevels.contains(level) else {
+                throw DecodingError.dataCorruptedError(forKey: .compressionLevel, in: c, debugDescription:
+                    "zstd levels are \(ClickHouseCompression.zstdLevels.lowerBound) to \(ClickHouseCompression.zstdLevels.upperBound)")
+            }
+        }
+        switch name {
+        case nil: compression = .default
+        case .none?: compression = .none
+        case .lz4?: compression = .lz4
+        case .zstd?: compression = .zstd(level: level ?? ClickHouseCompression.defaultZstdLevel)
+        }
         let lowered = url.lowercased()
         guard lowered.hasPrefix("http://") || lowered.hasPrefix("https://"), !url.contains("?") else {
             throw DecodingError.dataCorruptedError(forKey: .url, in: c, debugDescription:
@@ -71,7 +98,8 @@ public struct ClickHouseSettings: Sendable, Hashable, Decodable {
         var timeouts = HTTPTimeouts()
         timeouts.total = .microseconds(timeout.microseconds)
         let config = ClickHouseConfig(url: url, user: user, password: try password.resolve()?.value, database: "default",
-                                      settings: settings, timeouts: timeouts, tls: HTTPTLSOptions(caFile: caFile))
+                                      settings: settings, timeouts: timeouts, tls: HTTPTLSOptions(caFile: caFile),
+                                      compression: compression)
         try config.validate()
         return ClickHouseClient(config: config, logger: logger)
     }

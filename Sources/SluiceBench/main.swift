@@ -7,6 +7,7 @@ let benches: [String: @Sendable ([String]) async throws -> Void] = [
     "extract": ExtractBench.run,
     "transform": TransformBench.run,
     "load": LoadBench.run,
+    "insert": InsertBench.run,
 ]
 
 let arguments = CommandLine.arguments.dropFirst()

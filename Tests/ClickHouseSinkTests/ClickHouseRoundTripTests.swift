@@ -24,8 +24,9 @@ import Testing
             == [["1", nil, ""], ["2", "a\tb", "x"]])
     }
 
-    @Test func everyTypeRoundTripsRowByRow() async throws {
-        try await TestClickHouse.withDatabase { client, database in
+    @Test(arguments: ClickHouseCompression.testCases)
+    func everyTypeRoundTripsRowByRow(compression: ClickHouseCompression) async throws {
+        try await TestClickHouse.withDatabase(compression: compression) { client, database in
             let definition = ClickHouseTableDefinition(database: database, name: "all_types", columns: AllTypesFixture.schema.fields,
                                                        orderBy: ["id"])
             try await client.createTable(definition)
@@ -35,6 +36,8 @@ import Testing
                                                   batches: [first.batch, second.batch])
             #expect(summary.rows == 1000)
             #expect(summary.batches == 2)
+            #expect(summary.compression == compression)
+            if compression == .none { #expect(summary.sentBytes == summary.bytes) } else { #expect(summary.sentBytes < summary.bytes) }
 
             let rows = try await client.rows("SELECT \(AllTypesFixture.selectList) FROM \(ClickHouseSQL.qualifiedName(database: database, table: "all_types")) ORDER BY id")
             let expected = first.rows + second.rows
@@ -100,9 +103,11 @@ import Testing
     }
 
     /// 300 columns with 60-character names: the statement (about 20 KB) is longer than the 16 KiB URL
-    /// 18.16 accepts, so it must travel in the body. Also an empty insert and a query ending in `;`.
-    @Test func wideTablesAndEmptyInserts() async throws {
-        try await TestClickHouse.withDatabase { client, database in
+    /// 18.16 accepts, so it must travel in the body, compressed or not. Also an empty insert (a compressed body of
+    /// the statement alone) and a query ending in `;`.
+    @Test(arguments: [ClickHouseCompression.none, .lz4, .zstd(level: 1)])
+    func wideTablesAndEmptyInserts(compression: ClickHouseCompression) async throws {
+        try await TestClickHouse.withDatabase(compression: compression) { client, database in
             let fields = (0..<300).map { Field(name: "column_\($0)_" + String(repeating: "x", count: 50), type: .int32, nullable: false) }
             let schema = Schema(fields)
             try await client.createTable(ClickHouseTableDefinition(database: database, name: "wide", columns: fields))

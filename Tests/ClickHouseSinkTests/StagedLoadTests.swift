@@ -25,8 +25,10 @@ import Testing
         }
     }
 
-    @Test func anInsertWhoseSourceFailsLeavesNothingBehind() async throws {
-        try await TestClickHouse.withDatabase { client, database in
+    /// With compression too: the poison travels in a whole compressed block, which the server decompresses.
+    @Test(arguments: ClickHouseCompression.testCases)
+    func anInsertWhoseSourceFailsLeavesNothingBehind(compression: ClickHouseCompression) async throws {
+        try await TestClickHouse.withDatabase(compression: compression) { client, database in
             try await client.createTable(ClickHouseTableDefinition(database: database, name: "t", columns: schema.fields, orderBy: ["id"]))
             let error = await #expect(throws: SluiceError.self) {
                 try await client.insert(database: database, table: "t", schema: schema,

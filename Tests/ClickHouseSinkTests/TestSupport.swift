@@ -39,18 +39,18 @@ func runPython(_ program: String, arguments: [String] = [], input: Data? = nil) 
 
 /// The ClickHouse server of `scripts/services.sh start`, from the environment it writes.
 enum TestClickHouse {
-    static func config(database: String = "default") throws -> ClickHouseConfig {
+    static func config(database: String = "default", compression: ClickHouseCompression = .default) throws -> ClickHouseConfig {
         let env = ProcessInfo.processInfo.environment
         guard let url = env["SLUICE_CLICKHOUSE_URL"], let user = env["SLUICE_CLICKHOUSE_USER"],
               let password = env["SLUICE_CH_PASSWORD"] else {
             Issue.record("SLUICE_CLICKHOUSE_URL / SLUICE_CLICKHOUSE_USER / SLUICE_CH_PASSWORD are not set: run scripts/services.sh start and source /tmp/sluice-services/services.env")
             throw CancellationError()
         }
-        return ClickHouseConfig(url: url, user: user, password: password, database: database)
+        return ClickHouseConfig(url: url, user: user, password: password, database: database, compression: compression)
     }
 
-    static func client() throws -> ClickHouseClient {
-        ClickHouseClient(config: try config())
+    static func client(compression: ClickHouseCompression = .default) throws -> ClickHouseClient {
+        ClickHouseClient(config: try config(compression: compression))
     }
 
     /// A variable of services.env; a missing one fails the test, naming it.
@@ -80,9 +80,10 @@ enum TestClickHouse {
     }
 
     /// Runs `body` with a fresh database `chsink_test_<random>`, dropped afterwards (also on failure) with its
-    /// curated companion `<name>_curated` if a test made one.
-    static func withDatabase(_ body: (ClickHouseClient, String) async throws -> Void) async throws {
-        let client = try client()
+    /// curated companion `<name>_curated` if a test made one. The client inserts with `compression`.
+    static func withDatabase(compression: ClickHouseCompression = .default,
+                             _ body: (ClickHouseClient, String) async throws -> Void) async throws {
+        let client = try client(compression: compression)
         let name = "chsink_test_\(UInt32.random(in: 0...UInt32.max))"
         try await client.createDatabase(name)
         do {
@@ -95,4 +96,9 @@ enum TestClickHouse {
         try await client.execute(ClickHouseDDL.dropDatabase(name))
         try await client.execute(ClickHouseDDL.dropDatabase(name + "_curated"))
     }
+}
+
+extension ClickHouseCompression {
+    /// What parameterised tests run with: plain Native, LZ4, and zstd at ClickHouse's level and a higher one.
+    static let testCases: [ClickHouseCompression] = [.none, .lz4, .zstd(level: 1), .zstd(level: 6)]
 }
