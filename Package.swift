@@ -72,6 +72,8 @@ let package = Package(
         .target(name: "SluiceExpressions", dependencies: ["SluiceCore"], swiftSettings: strictSettings),
         /// The upper floor's contracts: Source, Stage and Sink, the bookmark model, the run plan. Pure.
         .target(name: "SluicePipeline", dependencies: ["SluiceCore", "SluiceConfig", "SluiceExpressions", logging], swiftSettings: strictSettings),
+        /// The run report: its JSON (`--report`), its text summary and its HTML page (`sluice report`). Pure.
+        .target(name: "SluiceReport", dependencies: ["SluiceCore", "SluicePipeline"], swiftSettings: strictSettings),
 
         // Connectors: each implements SluicePipeline's protocols; none imports another.
         .target(
@@ -90,7 +92,7 @@ let package = Package(
         .target(
             name: "SluiceDriver",
             dependencies: [
-                "SluiceCore", "SluiceConfig", "SluicePipeline", "SluiceWire", "SluiceWireNIO", "SluiceScheduler", logging,
+                "SluiceCore", "SluiceConfig", "SluicePipeline", "SluiceReport", "SluiceWire", "SluiceWireNIO", "SluiceScheduler", logging,
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: strictSettings
@@ -106,7 +108,7 @@ let package = Package(
         .executableTarget(
             name: "sluice",
             dependencies: [
-                "SluiceCore", "SluiceConfig", "SluicePipeline", "SluiceDriver", "SluiceExecutor", "SluiceWire", "Parquet",
+                "SluiceCore", "SluiceConfig", "SluicePipeline", "SluiceReport", "SluiceDriver", "SluiceExecutor", "SluiceWire", "Parquet",
                 "PostgresSource", "ClickHouseSink", "CMalloc", logging,
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -157,9 +159,10 @@ let package = Package(
         .testTarget(name: "SluicePipelineTests", dependencies: ["SluicePipeline", "SluiceConfig", "SluiceCore", "SluiceExpressions"],
                     swiftSettings: strictSettings),
         .testTarget(name: "SluiceDriverTests",
-                    dependencies: ["SluiceDriver", "SluiceExecutor", "SluiceTestKit", "SluicePipeline", "SluiceConfig", "SluiceCore",
+                    dependencies: ["SluiceDriver", "SluiceReport", "SluiceExecutor", "SluiceTestKit", "SluicePipeline", "SluiceConfig", "SluiceCore",
                                    "SluiceWire", "Parquet", logging],
                     swiftSettings: strictSettings),
+        .testTarget(name: "SluiceReportTests", dependencies: ["SluiceReport", "SluicePipeline", "SluiceCore"], swiftSettings: strictSettings),
         .testTarget(name: "SluiceExecutorTests",
                     dependencies: ["SluiceExecutor", "SluiceTestKit", "SluicePipeline", "SluiceConfig", "SluiceCore", "Parquet", logging],
                     swiftSettings: strictSettings),

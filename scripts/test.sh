@@ -14,6 +14,15 @@ python3 - <<'PY' 2>/dev/null || { echo "[test] pip install pyarrow chdb"; python
 import pyarrow, chdb
 PY
 
+# A real browser for the report page's test (Tests/IntegrationTests/ReportPageTests.swift), from Debian, installed the
+# way scripts/services.sh installs its packages.
+if ! dpkg -s chromium >/dev/null 2>&1; then
+    echo "[test] apt-get install chromium"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get -o DPkg::Lock::Timeout=900 update -qq >/dev/null
+    apt-get -o DPkg::Lock::Timeout=900 install -y -qq --no-install-recommends chromium >/dev/null
+fi
+
 LOG=${SLUICE_TEST_LOG:-/tmp/sluice-swift-test.log}
 echo "[test] swift build --build-tests"
 swift build --build-tests >"$LOG.build" 2>&1 || { grep -E "error" "$LOG.build" | head -n 40; echo "[test] BUILD FAILED ($LOG.build)"; exit 1; }

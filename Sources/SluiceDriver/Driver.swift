@@ -1,8 +1,9 @@
-import Foundation
+public import Foundation
 public import Logging
 public import SluiceConfig
 public import SluiceCore
 public import SluicePipeline
+public import SluiceReport
 
 /// The driver of a run: plans every table once, serves the tasks to executors over the cluster protocol, commits
 /// what they stage, finishes each table and reports. Its parts are injected: the source, the sink and the
@@ -68,19 +69,19 @@ public struct Driver: Sendable {
     }
 
     /// Runs the pipeline once and returns the report (check ``RunReport/succeeded``), which is also written to
-    /// `--report`. A run that cannot start (the bookmark store or the source unreachable) reports every table
-    /// failed with the reason; only an unknown table name throws.
+    /// `--report`. A run that cannot start (the sink, the bookmark store or the source unreachable) reports the
+    /// reason as the run's error and every table failed with it; only an unknown table name throws.
     public func run() async throws(SluiceError) -> RunReport {
-        let started = ContinuousClock.now
-        let startedAt = Date()
+        let clock = RunClock()
         let startedMicroseconds = now()
         let tables = try selectedTables()
-        let runID = Self.makeRunID(at: startedAt)
+        let runID = Self.makeRunID(at: clock.startDate)
         var logger = self.logger
         logger[metadataKey: "sluice.run"] = "\(runID)"
         logger.info("run.start", metadata: ["sluice.pipeline": "\(pipeline.pipeline)", "sluice.tables": "\(tables.count)"])
 
         var reports: [TableReport]
+        var startError: SluiceError?
         do throws(SluiceError) {
             // The sink first: a server it cannot load (a type_mapping pin it lacks) stops the run before anything is created.
             let sink = try await connectSink(logger: logger)
@@ -91,7 +92,8 @@ public struct Driver: Sendable {
             do throws(SluiceError) {
                 let planned = await plan(tables, runID: runID, in: view, sink: sink, prepare: true, logger: logger)
                 let coordinator = RunCoordinator(runID: runID, retries: pipeline.run.retries, tables: planned.runs,
-                                                 failed: planned.failed, sink: sink, bookmarks: bookmarks, now: now, logger: logger)
+                                                 failed: planned.failed, sink: sink, bookmarks: bookmarks, now: now, clock: clock,
+                                                 logger: logger)
                 if !planned.runs.isEmpty {
                     try await serve(runID: runID, startedAt: startedMicroseconds, tables: planned.runs, coordinator: coordinator, logger: logger)
                 }
@@ -103,22 +105,19 @@ public struct Driver: Sendable {
             reports = try served.get()
         } catch {
             logger.error("run.cannot_start", metadata: ["sluice.error": "\(error)"])
+            startError = error
             reports = tables.map { table in
                 var report = TableReport(table: table.name, mode: nil)
                 report.error = "\(error)"
                 return report
             }
         }
-        let report = RunReport(runID: runID, pipeline: pipeline.pipeline, startedAt: ISO8601DateFormatter().string(from: startedAt),
-                               seconds: Self.seconds(ContinuousClock.now - started), tables: reports)
+        let finished = clock.now()
+        let report = RunReport(runID: runID, pipeline: pipeline.pipeline, startedAt: RunReport.wholeSeconds(clock.startDate),
+                               finishedAt: finished.timestamp, seconds: finished.seconds, tables: reports,
+                               error: startError.map { "\($0)" }, errorCode: startError?.code.name)
         await recordHistory(report, runID: runID, startedAt: startedMicroseconds, logger: logger)
-        if let path = options.reportPath {
-            do {
-                try report.json().write(to: URL(fileURLWithPath: path))
-            } catch {
-                throw SluiceError(.reportIO, "cannot write the run report to \(path)", underlying: "\(error)")
-            }
-        }
+        if let path = options.reportPath { try report.write(toFile: path) }
         let pruned = StagingRetention(directory: pipeline.staging.directory, keepRuns: pipeline.staging.keepRuns).prune(after: runID)
         if !pruned.runs.isEmpty || !pruned.temporaryFiles.isEmpty {
             logger.info("staging.pruned", metadata: ["sluice.runs": "\(pruned.runs)", "sluice.temporary_files": "\(pruned.temporaryFiles.count)"])
@@ -163,19 +162,22 @@ public struct Driver: Sendable {
                 continue
             }
             let children = pipeline.tables.filter { $0.parent?.table == table.name }
+            let planningStarted = ContinuousClock.now
             do throws(SluiceError) {
-                let run = try await planner.plan(table, children: children, firstTaskID: nextTaskID)
+                var run = try await planner.plan(table, children: children, firstTaskID: nextTaskID)
                 for planned in [run] + run.children {
                     for warning in planned.warnings {
                         logger.warning("table.warning", metadata: ["sluice.table": "\(planned.name)", "sluice.warning": "\(warning)"])
                     }
                     if prepare { try await sink.prepare(planned.target) }
                 }
+                run.planningTook(Self.seconds(.now - planningStarted))
                 nextTaskID += UInt64(run.tasks.count)
                 runs.append(run)
             } catch {
                 let error = error.adding(ErrorContext(table: table.name))
                 fail(table.name, error)
+                failed[failed.count - 1].stageSeconds.planning = Self.seconds(.now - planningStarted)
                 for child in children {
                     fail(child.name, SluiceError(error.code, "its parent \(table.name) could not be planned: \(error.message)",
                                                  context: ErrorContext(table: child.name)))
@@ -186,7 +188,7 @@ public struct Driver: Sendable {
     }
 
     /// `20261122T101530Z-3fa2c1`: sortable by start time, unique enough for staging paths.
-    static func makeRunID(at date: Date) -> String {
+    public static func makeRunID(at date: Date) -> String {
         let formatter = DateFormatter()
         formatter.locale = Locale(identifier: "en_US_POSIX")
         formatter.timeZone = TimeZone(identifier: "UTC")
@@ -197,8 +199,4 @@ public struct Driver: Sendable {
     static func seconds(_ duration: Duration) -> Double {
         Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
     }
-}
-
-extension SluiceError.Code {
-    public static let reportIO = Self("report_io")
 }

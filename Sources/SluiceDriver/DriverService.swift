@@ -1,6 +1,7 @@
 import Logging
 public import ServiceLifecycle
 public import SluiceCore
+public import SluiceReport
 import Synchronization
 
 /// The driver as a service: runs one run, and on SIGTERM or SIGINT (a graceful shutdown of its service group)

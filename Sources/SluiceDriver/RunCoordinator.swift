@@ -1,6 +1,7 @@
 public import Logging
 public import SluiceCore
 public import SluicePipeline
+public import SluiceReport
 import SluiceScheduler
 public import SluiceWire
 
@@ -28,12 +29,16 @@ public actor RunCoordinator {
     private var committedOutputs: [UInt64: Set<String>] = [:]
     public private(set) var lastExecutorSeen = ContinuousClock.now
     private let started = ContinuousClock.now
+    /// When attempts start and end, for the report.
+    private let clock: RunClock
 
     /// - Parameters:
     ///   - failed: tables that could not be planned, reported as they are.
     ///   - now: the wall clock in microseconds since the epoch (bookmarks record when backfill changed).
+    ///   - clock: the run's clock, which the report's attempt times count from.
     public init(runID: String, retries: Int, tables: [TableRun], failed: [TableReport] = [], sink: any Sink,
-                bookmarks: any BookmarkStore, now: @escaping @Sendable () -> Int64, logger: Logger) {
+                bookmarks: any BookmarkStore, now: @escaping @Sendable () -> Int64, clock: RunClock = RunClock(), logger: Logger) {
+        self.clock = clock
         scheduler = TaskScheduler(retries: retries)
         self.runID = runID
         self.sink = sink
@@ -98,7 +103,7 @@ public actor RunCoordinator {
         }
         for taskID in running {
             guard let spec = scheduler.spec(of: taskID) else { continue }
-            tables[spec.table]?.attemptFailed(taskID: taskID, attempt: spec.attempt, error: reason, lost: true)
+            tables[spec.table]?.attemptFailed(taskID: taskID, attempt: spec.attempt, error: reason, lost: true, at: clock.now())
             rowsInFlight[taskID] = nil
         }
         await perform(scheduler.executorLost(id, reason: reason))
@@ -113,7 +118,7 @@ public actor RunCoordinator {
             logger.debug("task.staged", metadata: ["sluice.task.id": "\(result.taskID)", "sluice.rows": "\(result.rowsStaged)"])
             if let spec = scheduler.spec(of: result.taskID), spec.attempt == result.attempt,
                scheduler.state(of: result.taskID) == .running(executor: id) {
-                tables[spec.table]?.attemptStaged(result)
+                tables[spec.table]?.attemptStaged(result, at: clock.now())
             }
             await perform(scheduler.taskSucceeded(result, executor: id))
         case .taskFailed(let failure):
@@ -122,7 +127,8 @@ public actor RunCoordinator {
                                                      "sluice.error": "\(failure.error)", "sluice.retryable": "\(failure.retryable)"])
             if let spec = scheduler.spec(of: failure.taskID), spec.attempt == failure.attempt,
                scheduler.state(of: failure.taskID) == .running(executor: id) {
-                tables[spec.table]?.attemptFailed(taskID: failure.taskID, attempt: failure.attempt, error: failure.error, lost: false)
+                tables[spec.table]?.attemptFailed(taskID: failure.taskID, attempt: failure.attempt, error: failure.error, lost: false,
+                                                  at: clock.now())
             }
             await perform(scheduler.taskFailed(failure, executor: id))
         case .shutdown(let reason):
@@ -150,7 +156,7 @@ public actor RunCoordinator {
             switch action {
             case .assign(let task, let executor):
                 guard let send = links[executor] else { continue }
-                tables[task.table]?.attemptStarted(task, executor: executor)
+                tables[task.table]?.attemptStarted(task, executor: executor, at: clock.now())
                 do {
                     try await send(.assignTask(task))
                 } catch {
@@ -158,7 +164,7 @@ public actor RunCoordinator {
                     await executorLeft(executor, error: failure)
                 }
             case .tableStaged(let table, let results):
-                for result in results { tables[table]?.attemptStaged(result) }
+                for result in results { tables[table]?.attemptStaged(result, at: clock.now()) }
                 if let error = tables[table]?.rejectedRatioExceeded(results: results) {
                     logger.warning("table.rejected", metadata: ["sluice.table": "\(table)", "sluice.error": "\(error)"])
                     await perform(scheduler.rejectTable(table, error: error))
@@ -169,7 +175,7 @@ public actor RunCoordinator {
                 await commit(result, table: table)
             case .discard(let result, let table):
                 guard let run = tables[table] else { continue }
-                tables[table]?.attemptSuperseded(result)
+                tables[table]?.attemptSuperseded(result, at: clock.now())
                 logger.info("task.superseded", metadata: ["sluice.task.id": "\(result.taskID)", "sluice.attempt": "\(result.attempt)"])
                 pendingWork += 1
                 await discard(result, of: run)
@@ -187,7 +193,7 @@ public actor RunCoordinator {
     /// scheduler. An output a failed commit already made part of its table is not committed again by the retry.
     private func commit(_ result: TaskResult, table name: String) async {
         guard let run = tables[name] else { return }
-        tables[name]?.attemptStaged(result)
+        tables[name]?.attemptStaged(result, at: clock.now())
         pendingWork += 1
         defer { pendingWork -= 1 }
         var failedOutput: String?
@@ -202,9 +208,11 @@ public actor RunCoordinator {
                     await sink.discard(output.receipt, of: target)
                     continue
                 }
+                let commitStarted = ContinuousClock.now
                 let rows = try await sink.commit(output.receipt, into: target)
+                let seconds = Driver.seconds(.now - commitStarted)
                 committedOutputs[result.taskID, default: []].insert(table)
-                update(name, table) { $0.committed(result, output: output, rows: rows) }
+                update(name, table) { $0.committed(result, output: output, rows: rows, seconds: seconds) }
             }
             await perform(scheduler.taskCommitted(result.taskID))
         } catch {
@@ -212,7 +220,7 @@ public actor RunCoordinator {
                                       context: error.context.merged(into: ErrorContext(table: failedOutput ?? name)),
                                       underlying: error.underlying)
             logger.warning("task.commit.failed", metadata: ["sluice.task.id": "\(result.taskID)", "sluice.error": "\(failure)"])
-            tables[name]?.attemptFailed(taskID: result.taskID, attempt: result.attempt, error: failure, lost: false)
+            tables[name]?.attemptFailed(taskID: result.taskID, attempt: result.attempt, error: failure, lost: false, at: clock.now())
             await discard(result, of: run, keeping: committedOutputs[result.taskID, default: []])
             await perform(scheduler.commitFailed(result.taskID, error: failure, retryable: true))
         }
@@ -243,18 +251,24 @@ public actor RunCoordinator {
         guard let run = tables[name] else { return }
         pendingWork += 1
         defer { pendingWork -= 1 }
+        let finishStarted = ContinuousClock.now
         do throws(SluiceError) {
-            try await sink.finish(run.target)
-            for child in run.children { try await sink.finish(child.target) }
+            var seconds = try await timed { () async throws(SluiceError) in try await sink.finish(run.target) }
+            for child in run.children {
+                let childSeconds = try await timed { () async throws(SluiceError) in try await sink.finish(child.target) }
+                update(name, child.name) { $0.finishTook(childSeconds) }
+            }
             let bookmark = try run.bookmarkAfter(results: results, now: now(), runID: runID)
-            if let bookmark { try await bookmarks.save(bookmark) }
+            if let bookmark { seconds += try await timed { () async throws(SluiceError) in try await bookmarks.save(bookmark) } }
+            tables[name]?.finishTook(seconds)
             tables[name]?.finished(succeeded: true, error: nil, bookmarkAfter: bookmark?.value ?? run.decision.bookmarkBefore?.text,
-                                   seconds: elapsed)
+                                   seconds: elapsed, at: clock.now())
             logger.info("table.succeeded", metadata: ["sluice.table": "\(name)", "sluice.rows": "\(tables[name]?.report.rowsLoaded ?? 0)"])
             for target in [run.target] + run.children.map(\.target) { await sink.cleanUp(target, succeeded: true) }
         } catch {
             logger.error("table.finish.failed", metadata: ["sluice.table": "\(name)", "sluice.error": "\(error)"])
-            tables[name]?.finished(succeeded: false, error: error, bookmarkAfter: nil, seconds: elapsed)
+            tables[name]?.finishTook(Driver.seconds(.now - finishStarted))
+            tables[name]?.finished(succeeded: false, error: error, bookmarkAfter: nil, seconds: elapsed, at: clock.now())
             for target in [run.target] + run.children.map(\.target) { await sink.cleanUp(target, succeeded: false) }
         }
     }
@@ -265,8 +279,15 @@ public actor RunCoordinator {
         pendingWork += 1
         defer { pendingWork -= 1 }
         logger.error("table.failed", metadata: ["sluice.table": "\(name)", "sluice.error": "\(error)"])
-        tables[name]?.finished(succeeded: false, error: error, bookmarkAfter: nil, seconds: elapsed)
+        tables[name]?.finished(succeeded: false, error: error, bookmarkAfter: nil, seconds: elapsed, at: clock.now())
         for target in [run.target] + run.children.map(\.target) { await sink.cleanUp(target, succeeded: false) }
+    }
+
+    /// Seconds `body` took.
+    private func timed(_ body: () async throws(SluiceError) -> Void) async throws(SluiceError) -> Double {
+        let started = ContinuousClock.now
+        try await body()
+        return Driver.seconds(.now - started)
     }
 
     private var elapsed: Double {

@@ -2,6 +2,7 @@ import Foundation
 public import SluiceConfig
 public import SluiceCore
 public import SluicePipeline
+public import SluiceReport
 
 /// Where a table's filter runs: the conjuncts the source evaluates while reading, and the ones executors
 /// evaluate (as written, for `sluice plan`).
@@ -62,6 +63,7 @@ public struct TableRun: Sendable {
         self.parent = parent
         self.children = children
         var report = TableReport(table: config.name, mode: decision.mode)
+        report.parent = parent
         report.warnings = warnings
         report.schemaChanges = addedColumns.map { name in
             "added column \(name) (\(config.column(named: name).map { "\($0.type)" } ?? "?"))"
@@ -79,38 +81,58 @@ public struct TableRun: Sendable {
 
     // MARK: what happens to tasks
 
-    mutating func attemptStarted(_ task: TaskSpec, executor: String) {
-        update(task.id) { $0.attempts.append(AttemptReport(attempt: task.attempt, executor: executor, outcome: .running)) }
-        for index in children.indices { children[index].attemptStarted(task, executor: executor) }
+    /// The planning of the table (and its children, planned with it) took `seconds`.
+    mutating func planningTook(_ seconds: Double) {
+        report.stageSeconds.planning = seconds
+        for index in children.indices { children[index].planningTook(seconds) }
     }
 
-    mutating func attemptStaged(_ result: TaskResult) {
-        forEachOutput(of: result) { run, output in run.attemptEnded(result, output: output, outcome: .staged) }
+    mutating func attemptStarted(_ task: TaskSpec, executor: String, at instant: RunInstant) {
+        update(task.id) { $0.attempts.append(AttemptReport(attempt: task.attempt, executor: executor, outcome: .running, started: instant)) }
+        for index in children.indices { children[index].attemptStarted(task, executor: executor, at: instant) }
     }
 
-    mutating func attemptSuperseded(_ result: TaskResult) {
-        forEachOutput(of: result) { run, output in run.attemptEnded(result, output: output, outcome: .superseded) }
+    /// The attempt's result arrived (or, for tables that commit together, is being committed): it ended when the
+    /// result first arrived.
+    mutating func attemptStaged(_ result: TaskResult, at instant: RunInstant) {
+        forEachOutput(of: result) { run, output in run.attemptEnded(result, output: output, outcome: .staged, at: instant, replacing: false) }
     }
 
-    private mutating func attemptEnded(_ result: TaskResult, output: TaskOutput, outcome: AttemptReport.Outcome) {
+    /// A result from an attempt that was replaced (or whose table ended): it ran until now.
+    mutating func attemptSuperseded(_ result: TaskResult, at instant: RunInstant) {
+        forEachOutput(of: result) { run, output in run.attemptEnded(result, output: output, outcome: .superseded, at: instant, replacing: true) }
+    }
+
+    private mutating func attemptEnded(_ result: TaskResult, output: TaskOutput, outcome: AttemptReport.Outcome, at instant: RunInstant,
+                                       replacing: Bool) {
         updateAttempt(result.taskID, result.attempt) {
             $0.outcome = outcome
             $0.rowsExtracted = output.rowsExtracted
             $0.rowsStaged = output.rowsStaged
+            $0.shardBytes = output.shardBytes
+            $0.extractSeconds = Double(result.extractMicroseconds) / 1e6
+            $0.loadSeconds = Double(result.loadMicroseconds) / 1e6
+            if replacing || $0.endSeconds == nil { $0.ended(at: instant) }
         }
     }
 
-    mutating func attemptFailed(taskID: UInt64, attempt: UInt32, error: SluiceError, lost: Bool) {
+    /// The attempt failed, its executor was lost, or its commit failed (then it keeps the end its result gave it).
+    mutating func attemptFailed(taskID: UInt64, attempt: UInt32, error: SluiceError, lost: Bool, at instant: RunInstant) {
         updateAttempt(taskID, attempt) {
             $0.outcome = lost ? .lost : .failed
             $0.error = "\(error)"
+            if $0.endSeconds == nil { $0.ended(at: instant) }
         }
         update(taskID) { task in if task.status != .committed { task.status = .failed } }
-        for index in children.indices { children[index].attemptFailed(taskID: taskID, attempt: attempt, error: error, lost: lost) }
+        for index in children.indices {
+            children[index].attemptFailed(taskID: taskID, attempt: attempt, error: error, lost: lost, at: instant)
+        }
     }
 
-    /// The output's staged rows are part of the sink now: they count as loaded whatever becomes of the table.
-    mutating func committed(_ result: TaskResult, output: TaskOutput, rows: UInt64) {
+    /// The output's staged rows are part of the sink now: they count as loaded whatever becomes of the table. The
+    /// commit took `seconds`.
+    mutating func committed(_ result: TaskResult, output: TaskOutput, rows: UInt64, seconds: Double) {
+        report.stageSeconds.commit = (report.stageSeconds.commit ?? 0) + seconds
         updateAttempt(result.taskID, result.attempt) { $0.outcome = .committed }
         update(result.taskID) {
             $0.status = .committed
@@ -142,12 +164,26 @@ public struct TableRun: Sendable {
         table == name ? self : children.first { $0.name == table }
     }
 
-    mutating func finished(succeeded: Bool, error: SluiceError?, bookmarkAfter: String?, seconds: Double) {
+    /// The sink's last step for this table (without its children) and the bookmark took `seconds`.
+    mutating func finishTook(_ seconds: Double) {
+        report.stageSeconds.finish = seconds
+    }
+
+    /// The table ended at `instant`: attempts still running are cancelled, and the extraction stage is the span of
+    /// its attempts.
+    mutating func finished(succeeded: Bool, error: SluiceError?, bookmarkAfter: String?, seconds: Double, at instant: RunInstant) {
         for index in children.indices {
             children[index].finished(succeeded: succeeded, error: error.map { error in
                 SluiceError(error.code, "its parent \(name) failed: \(error.message)", context: error.context, underlying: error.underlying)
-            }, bookmarkAfter: nil, seconds: seconds)
+            }, bookmarkAfter: nil, seconds: seconds, at: instant)
         }
+        for task in report.tasks.indices {
+            for attempt in report.tasks[task].attempts.indices where report.tasks[task].attempts[attempt].outcome == .running {
+                report.tasks[task].attempts[attempt].outcome = .cancelled
+                report.tasks[task].attempts[attempt].ended(at: instant)
+            }
+        }
+        report.stageSeconds.extraction = report.attemptWindow
         report.status = succeeded ? .succeeded : .failed
         report.error = error.map { "\($0)" }
         if succeeded { report.bookmarkAfter = bookmarkAfter }

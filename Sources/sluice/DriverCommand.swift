@@ -16,12 +16,8 @@ struct DriverCommand: AsyncParsableCommand {
 
     func run() async throws {
         let logger = logging.bootstrap(label: "sluice.driver")
-        do {
-            let options = try runOptions.driverOptions(listen: listen, localExecutors: 0, slots: 1, secret: .required,
-                                                logLevel: logging.logLevel)
-            try await runOptions.execute(options, logger: logger)
-        } catch let error as SluiceError {
-            throw fail(error)
+        try await runOptions.execute(logger: logger) { () throws(SluiceError) in
+            try runOptions.driverOptions(listen: listen, localExecutors: 0, slots: 1, secret: .required, logLevel: logging.logLevel)
         }
     }
 }

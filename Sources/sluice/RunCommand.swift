@@ -32,13 +32,9 @@ struct RunCommand: AsyncParsableCommand {
 
     func run() async throws {
         let logger = logging.bootstrap(label: "sluice.driver")
-        do {
-            let options = try runOptions.driverOptions(listen: listen, localExecutors: local, slots: slots,
-                                                secret: local > 0 ? .generatedUnlessGiven : .required,
-                                                logLevel: logging.logLevel)
-            try await runOptions.execute(options, logger: logger)
-        } catch let error as SluiceError {
-            throw fail(error)
+        try await runOptions.execute(logger: logger) { () throws(SluiceError) in
+            try runOptions.driverOptions(listen: listen, localExecutors: local, slots: slots,
+                                         secret: local > 0 ? .generatedUnlessGiven : .required, logLevel: logging.logLevel)
         }
     }
 }

@@ -7,6 +7,7 @@ import SluiceConfig
 import SluiceCore
 import SluiceDriver
 public import SluicePipeline
+import SluiceReport
 
 /// What `sluice run` and `sluice driver` share: which tables, which mode or range, the token and the report.
 struct RunOptions: ParsableArguments {
@@ -51,11 +52,17 @@ struct RunOptions: ParsableArguments {
     }
 
     /// Loads the configuration, runs the driver as a service (SIGTERM and SIGINT stop the run cleanly), prints
-    /// the report, and exits 1 when a table failed.
-    func execute(_ options: DriverOptions, logger: Logger) async throws {
+    /// the report, and exits 1 when a table failed. A run that fails before the driver wrote its report (the
+    /// options or the configuration cannot be used, a connector rejects its section, an unknown table) still writes
+    /// `--report`, with the failure as the run's error, so a scheduler sees why.
+    func execute(logger: Logger, options makeOptions: () throws(SluiceError) -> DriverOptions) async throws {
+        let startedAt = Date()
+        var config: PipelineConfig?
         do {
-            let config = try PipelineLoader().load(path: pipeline.config)
-            let driver = DriverService(driver: try Driver(pipeline: config, options: options, registry: .builtIn, logger: logger))
+            let options = try makeOptions()
+            let loaded = try PipelineLoader().load(path: pipeline.config)
+            config = loaded
+            let driver = DriverService(driver: try Driver(pipeline: loaded, options: options, registry: .builtIn, logger: logger))
             // The one service finishing ends the group; SIGTERM and SIGINT shut it down gracefully.
             let group = ServiceGroup(configuration: ServiceGroupConfiguration(
                 services: [.init(service: driver, successTerminationBehavior: .gracefullyShutdownGroup)],
@@ -66,7 +73,23 @@ struct RunOptions: ParsableArguments {
             print(report.text)
             if !report.succeeded { throw ExitCode(1) }
         } catch let error as SluiceError {
+            // A report the driver could not write is not written again.
+            if error.code != .reportIO { writeNotStartedReport(error, config: config, startedAt: startedAt) }
             throw fail(error)
+        }
+    }
+
+    /// Writes `--report` for a run that failed before its driver wrote one; a report that cannot be written is
+    /// said on stderr, after which the run's own error is what the command reports.
+    func writeNotStartedReport(_ error: SluiceError, config: PipelineConfig?, startedAt: Date) {
+        guard let path = report else { return }
+        let tables = pipeline.tableFilter ?? config?.tables.map(\.name) ?? []
+        let report = RunReport.notStarted(runID: Driver.makeRunID(at: startedAt), pipeline: config?.pipeline ?? "", tables: tables,
+                                          error: error, startedAt: startedAt)
+        do throws(SluiceError) {
+            try report.write(toFile: path)
+        } catch {
+            FileHandle.standardError.write(Data("error: \(error)\n".utf8))
         }
     }
 }

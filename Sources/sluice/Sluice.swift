@@ -12,6 +12,7 @@ struct Sluice: AsyncParsableCommand {
               sluice validate --config pipeline.yaml          check the file and the connections
               sluice plan --config pipeline.yaml              show the partition tasks of a run
               sluice run --config pipeline.yaml --local 2     run it with two local executor processes
+              sluice report run-report.json -o report.html    a run's --report as an HTML page (timeline, tables, errors)
 
             On Kubernetes, one driver per run and a Deployment of executors:
               sluice driver --config pipeline.yaml --listen 0.0.0.0:7077
@@ -21,6 +22,6 @@ struct Sluice: AsyncParsableCommand {
             Docs: README.md and docs/ in the repository.
             """,
         subcommands: [RunCommand.self, DriverCommand.self, ExecutorCommand.self, PlanCommand.self, ValidateCommand.self, InitCommand.self, StatusCommand.self, BookmarkCommand.self,
-                      ParquetCommand.self]
+                      ParquetCommand.self, ReportCommand.self]
     )
 }

@@ -67,10 +67,13 @@ struct PipelineFixture {
         return path
     }
 
-    /// What one `sluice run --local 2` of `config` did: its exit status, output and the first table of its report.
+    /// What one `sluice run --local 2` of `config` did: its exit status, output, its report (empty when none was
+    /// written) and the report's first table.
     struct RunOutcome {
         var status: Int32
         var output: String
+        var reportPath: String
+        var report: [String: Any]
         var table: [String: Any]
     }
 
@@ -80,7 +83,8 @@ struct PipelineFixture {
                                        environment: environment)
         let json = (try? JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: report)))) as? [String: Any]
         let table = (json?["tables"] as? [[String: Any]])?.first ?? [:]
-        return RunOutcome(status: result.status, output: result.stdout + result.stderr, table: table)
+        return RunOutcome(status: result.status, output: result.stdout + result.stderr, reportPath: report, report: json ?? [:],
+                          table: table)
     }
 
     func clickhouseCount() throws -> Int {

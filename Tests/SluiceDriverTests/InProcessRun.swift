@@ -5,6 +5,7 @@ import SluiceCore
 import SluiceDriver
 import SluiceExecutor
 import SluicePipeline
+import SluiceReport
 import SluiceTestKit
 import SluiceWire
 import Synchronization

@@ -4,6 +4,7 @@ import SluiceConfig
 import SluiceCore
 import SluiceDriver
 import SluicePipeline
+import SluiceReport
 import SluiceTestKit
 import Testing
 
