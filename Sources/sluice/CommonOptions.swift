@@ -23,11 +23,35 @@ struct LoggingOptions: ParsableArguments {
     @Option(help: "trace, debug, info, notice, warning, error or critical.")
     var logLevel: Logger.Level = .info
 
+    @Option(help: "text, json (one JSON object per line) or auto: text on a terminal, json otherwise (also SLUICE_LOG_FORMAT).")
+    var logFormat: LogFormat?
+
+    enum LogFormat: String, ExpressibleByArgument, CaseIterable {
+        case auto, text, json
+    }
+
+    /// The format in effect: the option, else `SLUICE_LOG_FORMAT`, else auto; auto is text when stderr is a terminal.
+    var effectiveFormat: LogFormat {
+        let chosen = logFormat ?? ProcessInfo.processInfo.environment["SLUICE_LOG_FORMAT"].flatMap(LogFormat.init(rawValue:)) ?? .auto
+        guard chosen == .auto else { return chosen }
+        return isatty(STDERR_FILENO) == 1 ? .text : .json
+    }
+
     /// Sets up swift-log for the process (stderr) and returns the root logger.
     func bootstrap(label: String) -> Logger {
+        let format = effectiveFormat
+        let json = format == .json
+        let level = logLevel
+        // Executors that `sluice run --local` starts log the same way as their driver.
+        setenv("SLUICE_LOG_FORMAT", format.rawValue, 1)
         LoggingSystem.bootstrap { name in
+            if json {
+                var handler = JSONLogHandler(label: name)
+                handler.logLevel = level
+                return handler
+            }
             var handler = StreamLogHandler.standardError(label: name)
-            handler.logLevel = logLevel
+            handler.logLevel = level
             return handler
         }
         return Logger(label: label)
