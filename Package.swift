@@ -158,7 +158,7 @@ let package = Package(
                     swiftSettings: strictSettings),
         .testTarget(name: "SluiceDriverTests",
                     dependencies: ["SluiceDriver", "SluiceExecutor", "SluiceTestKit", "SluicePipeline", "SluiceConfig", "SluiceCore",
-                                   "SluiceWire", "Parquet", logging],
+                                   "SluiceScheduler", "SluiceWire", "Parquet", logging],
                     swiftSettings: strictSettings),
         .testTarget(name: "SluiceExecutorTests",
                     dependencies: ["SluiceExecutor", "SluiceTestKit", "SluicePipeline", "SluiceConfig", "SluiceCore", "Parquet", logging],

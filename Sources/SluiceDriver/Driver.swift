@@ -81,26 +81,27 @@ public struct Driver: Sendable {
         logger.info("run.start", metadata: ["sluice.pipeline": "\(pipeline.pipeline)", "sluice.tables": "\(tables.count)"])
 
         var reports: [TableReport]
+        var excluded: [ExcludedExecutorReport] = []
         do throws(SluiceError) {
             // The sink first: a server it cannot load (a type_mapping pin it lacks) stops the run before anything is created.
             let sink = try await connectSink(logger: logger)
             try await bookmarks.prepare()
             // One snapshot for the whole run: planning and every task read the same data.
             let view = try await source.openRun(consistent: true)
-            let served: Result<[TableReport], SluiceError>
+            let served: Result<([TableReport], [ExcludedExecutorReport]), SluiceError>
             do throws(SluiceError) {
                 let planned = await plan(tables, runID: runID, in: view, sink: sink, prepare: true, logger: logger)
-                let coordinator = RunCoordinator(runID: runID, retries: pipeline.run.retries, tables: planned.runs,
+                let coordinator = RunCoordinator(runID: runID, policy: pipeline.run.retryPolicy, tables: planned.runs,
                                                  failed: planned.failed, sink: sink, bookmarks: bookmarks, now: now, logger: logger)
                 if !planned.runs.isEmpty {
                     try await serve(runID: runID, startedAt: startedMicroseconds, tables: planned.runs, coordinator: coordinator, logger: logger)
                 }
-                served = .success(await coordinator.reports())
+                served = .success((await coordinator.reports(), await coordinator.excludedExecutors()))
             } catch {
                 served = .failure(error)
             }
             await view.close()
-            reports = try served.get()
+            (reports, excluded) = try served.get()
         } catch {
             logger.error("run.cannot_start", metadata: ["sluice.error": "\(error)"])
             reports = tables.map { table in
@@ -110,7 +111,7 @@ public struct Driver: Sendable {
             }
         }
         let report = RunReport(runID: runID, pipeline: pipeline.pipeline, startedAt: ISO8601DateFormatter().string(from: startedAt),
-                               seconds: Self.seconds(ContinuousClock.now - started), tables: reports)
+                               seconds: Self.seconds(ContinuousClock.now - started), tables: reports, excludedExecutors: excluded)
         await recordHistory(report, runID: runID, startedAt: startedMicroseconds, logger: logger)
         if let path = options.reportPath {
             do {
@@ -174,7 +175,7 @@ public struct Driver: Sendable {
                 fail(table.name, error)
                 for child in children {
                     fail(child.name, SluiceError(error.code, "its parent \(table.name) could not be planned: \(error.message)",
-                                                 context: ErrorContext(table: child.name)))
+                                                 context: ErrorContext(table: child.name), retryable: error.retryable))
                 }
             }
         }
@@ -196,5 +197,5 @@ public struct Driver: Sendable {
 }
 
 extension SluiceError.Code {
-    public static let reportIO = Self("report_io")
+    public static let reportIO = Self("report_io", retryable: false)
 }

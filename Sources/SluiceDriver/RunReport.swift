@@ -9,11 +9,24 @@ public struct RunReport: Sendable, Encodable {
     public var startedAt: String
     public var seconds: Double
     public var tables: [TableReport]
+    /// Executors that got no more tasks because they failed attempts others completed, in the order it happened.
+    public var excludedExecutors: [ExcludedExecutorReport]
+
+    public init(runID: String, pipeline: String, startedAt: String, seconds: Double, tables: [TableReport],
+                excludedExecutors: [ExcludedExecutorReport] = []) {
+        self.runID = runID
+        self.pipeline = pipeline
+        self.startedAt = startedAt
+        self.seconds = seconds
+        self.tables = tables
+        self.excludedExecutors = excludedExecutors
+    }
 
     public var succeeded: Bool { tables.allSatisfy { $0.status == .succeeded } }
 
     enum CodingKeys: String, CodingKey {
         case runID = "run_id", pipeline, startedAt = "started_at", seconds, succeeded, tables
+        case excludedExecutors = "excluded_executors"
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -24,6 +37,7 @@ public struct RunReport: Sendable, Encodable {
         try c.encode(seconds, forKey: .seconds)
         try c.encode(succeeded, forKey: .succeeded)
         try c.encode(tables, forKey: .tables)
+        try c.encode(excludedExecutors, forKey: .excludedExecutors)
     }
 
     /// Pretty-printed JSON with sorted keys.
@@ -50,6 +64,10 @@ public struct RunReport: Sendable, Encodable {
         for row in rows {
             lines.append(row.enumerated().map { $1.padding(toLength: widths[$0], withPad: " ", startingAt: 0) }
                 .joined(separator: "  "))
+        }
+        for excluded in excludedExecutors {
+            lines.append("  executor \(excluded.executor) was excluded after \(excluded.failures) failed attempts in a row "
+                         + "while other executors completed theirs: \(excluded.error)")
         }
         for table in tables {
             for (column, count) in table.nulledValues.sorted(by: { $0.key < $1.key }) where count > 0 {
@@ -211,9 +229,28 @@ public struct AttemptReport: Sendable, Encodable {
     public var rowsExtracted: UInt64?
     public var rowsStaged: UInt64?
     public var error: String?
+    /// For a failed attempt: whether its error was retryable (false: its table failed at once).
+    public var retryable: Bool?
+    /// For a failed attempt that was retried: how long the next attempt waited (its backoff).
+    public var retryAfterSeconds: Double?
 
     enum CodingKeys: String, CodingKey {
-        case attempt, executor, outcome, error
-        case rowsExtracted = "rows_extracted", rowsStaged = "rows_staged"
+        case attempt, executor, outcome, error, retryable
+        case rowsExtracted = "rows_extracted", rowsStaged = "rows_staged", retryAfterSeconds = "retry_after_seconds"
+    }
+}
+
+/// An executor the run stopped giving tasks (``SluiceScheduler/ExecutorExclusion``).
+public struct ExcludedExecutorReport: Sendable, Encodable, Hashable {
+    public var executor: String
+    /// Its failed attempts in a row that decided it.
+    public var failures: Int
+    /// The last of them.
+    public var error: String
+
+    public init(executor: String, failures: Int, error: String) {
+        self.executor = executor
+        self.failures = failures
+        self.error = error
     }
 }

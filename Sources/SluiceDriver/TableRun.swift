@@ -104,9 +104,16 @@ public struct TableRun: Sendable {
         updateAttempt(taskID, attempt) {
             $0.outcome = lost ? .lost : .failed
             $0.error = "\(error)"
+            $0.retryable = error.retryable
         }
         update(taskID) { task in if task.status != .committed { task.status = .failed } }
         for index in children.indices { children[index].attemptFailed(taskID: taskID, attempt: attempt, error: error, lost: lost) }
+    }
+
+    /// The task runs again as `task.attempt` after waiting `seconds`: the attempt before it says so.
+    mutating func retryScheduled(_ task: TaskSpec, afterSeconds seconds: Double) {
+        updateAttempt(task.id, task.attempt - 1) { $0.retryAfterSeconds = seconds }
+        for index in children.indices { children[index].retryScheduled(task, afterSeconds: seconds) }
     }
 
     /// The output's staged rows are part of the sink now: they count as loaded whatever becomes of the table.
@@ -145,7 +152,7 @@ public struct TableRun: Sendable {
     mutating func finished(succeeded: Bool, error: SluiceError?, bookmarkAfter: String?, seconds: Double) {
         for index in children.indices {
             children[index].finished(succeeded: succeeded, error: error.map { error in
-                SluiceError(error.code, "its parent \(name) failed: \(error.message)", context: error.context, underlying: error.underlying)
+                error.restated("its parent \(name) failed: \(error.message)")
             }, bookmarkAfter: nil, seconds: seconds)
         }
         report.status = succeeded ? .succeeded : .failed
