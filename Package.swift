@@ -160,7 +160,7 @@ let package = Package(
                     swiftSettings: strictSettings),
         .testTarget(name: "SluiceDriverTests",
                     dependencies: ["SluiceDriver", "SluiceReport", "SluiceExecutor", "SluiceTestKit", "SluicePipeline", "SluiceConfig", "SluiceCore",
-                                   "SluiceWire", "Parquet", logging],
+                                   "SluiceScheduler", "SluiceWire", "Parquet", logging],
                     swiftSettings: strictSettings),
         .testTarget(name: "SluiceReportTests", dependencies: ["SluiceReport", "SluicePipeline", "SluiceCore"], swiftSettings: strictSettings),
         .testTarget(name: "SluiceExecutorTests",

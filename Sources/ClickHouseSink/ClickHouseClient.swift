@@ -164,7 +164,7 @@ public struct ClickHouseClient: Sendable {
         }
         // A query that ran has an id the server's logs know; a refused login ran nothing.
         let named = code == .clickHouseAuthentication ? message : message + " (query id \(queryID))"
-        return SluiceError(code, named, context: context, underlying: reply.summary)
+        return SluiceError(code, named, context: context, underlying: reply.summary, retryable: reply.isRetryable)
     }
 
     /// A transport failure, with the ClickHouse endpoint and operation named; errors raised by the body
@@ -172,7 +172,7 @@ public struct ClickHouseClient: Sendable {
     func transportError(_ error: SluiceError, operation: String, context: ErrorContext) -> SluiceError {
         guard error.code.name.hasPrefix("http_") else { return error.adding(context) }
         return SluiceError(error.code, "\(operation) on ClickHouse: \(error.message)", context: context,
-                           underlying: error.underlying)
+                           underlying: error.underlying, retryable: error.retryable)
     }
 
     /// The first words of a statement, for messages: `CREATE TABLE`, `SELECT ...` (at most 80 characters).

@@ -89,5 +89,5 @@ public struct ClickHouseNativeEncoder: Sendable {
 
 extension SluiceError.Code {
     /// A value that the target ClickHouse column cannot hold exactly (a date before the type's range, an integer too wide).
-    public static let clickHouseValueOutOfRange = Self("clickhouse_value_out_of_range")
+    public static let clickHouseValueOutOfRange = Self("clickhouse_value_out_of_range", retryable: false)
 }

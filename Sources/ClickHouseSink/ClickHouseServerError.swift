@@ -4,20 +4,20 @@ public import SluiceCore
 /// ``SluiceError/Code/clickHouseValueOutOfRange``).
 extension SluiceError.Code {
     /// Wrong password, unknown user, or a user not allowed from this address.
-    public static let clickHouseAuthentication = Self("clickhouse_authentication")
+    public static let clickHouseAuthentication = Self("clickhouse_authentication", retryable: false)
     /// The user logged in but may not run this statement: a read-only user writing, creating, dropping or changing a
     /// setting (ClickHouse code 164), a database outside the user's `allow_databases` (291), DDL while `allow_ddl` is
     /// 0 (392), or a missing privilege on servers with SQL access control (497).
-    public static let clickHouseAccessDenied = Self("clickhouse_access_denied")
-    public static let clickHouseUnknownDatabase = Self("clickhouse_unknown_database")
-    public static let clickHouseUnknownTable = Self("clickhouse_unknown_table")
+    public static let clickHouseAccessDenied = Self("clickhouse_access_denied", retryable: false)
+    public static let clickHouseUnknownDatabase = Self("clickhouse_unknown_database", retryable: false)
+    public static let clickHouseUnknownTable = Self("clickhouse_unknown_table", retryable: false)
     /// The target table's columns do not match what Sluice sends (a missing column, another type).
-    public static let clickHouseSchemaMismatch = Self("clickhouse_schema_mismatch")
-    public static let clickHouseSyntax = Self("clickhouse_syntax")
+    public static let clickHouseSchemaMismatch = Self("clickhouse_schema_mismatch", retryable: false)
+    public static let clickHouseSyntax = Self("clickhouse_syntax", retryable: false)
     /// Any other error the server reported.
-    public static let clickHouseServer = Self("clickhouse_server")
+    public static let clickHouseServer = Self("clickhouse_server", retryable: true)
     /// A definition Sluice cannot turn into valid DDL, or a configuration it cannot use.
-    public static let clickHouseInvalidDefinition = Self("clickhouse_invalid_definition")
+    public static let clickHouseInvalidDefinition = Self("clickhouse_invalid_definition", retryable: false)
 }
 
 /// An error reply of the ClickHouse HTTP interface, taken apart.
@@ -64,6 +64,31 @@ public struct ClickHouseServerError: Sendable, Hashable {
         default: return httpStatus == 401 || httpStatus == 403 ? .clickHouseAuthentication : .clickHouseServer
         }
     }
+
+    /// Whether another attempt can succeed. Codes of passing conditions are retryable whatever the status: timeouts
+    /// (159 TIMEOUT_EXCEEDED, 160 TOO_SLOW, 209 SOCKET_TIMEOUT), load (202 TOO_MANY_SIMULTANEOUS_QUERIES, 203
+    /// NO_FREE_CONNECTION, 252 TOO_MANY_PARTS, 439 CANNOT_SCHEDULE_TASK), memory and disk (173
+    /// CANNOT_ALLOCATE_MEMORY, 241 MEMORY_LIMIT_EXCEEDED, 243 NOT_ENOUGH_SPACE), the network and replication (210
+    /// NETWORK_ERROR, 225 NO_ZOOKEEPER, 242 TABLE_IS_READ_ONLY, 254 NO_ACTIVE_REPLICAS, 279 ALL_CONNECTION_TRIES_FAILED,
+    /// 285 TOO_FEW_LIVE_REPLICAS, 286 UNSATISFIED_QUORUM_FOR_PREVIOUS_WRITE, 319 UNKNOWN_STATUS_OF_INSERT, 999
+    /// KEEPER_EXCEPTION), a quota interval (201 QUOTA_EXPIRED), a query cancelled or aborted (236 ABORTED, 394
+    /// QUERY_WAS_CANCELLED), locks (384 PART_IS_TEMPORARILY_LOCKED, 473 DEADLOCK_AVOIDED) and 425 SYSTEM_ERROR.
+    /// Codes that fail the same way every time are not: authentication and access (``sluiceCode``), unknown
+    /// databases and tables, schema mismatches, syntax, values the server cannot parse or hold (6, 27, 38, 41, 69,
+    /// 72, 117, 321, 349, 407), bad arguments and settings (36, 43, 44, 48, 115), a table that already exists (57).
+    /// Any other reply is retryable when its status is 5xx (ClickHouse answers 500 for errors it does not map;
+    /// 18.16 answers 503 for socket timeouts) and not when it is 4xx (ClickHouse's 400 and 404 are for bad
+    /// queries and unknown objects).
+    public var isRetryable: Bool {
+        if let code, Self.retryableCodes.contains(code) { return true }
+        if let code, Self.permanentCodes.contains(code) { return false }
+        if !sluiceCode.retryable { return false }
+        return httpStatus >= 500
+    }
+
+    static let retryableCodes: Set<Int> = [159, 160, 173, 201, 202, 203, 209, 210, 225, 236, 241, 242, 243, 252, 254, 279, 285,
+                                           286, 319, 384, 394, 425, 439, 473, 999]
+    static let permanentCodes: Set<Int> = [6, 27, 36, 38, 41, 43, 44, 48, 57, 69, 72, 115, 117, 321, 349, 407]
 
     /// Why the server refused a user who logged in (for ``SluiceError/Code/clickHouseAccessDenied`` replies), in the
     /// terms of the server's users.xml; nil for other codes.

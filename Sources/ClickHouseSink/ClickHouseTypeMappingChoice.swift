@@ -34,5 +34,5 @@ public enum ClickHouseTypeMappingChoice: String, Sendable, Hashable, ConfigChoic
 
 extension SluiceError.Code {
     /// `type_mapping: modern` against a server too old for it.
-    public static let clickHouseTypeMappingUnsupported = Self("clickhouse_type_mapping_unsupported")
+    public static let clickHouseTypeMappingUnsupported = Self("clickhouse_type_mapping_unsupported", retryable: false)
 }

@@ -260,7 +260,8 @@ public struct ClickHouseWarehouse: Sink {
         } catch {
             try? await client.execute(ClickHouseDDL.dropTable(database: curated.database, table: curated.buildTable))
             throw SluiceError(error.code, "building the curated table \(curated.qualifiedName) failed: \(error.message)",
-                              context: ErrorContext(table: name).merged(into: error.context), underlying: error.underlying)
+                              context: ErrorContext(table: name).merged(into: error.context), underlying: error.underlying,
+                              retryable: error.retryable)
         }
         let rows = try await client.value(
             "SELECT count() FROM \(ClickHouseSQL.qualifiedName(database: curated.database, table: curated.buildTable))")

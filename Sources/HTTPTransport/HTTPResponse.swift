@@ -27,11 +27,16 @@ public struct HTTPResponse: Sendable {
     }
 
     /// The error for an unexpected status: it names the status and the request (URL without credentials),
-    /// and carries the first 512 bytes of the body as the underlying description.
+    /// and carries the first 512 bytes of the body as the underlying description. Retryable when the status is
+    /// (``isRetryableStatus``).
     public func statusError(for request: HTTPRequest) -> SluiceError {
         SluiceError(.httpStatus, "HTTP \(status) from \(request.redactedDescription)",
-                    underlying: Self.excerpt(of: body))
+                    underlying: Self.excerpt(of: body), retryable: isRetryableStatus)
     }
+
+    /// A status another attempt may not get: 5xx (the server failed, is overloaded or a gateway could not reach
+    /// it), 408 Request Timeout and 429 Too Many Requests. Other 4xx statuses refuse the request itself.
+    public var isRetryableStatus: Bool { status >= 500 || status == 408 || status == 429 }
 
     /// The first `limit` bytes of `body` as text, trimmed, marked with "..." when cut.
     public static func excerpt(of body: [UInt8], limit: Int = 512) -> String {

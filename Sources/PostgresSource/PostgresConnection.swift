@@ -205,23 +205,6 @@ public final class PostgresConnection: @unchecked Sendable {
         let sqlState = PQresultErrorField(result, Int32(UInt8(ascii: "C"))).map { String(cString: $0) } ?? ""
         let primary = PQresultErrorField(result, Int32(UInt8(ascii: "M"))).map { String(cString: $0) }
             ?? trimmed(PQresultErrorMessage(result))
-        throw serverError(sqlState: sqlState, message: primary.isEmpty ? "unexpected result status \(status)" : primary)
-    }
-
-    /// Maps a server error to a code: 42P01 missing table, 42703 missing column, 42501 privilege,
-    /// 57014 timeout / cancel, 08xxx connection, 28xxx authentication, anything else a query error.
-    static func serverError(sqlState: String, message: String) -> SluiceError {
-        let underlying = sqlState.isEmpty ? message : "SQLSTATE \(sqlState): \(message)"
-        let code: SluiceError.Code
-        switch sqlState {
-        case "42P01", "3F000": code = .postgresMissingTable
-        case "42703": code = .postgresMissingColumn
-        case "42501": code = .postgresPrivilege
-        case "57014": code = .postgresTimeout
-        case _ where sqlState.hasPrefix("08") || sqlState.isEmpty: code = .postgresConnection
-        case _ where sqlState.hasPrefix("28"): code = .postgresAuthentication
-        default: code = .postgresQuery
-        }
-        return SluiceError(code, message, underlying: underlying)
+        throw PostgresSQLState.error(sqlState: sqlState, message: primary.isEmpty ? "unexpected result status \(status)" : primary)
     }
 }

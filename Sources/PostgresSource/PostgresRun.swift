@@ -42,7 +42,7 @@ final class PostgresRun: SourceRun, @unchecked Sendable {
             do throws(SluiceError) {
                 return try work(PostgresCatalog(planning))
             } catch {
-                if let snapshotID, !PostgresErrors.isRetryable(error) {
+                if let snapshotID, !error.retryable {
                     try planning.execute("ROLLBACK")
                     try Self.join(planning, snapshot: snapshotID)
                 }

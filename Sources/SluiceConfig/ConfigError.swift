@@ -2,11 +2,11 @@ public import SluiceCore
 
 extension SluiceError.Code {
     /// The configuration file cannot be read or parsed as YAML.
-    public static let configSyntax = Self("config_syntax")
+    public static let configSyntax = Self("config_syntax", retryable: false)
     /// The configuration parses but a key is missing, unknown, of the wrong type or inconsistent.
-    public static let configInvalid = Self("config_invalid")
+    public static let configInvalid = Self("config_invalid", retryable: false)
     /// A `${VAR}` reference names an unset variable, or a secret file cannot be read.
-    public static let configSecret = Self("config_secret")
+    public static let configSecret = Self("config_secret", retryable: false)
 }
 
 /// Where in a configuration file a value came from.

@@ -101,8 +101,21 @@ public struct StagingConfig: Sendable, Hashable, Codable {
 
 /// How a run behaves.
 public struct RunSettings: Sendable, Decodable {
-    /// How many times a failed task is retried (default 3, so at most 4 attempts).
+    /// How many times a failed task is retried (default 3, so at most 4 attempts). Only retryable failures are
+    /// retried (a connection, a server restarting or overloaded, a timeout); configuration, schema, permission, SQL
+    /// and data errors fail the table at their first attempt.
     public var retries: Int
+    /// The wait before a task's first retry (default 5s); each further retry of the task waits twice as long, up to
+    /// ``retryBackoffMax``, and every wait is lengthened by a random 0-25 % so that tasks which failed together do not
+    /// come back together. With the defaults the waits are 5, 10 and 20 s: 35 s at least before the last attempt, so
+    /// a ClickHouse or PostgreSQL outage of 20-30 s is outlasted (docs/ARCHITECTURE.md, "Retries and failures").
+    public var retryBackoff: ConfigDuration
+    /// The longest wait between two attempts of a task, before jitter (default 30s); below ``retryBackoff`` it counts
+    /// as ``retryBackoff``.
+    public var retryBackoffMax: ConfigDuration
+    /// An executor whose attempts fail this many times in a row, while other executors complete theirs, gets no more
+    /// tasks this run (default 3; 0: never).
+    public var excludeExecutorAfter: Int
     /// How often driver and executors send heartbeats (default 2s).
     public var heartbeatInterval: ConfigDuration
     /// An executor silent this long is declared dead and its tasks are retried elsewhere (default 10s).
@@ -114,18 +127,26 @@ public struct RunSettings: Sendable, Decodable {
 
     public init() {
         retries = 3
+        retryBackoff = .seconds(5)
+        retryBackoffMax = .seconds(30)
+        excludeExecutorAfter = 3
         heartbeatInterval = .seconds(2)
         executorTimeout = .seconds(10)
         batchRows = 65_536
         executorWait = .seconds(60)
     }
 
-    enum CodingKeys: String, CodingKey { case retries, heartbeatInterval, executorTimeout, batchRows, executorWait }
+    enum CodingKeys: String, CodingKey {
+        case retries, retryBackoff, retryBackoffMax, excludeExecutorAfter, heartbeatInterval, executorTimeout, batchRows, executorWait
+    }
 
     public init(from decoder: any Decoder) throws {
         self.init()
         let c = try decoder.container(keyedBy: CodingKeys.self)
         retries = try c.decodeIfPresent(Int.self, forKey: .retries) ?? retries
+        retryBackoff = try c.decodeIfPresent(ConfigDuration.self, forKey: .retryBackoff) ?? retryBackoff
+        retryBackoffMax = try c.decodeIfPresent(ConfigDuration.self, forKey: .retryBackoffMax) ?? retryBackoffMax
+        excludeExecutorAfter = try c.decodeIfPresent(Int.self, forKey: .excludeExecutorAfter) ?? excludeExecutorAfter
         heartbeatInterval = try c.decodeIfPresent(ConfigDuration.self, forKey: .heartbeatInterval) ?? heartbeatInterval
         executorTimeout = try c.decodeIfPresent(ConfigDuration.self, forKey: .executorTimeout) ?? executorTimeout
         batchRows = try c.decodeIfPresent(Int.self, forKey: .batchRows) ?? batchRows

@@ -14,6 +14,15 @@ struct PipelineValidator {
         }
         if !(0...100).contains(config.run.retries) { throw error(["run", "retries"], "retries must be 0...100") }
         if config.run.batchRows < 1 { throw error(["run", "batch_rows"], "batch_rows must be at least 1") }
+        if config.run.retryBackoff.microseconds > ConfigDuration.seconds(3_600).microseconds {
+            throw error(["run", "retry_backoff"], "retry_backoff must be at most 1h (it doubles with each retry)")
+        }
+        if config.run.retryBackoffMax.microseconds > ConfigDuration.seconds(86_400).microseconds {
+            throw error(["run", "retry_backoff_max"], "retry_backoff_max must be at most 1d")
+        }
+        if !(0...1_000).contains(config.run.excludeExecutorAfter) {
+            throw error(["run", "exclude_executor_after"], "exclude_executor_after must be 0 (never) ... 1000")
+        }
     }
 
     /// A child table (`parent:`) against its parent, and a table's reconciliations against its children.

@@ -34,14 +34,30 @@ public struct ErrorContext: Sendable, Hashable {
     var isEmpty: Bool { self == ErrorContext() }
 }
 
-/// The one error shape of Sluice: a stable code, a message for operators, and the context that locates it.
-/// Messages never contain secrets.
+/// The one error shape of Sluice: a stable code, a message for operators, the context that locates it, and whether
+/// another attempt can succeed. Messages never contain secrets.
 public struct SluiceError: Error, Sendable, Hashable {
-    /// A stable, machine-readable error kind. Modules add their own codes in extensions.
+    /// A stable, machine-readable error kind. Modules add their own codes in extensions, each saying whether an
+    /// error of that kind is usually worth retrying.
     public struct Code: Sendable, Hashable, CustomStringConvertible {
         public let name: String
-        public init(_ name: String) { self.name = name }
+        /// The usual class of the code's errors: true when the cause can pass (a connection, a server restarting or
+        /// overloaded, a timeout), false when every attempt fails the same way (configuration, schema, permissions,
+        /// data, SQL). An error whose class depends on more than its code (an SQLSTATE, a server's error number, an
+        /// HTTP status) is classified where it is made: ``SluiceError/init(_:_:context:underlying:retryable:)``.
+        public let retryable: Bool
+
+        /// Unclassified codes count as retryable: a needless retry costs a backoff, a missed one fails a table.
+        public init(_ name: String, retryable: Bool = true) {
+            self.name = name
+            self.retryable = retryable
+        }
+
         public var description: String { name }
+
+        /// Codes are identified by their name alone (a code decoded from the wire equals the declared one).
+        public static func == (lhs: Code, rhs: Code) -> Bool { lhs.name == rhs.name }
+        public func hash(into hasher: inout Hasher) { hasher.combine(name) }
     }
 
     public var code: Code
@@ -49,12 +65,18 @@ public struct SluiceError: Error, Sendable, Hashable {
     public var context: ErrorContext
     /// A short description of the error underneath (a C library's message, a server's reply).
     public var underlying: String?
+    /// Whether another attempt can succeed: decided where the error is made, carried to the driver in TASK_FAILED
+    /// (docs/protocol.md §6.12); the scheduler retries only these, with backoff, and fails the table at once otherwise.
+    public var retryable: Bool
 
-    public init(_ code: Code, _ message: String, context: ErrorContext = ErrorContext(), underlying: String? = nil) {
+    /// - Parameter retryable: the error's class when it differs from its code's usual one (``Code/retryable``).
+    public init(_ code: Code, _ message: String, context: ErrorContext = ErrorContext(), underlying: String? = nil,
+                retryable: Bool? = nil) {
         self.code = code
         self.message = message
         self.context = context
         self.underlying = underlying
+        self.retryable = retryable ?? code.retryable
     }
 
     /// The same error with more context: fields already set are kept.
@@ -63,12 +85,21 @@ public struct SluiceError: Error, Sendable, Hashable {
         copy.context = context.merged(into: outer)
         return copy
     }
+
+    /// The same error, said again with `message` (which usually quotes the original's): code, class, context and
+    /// underlying error are kept.
+    public func restated(_ message: String) -> SluiceError {
+        var copy = self
+        copy.message = message
+        return copy
+    }
 }
 
 extension SluiceError.Code {
-    public static let invalidBatch = Self("invalid_batch")
-    public static let invalidValue = Self("invalid_value")
-    public static let internalError = Self("internal")
+    public static let invalidBatch = Self("invalid_batch", retryable: false)
+    public static let invalidValue = Self("invalid_value", retryable: false)
+    /// A bug or an error nothing else classified; retried, since its cause is unknown.
+    public static let internalError = Self("internal", retryable: true)
 }
 
 extension SluiceError: CustomStringConvertible {

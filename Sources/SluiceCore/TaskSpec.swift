@@ -172,13 +172,14 @@ public struct TaskFailure: Sendable, Hashable {
     public var taskID: UInt64
     public var attempt: UInt32
     public var error: SluiceError
-    /// False when retrying cannot help (bad data, bad configuration); the driver then fails the table at once.
-    public var retryable: Bool
 
-    public init(taskID: UInt64, attempt: UInt32, error: SluiceError, retryable: Bool) {
+    public init(taskID: UInt64, attempt: UInt32, error: SluiceError) {
         self.taskID = taskID
         self.attempt = attempt
         self.error = error
-        self.retryable = retryable
     }
+
+    /// False when retrying cannot help (bad data, configuration, schema, permissions, SQL): the driver then fails the
+    /// table at once. The error's own class (``SluiceError/retryable``), decided where it was made.
+    public var retryable: Bool { error.retryable }
 }

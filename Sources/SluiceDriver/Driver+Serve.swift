@@ -133,5 +133,5 @@ extension Driver {
 
 extension SluiceError.Code {
     /// The driver was stopped (SIGTERM, SIGINT) before the run finished.
-    public static let runStopped = Self("run_stopped")
+    public static let runStopped = Self("run_stopped", retryable: false)
 }

@@ -82,27 +82,28 @@ public struct Driver: Sendable {
 
         var reports: [TableReport]
         var startError: SluiceError?
+        var excluded: [ExcludedExecutorReport] = []
         do throws(SluiceError) {
             // The sink first: a server it cannot load (a type_mapping pin it lacks) stops the run before anything is created.
             let sink = try await connectSink(logger: logger)
             try await bookmarks.prepare()
             // One snapshot for the whole run: planning and every task read the same data.
             let view = try await source.openRun(consistent: true)
-            let served: Result<[TableReport], SluiceError>
+            let served: Result<([TableReport], [ExcludedExecutorReport]), SluiceError>
             do throws(SluiceError) {
                 let planned = await plan(tables, runID: runID, in: view, sink: sink, prepare: true, logger: logger)
-                let coordinator = RunCoordinator(runID: runID, retries: pipeline.run.retries, tables: planned.runs,
+                let coordinator = RunCoordinator(runID: runID, policy: pipeline.run.retryPolicy, tables: planned.runs,
                                                  failed: planned.failed, sink: sink, bookmarks: bookmarks, now: now, clock: clock,
                                                  logger: logger)
                 if !planned.runs.isEmpty {
                     try await serve(runID: runID, startedAt: startedMicroseconds, tables: planned.runs, coordinator: coordinator, logger: logger)
                 }
-                served = .success(await coordinator.reports())
+                served = .success((await coordinator.reports(), await coordinator.excludedExecutors()))
             } catch {
                 served = .failure(error)
             }
             await view.close()
-            reports = try served.get()
+            (reports, excluded) = try served.get()
         } catch {
             logger.error("run.cannot_start", metadata: ["sluice.error": "\(error)"])
             startError = error
@@ -115,7 +116,7 @@ public struct Driver: Sendable {
         let finished = clock.now()
         let report = RunReport(runID: runID, pipeline: pipeline.pipeline, startedAt: RunReport.wholeSeconds(clock.startDate),
                                finishedAt: finished.timestamp, seconds: finished.seconds, tables: reports,
-                               error: startError.map { "\($0)" }, errorCode: startError?.code.name)
+                               error: startError.map { "\($0)" }, errorCode: startError?.code.name, excludedExecutors: excluded)
         await recordHistory(report, runID: runID, startedAt: startedMicroseconds, logger: logger)
         if let path = options.reportPath { try report.write(toFile: path) }
         let pruned = StagingRetention(directory: pipeline.staging.directory, keepRuns: pipeline.staging.keepRuns).prune(after: runID)
@@ -180,7 +181,7 @@ public struct Driver: Sendable {
                 failed[failed.count - 1].stageSeconds.planning = Self.seconds(.now - planningStarted)
                 for child in children {
                     fail(child.name, SluiceError(error.code, "its parent \(table.name) could not be planned: \(error.message)",
-                                                 context: ErrorContext(table: child.name)))
+                                                 context: ErrorContext(table: child.name), retryable: error.retryable))
                 }
             }
         }

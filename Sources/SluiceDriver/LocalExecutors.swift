@@ -59,5 +59,5 @@ public final class LocalExecutors: @unchecked Sendable {
 }
 
 extension SluiceError.Code {
-    public static let executorSpawn = Self("executor_spawn")
+    public static let executorSpawn = Self("executor_spawn", retryable: false)
 }

@@ -2,17 +2,21 @@ public import Logging
 public import SluiceCore
 public import SluicePipeline
 public import SluiceReport
-import SluiceScheduler
+public import SluiceScheduler
 public import SluiceWire
 
 /// The driver's live state during a run: the scheduler, the connected executors and the table runs. Every
-/// event goes through this actor, which asks the scheduler what to do and does it: sends tasks, commits what
-/// attempts staged (once per task), discards what superseded attempts staged, finishes tables (the sink's final
-/// step, then the bookmark) and cleans up after them.
+/// event goes through this actor, which asks the scheduler what to do and does it: sends tasks, wakes the scheduler
+/// when a retry's backoff ends, commits what attempts staged (once per task), discards what superseded attempts
+/// staged, stops using executors the scheduler excludes, finishes tables (the sink's final step, then the bookmark)
+/// and cleans up after them.
 public actor RunCoordinator {
     public typealias Send = @Sendable (DriverMessage) async throws -> Void
 
-    private var scheduler: TaskScheduler
+    private var scheduler: TaskScheduler<ContinuousClock>
+    /// Wakes the scheduler when the earliest waiting retry may run (``TaskScheduler/nextRetryDue``).
+    private var retryTimer: Task<Void, Never>?
+    private var retryTimerDue: ContinuousClock.Instant?
     private var links: [String: Send] = [:]
     private var tables: [String: TableRun] = [:]
     private let order: [String]
@@ -35,11 +39,12 @@ public actor RunCoordinator {
     /// - Parameters:
     ///   - failed: tables that could not be planned, reported as they are.
     ///   - now: the wall clock in microseconds since the epoch (bookmarks record when backfill changed).
+    ///   - policy: retries, their backoff, and when an executor is excluded.
     ///   - clock: the run's clock, which the report's attempt times count from.
-    public init(runID: String, retries: Int, tables: [TableRun], failed: [TableReport] = [], sink: any Sink,
+    public init(runID: String, policy: RetryPolicy, tables: [TableRun], failed: [TableReport] = [], sink: any Sink,
                 bookmarks: any BookmarkStore, now: @escaping @Sendable () -> Int64, clock: RunClock = RunClock(), logger: Logger) {
         self.clock = clock
-        scheduler = TaskScheduler(retries: retries)
+        scheduler = TaskScheduler(policy: policy, clock: ContinuousClock())
         self.runID = runID
         self.sink = sink
         self.bookmarks = bookmarks
@@ -63,7 +68,13 @@ public actor RunCoordinator {
     /// True once every table succeeded or failed and nothing it started is still under way.
     public var isFinished: Bool { scheduler.isFinished && pendingWork == 0 }
 
-    public var executorCount: Int { links.count }
+    /// Connected executors that may get tasks (excluded ones are connected but idle).
+    public var executorCount: Int { links.keys.reduce(0) { $0 + (scheduler.isUsable($1) ? 1 : 0) } }
+
+    /// The executors excluded from the run, in order.
+    public func excludedExecutors() -> [ExcludedExecutorReport] {
+        scheduler.exclusions.map { ExcludedExecutorReport(executor: $0.executor, failures: $0.failures, error: "\($0.error)") }
+    }
 
     public var outstandingTasks: Int { scheduler.outstandingTaskCount }
 
@@ -151,9 +162,22 @@ public actor RunCoordinator {
 
     // MARK: actions
 
-    private func perform(_ actions: [TaskScheduler.Action]) async {
+    private func perform(_ actions: [TaskScheduler<ContinuousClock>.Action]) async {
         for action in actions {
             switch action {
+            case .retryScheduled(let task, let delay):
+                tables[task.table]?.retryScheduled(task, afterSeconds: Self.seconds(delay))
+                logger.info("task.retry", metadata: [
+                    "sluice.task.id": "\(task.id)", "sluice.task": "\(task.label)", "sluice.attempt": "\(task.attempt)",
+                    "sluice.retry.delay": "\(Self.seconds(delay))s",
+                ])
+            case .executorExcluded(let exclusion):
+                // It keeps its session and running attempts; it just gets no new task, and stops counting in
+                // executorCount: should the usable ones all leave, the run waits for another (run.executor_wait).
+                logger.warning("executor.excluded", metadata: [
+                    "sluice.executor.id": "\(exclusion.executor)", "sluice.failures": "\(exclusion.failures)",
+                    "sluice.error": "\(exclusion.error)",
+                ])
             case .assign(let task, let executor):
                 guard let send = links[executor] else { continue }
                 tables[task.table]?.attemptStarted(task, executor: executor, at: clock.now())
@@ -187,6 +211,26 @@ public actor RunCoordinator {
             }
         }
         wakeIfFinished()
+        armRetryTimer()
+    }
+
+    /// Arms the timer for the earliest retry still waiting out its backoff, unless one as early is armed.
+    private func armRetryTimer() {
+        guard !isFinished, let due = scheduler.nextRetryDue else { return }
+        if let armed = retryTimerDue, armed <= due { return }
+        retryTimer?.cancel()
+        retryTimerDue = due
+        retryTimer = Task { [weak self] in
+            try? await Task.sleep(until: due, clock: .continuous)
+            guard !Task.isCancelled else { return }
+            await self?.retryTimerFired()
+        }
+    }
+
+    private func retryTimerFired() async {
+        retryTimer = nil
+        retryTimerDue = nil
+        await perform(scheduler.timerFired())
     }
 
     /// Makes what the attempt staged part of the sink's tables (the task's, then each child's), then tells the
@@ -218,11 +262,11 @@ public actor RunCoordinator {
         } catch {
             let failure = SluiceError(error.code, "cannot commit the staged rows of task \(result.taskID): \(error.message)",
                                       context: error.context.merged(into: ErrorContext(table: failedOutput ?? name)),
-                                      underlying: error.underlying)
+                                      underlying: error.underlying, retryable: error.retryable)
             logger.warning("task.commit.failed", metadata: ["sluice.task.id": "\(result.taskID)", "sluice.error": "\(failure)"])
             tables[name]?.attemptFailed(taskID: result.taskID, attempt: result.attempt, error: failure, lost: false, at: clock.now())
             await discard(result, of: run, keeping: committedOutputs[result.taskID, default: []])
-            await perform(scheduler.commitFailed(result.taskID, error: failure, retryable: true))
+            await perform(scheduler.commitFailed(result.taskID, error: failure))
         }
     }
 
@@ -290,13 +334,18 @@ public actor RunCoordinator {
         return Driver.seconds(.now - started)
     }
 
-    private var elapsed: Double {
-        let (seconds, attoseconds) = (ContinuousClock.now - started).components
+    private var elapsed: Double { Self.seconds(ContinuousClock.now - started) }
+
+    static func seconds(_ duration: Duration) -> Double {
+        let (seconds, attoseconds) = duration.components
         return Double(seconds) + Double(attoseconds) / 1e18
     }
 
     private func wakeIfFinished() {
         guard isFinished else { return }
+        retryTimer?.cancel()
+        retryTimer = nil
+        retryTimerDue = nil
         let waiting = waiters
         waiters = []
         for waiter in waiting { waiter.resume() }
@@ -304,6 +353,6 @@ public actor RunCoordinator {
 }
 
 extension SluiceError.Code {
-    public static let executorLost = Self("executor_lost")
-    public static let noExecutors = Self("no_executors")
+    public static let executorLost = Self("executor_lost", retryable: true)
+    public static let noExecutors = Self("no_executors", retryable: false)
 }

@@ -173,7 +173,7 @@ public struct RunPlanner: Sendable {
             small = try await source.describe(joined)
         } catch {
             throw SluiceError(error.code, "join \(join.name): \(error.message)", context: error.context.merged(into: context),
-                              underlying: error.underlying)
+                              underlying: error.underlying, retryable: error.retryable)
         }
         let rows = try await source.countRows(joined)
         guard rows <= Int64(join.maxRows) else {

@@ -122,11 +122,18 @@ public struct TableRun: Sendable {
             $0.outcome = lost ? .lost : .failed
             $0.error = "\(error)"
             if $0.endSeconds == nil { $0.ended(at: instant) }
+            $0.retryable = error.retryable
         }
         update(taskID) { task in if task.status != .committed { task.status = .failed } }
         for index in children.indices {
             children[index].attemptFailed(taskID: taskID, attempt: attempt, error: error, lost: lost, at: instant)
         }
+    }
+
+    /// The task runs again as `task.attempt` after waiting `seconds`: the attempt before it says so.
+    mutating func retryScheduled(_ task: TaskSpec, afterSeconds seconds: Double) {
+        updateAttempt(task.id, task.attempt - 1) { $0.retryAfterSeconds = seconds }
+        for index in children.indices { children[index].retryScheduled(task, afterSeconds: seconds) }
     }
 
     /// The output's staged rows are part of the sink now: they count as loaded whatever becomes of the table. The
@@ -174,7 +181,7 @@ public struct TableRun: Sendable {
     mutating func finished(succeeded: Bool, error: SluiceError?, bookmarkAfter: String?, seconds: Double, at instant: RunInstant) {
         for index in children.indices {
             children[index].finished(succeeded: succeeded, error: error.map { error in
-                SluiceError(error.code, "its parent \(name) failed: \(error.message)", context: error.context, underlying: error.underlying)
+                error.restated("its parent \(name) failed: \(error.message)")
             }, bookmarkAfter: nil, seconds: seconds, at: instant)
         }
         for task in report.tasks.indices {

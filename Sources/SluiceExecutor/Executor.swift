@@ -72,8 +72,10 @@ public struct ExecutorService: Service {
             let writer = try registry.sink(for: work.sink).makeWriter(work.sink, logger)
             return TaskRunner(work: work, reader: reader, writer: writer, logger: logger)
         }.mapError {
+            // Retryable although it is configuration: what this executor's environment lacks (an unset ${VAR}),
+            // another executor's may have, so the driver tries elsewhere (and excludes this one if others succeed).
             SluiceError(.configInvalid, "executor \(options.executorID) cannot load the run configuration",
-                        context: $0.context, underlying: "\($0)")
+                        context: $0.context, underlying: "\($0)", retryable: true)
         }
     }
 
@@ -99,8 +101,7 @@ public struct ExecutorService: Service {
                             case .success(let runner):
                                 tasks.addTask { await Self.execute(task, runner: runner, outbound: outbound) }
                             case .failure(let error):
-                                try await outbound.send(.taskFailed(TaskFailure(taskID: task.id, attempt: task.attempt, error: error,
-                                                                                retryable: true)))
+                                try await outbound.send(.taskFailed(TaskFailure(taskID: task.id, attempt: task.attempt, error: error)))
                             }
                         case .shutdown(let reason):
                             logger.info("executor.shutdown", metadata: ["sluice.reason": "\(reason)"])

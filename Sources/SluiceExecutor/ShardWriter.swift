@@ -79,5 +79,5 @@ public struct ShardBatchSource: BatchSource, Sendable {
 }
 
 extension SluiceError.Code {
-    public static let stagingIO = Self("staging_io")
+    public static let stagingIO = Self("staging_io", retryable: true)
 }

@@ -64,9 +64,10 @@ public struct TaskRunner: Sendable {
                 related: Array(outputs.dropFirst()), extractMicroseconds: Self.microseconds(extracted - started),
                 loadMicroseconds: Self.microseconds(ContinuousClock.now - extracted)))
         } catch {
+            // Whether a retry can help was decided where the error was made (SluiceError.retryable).
             let error = error.adding(context)
-            logger.warning("task.failed", metadata: ["sluice.error": "\(error)"])
-            return .failed(TaskFailure(taskID: task.id, attempt: task.attempt, error: error, retryable: Self.isRetryable(error)))
+            logger.warning("task.failed", metadata: ["sluice.error": "\(error)", "sluice.retryable": "\(error.retryable)"])
+            return .failed(TaskFailure(taskID: task.id, attempt: task.attempt, error: error))
         }
     }
 
@@ -157,15 +158,6 @@ public struct TaskRunner: Sendable {
         }
         return try TransformStage(spec: table.transform, table: table.table, cursor: table.cursor, runStartedAt: work.startedAt,
                                   joins: joinTables)
-    }
-
-    /// Bad data and bad configuration fail the same way on every attempt; everything else (connections,
-    /// servers, disks) may not.
-    public static func isRetryable(_ error: SluiceError) -> Bool {
-        let permanent: Set<SluiceError.Code> = [.configInvalid, .configSecret, .valueOutOfRange, .invalidValue, .invalidBatch,
-                                                .invalidRunPlan, .validationFailed, .expressionOverflow, .expressionDivisionByZero,
-                                                .expressionInvalidValue, .expressionType, .expressionSyntax]
-        return !permanent.contains(error.code)
     }
 
     static func microseconds(_ duration: Duration) -> UInt64 {

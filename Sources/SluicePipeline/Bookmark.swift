@@ -52,7 +52,7 @@ public protocol BookmarkStore: RunHistory {
 
 extension SluiceError.Code {
     /// The source no longer matches the table's declaration: a declared column dropped or retyped.
-    public static let schemaDrift = Self("schema_drift")
+    public static let schemaDrift = Self("schema_drift", retryable: false)
     /// A stored bookmark, or a cursor value an executor reported, that is not a value of the cursor's kind.
-    public static let bookmarkInvalid = Self("bookmark_invalid")
+    public static let bookmarkInvalid = Self("bookmark_invalid", retryable: false)
 }

@@ -204,5 +204,5 @@ extension ConnectorPayload {
 
 extension SluiceError.Code {
     /// A run plan or connector payload that does not decode (a driver and an executor of different versions).
-    public static let invalidRunPlan = Self("invalid_run_plan")
+    public static let invalidRunPlan = Self("invalid_run_plan", retryable: false)
 }

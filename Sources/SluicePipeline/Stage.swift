@@ -84,5 +84,5 @@ public struct StageChain: Sendable {
 
 extension SluiceError.Code {
     /// A value the sink cannot hold, under the `fail` policy.
-    public static let valueOutOfRange = Self("value_out_of_range")
+    public static let valueOutOfRange = Self("value_out_of_range", retryable: false)
 }

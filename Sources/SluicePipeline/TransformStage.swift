@@ -326,5 +326,5 @@ extension Column {
 
 extension SluiceError.Code {
     /// A row failed a validation rule whose action is `fail`.
-    public static let validationFailed = Self("validation_failed")
+    public static let validationFailed = Self("validation_failed", retryable: false)
 }

@@ -38,6 +38,10 @@ public struct AttemptReport: Sendable, Hashable, Codable {
     public var extractSeconds: Double?
     public var loadSeconds: Double?
     public var error: String?
+    /// For a failed attempt: whether its error was retryable (false: its table failed at once).
+    public var retryable: Bool?
+    /// For a failed attempt that was retried: how long the next attempt waited (its backoff).
+    public var retryAfterSeconds: Double?
 
     public init(attempt: UInt32, executor: String, outcome: Outcome, started: RunInstant? = nil) {
         self.attempt = attempt
@@ -60,7 +64,7 @@ public struct AttemptReport: Sendable, Hashable, Codable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case attempt, executor, outcome, error
+        case attempt, executor, outcome, error, retryable, retryAfterSeconds = "retry_after_seconds"
         case startSeconds = "start_seconds", startedAt = "started_at", endSeconds = "end_seconds", finishedAt = "finished_at"
         case rowsExtracted = "rows_extracted", rowsStaged = "rows_staged", shardBytes = "shard_bytes"
         case extractSeconds = "extract_seconds", loadSeconds = "load_seconds"

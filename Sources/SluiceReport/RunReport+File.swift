@@ -68,7 +68,7 @@ extension RunReport {
 
 extension SluiceError.Code {
     /// The run report could not be written or read.
-    public static let reportIO = Self("report_io")
+    public static let reportIO = Self("report_io", retryable: false)
     /// A file given as a run report is not one (or is from a newer Sluice).
     public static let reportInvalid = Self("report_invalid")
 }

@@ -7,6 +7,10 @@ extension RunReport {
         let name = pipeline.isEmpty ? "no pipeline" : pipeline
         var lines = ["run \(runID) (\(name)): \(succeeded ? "succeeded" : "FAILED") in \(Self.format(seconds))s"]
         if let error { lines.append("  the run could not start: \(error)") }
+        for excluded in excludedExecutors {
+            lines.append("  executor \(excluded.executor) was excluded after \(excluded.failures) failed attempts in a row "
+                         + "while other executors completed theirs: \(excluded.error)")
+        }
         guard !tables.isEmpty else { return lines.joined(separator: "\n") }
         let header = ["table", "mode", "status", "tasks", "extracted", "filtered", "quarantined", "loaded", "deleted", "nulled", "dropped",
                       "MiB", "bookmark", "s"]

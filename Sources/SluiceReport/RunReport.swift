@@ -22,9 +22,12 @@ public struct RunReport: Sendable, Hashable, Codable {
     /// The stable code of ``error`` (`postgres_connection`, `config_invalid`, ...).
     public var errorCode: String?
     public var tables: [TableReport]
+    /// Executors that got no more tasks because they failed attempts others completed, in the order it happened.
+    public var excludedExecutors: [ExcludedExecutorReport]
 
     public init(runID: String, pipeline: String, startedAt: String, finishedAt: String? = nil, seconds: Double,
-                tables: [TableReport], error: String? = nil, errorCode: String? = nil) {
+                tables: [TableReport], error: String? = nil, errorCode: String? = nil, excludedExecutors: [ExcludedExecutorReport] = []) {
+        self.excludedExecutors = excludedExecutors
         reportVersion = Self.currentVersion
         self.runID = runID
         self.pipeline = pipeline
@@ -44,7 +47,7 @@ public struct RunReport: Sendable, Hashable, Codable {
 
     enum CodingKeys: String, CodingKey {
         case reportVersion = "report_version", runID = "run_id", pipeline, startedAt = "started_at", finishedAt = "finished_at"
-        case seconds, succeeded, error, errorCode = "error_code", totals, tables
+        case seconds, succeeded, error, errorCode = "error_code", totals, tables, excludedExecutors = "excluded_executors"
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -60,6 +63,7 @@ public struct RunReport: Sendable, Hashable, Codable {
         try c.encodeIfPresent(errorCode, forKey: .errorCode)
         try c.encode(totals, forKey: .totals)
         try c.encode(tables, forKey: .tables)
+        try c.encode(excludedExecutors, forKey: .excludedExecutors)
     }
 
     /// Reads what ``encode(to:)`` writes; `succeeded` and `totals` are recomputed from the tables. Reports from before
@@ -75,5 +79,21 @@ public struct RunReport: Sendable, Hashable, Codable {
         error = try c.decodeIfPresent(String.self, forKey: .error)
         errorCode = try c.decodeIfPresent(String.self, forKey: .errorCode)
         tables = try c.decode([TableReport].self, forKey: .tables)
+        excludedExecutors = try c.decodeIfPresent([ExcludedExecutorReport].self, forKey: .excludedExecutors) ?? []
+    }
+}
+
+/// An executor the run stopped giving tasks (``SluiceScheduler/ExecutorExclusion``).
+public struct ExcludedExecutorReport: Sendable, Codable, Hashable {
+    public var executor: String
+    /// Its failed attempts in a row that decided it.
+    public var failures: Int
+    /// The last of them.
+    public var error: String
+
+    public init(executor: String, failures: Int, error: String) {
+        self.executor = executor
+        self.failures = failures
+        self.error = error
     }
 }

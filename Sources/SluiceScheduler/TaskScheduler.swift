@@ -1,35 +1,48 @@
 public import SluiceCore
 
 /// The driver's bookkeeping of a run, as a pure state machine: which tasks wait, which executor runs what,
-/// what to retry, and when a table is done. No IO and no clock: the driver feeds it events and carries out
-/// the actions it returns.
+/// what to retry and when, which executors to stop using, and when a table is done. No IO: the driver feeds it
+/// events and carries out the actions it returns; time comes from the injected clock `C` (a manual clock in tests),
+/// jitter from a generator seeded at `init`.
 ///
 /// Rules:
 /// - Tasks are handed out first-come first-served to executors with free slots.
-/// - A failed attempt (reported, or lost with its executor) is retried while attempts remain, preferably
-///   on another executor; a non-retryable failure or the last failed attempt fails the whole table, and
-///   the table's waiting tasks are dropped.
+/// - A failed attempt whose error is retryable (``SluiceCore/SluiceError/retryable``, decided where the error was
+///   made) is retried while attempts remain, preferably on an executor it has not failed on. A reported failure (or
+///   a failed commit) waits out an exponential backoff with jitter first (``RetryPolicy/delay(afterFailedAttempt:random:)``):
+///   the task is not assigned before its `notBefore` time, and the driver calls ``timerFired()`` at ``nextRetryDue``.
+///   An attempt lost with its executor is retried at once: its cause left with the executor.
+/// - A non-retryable failure or the last failed attempt fails the whole table at once, and the table's waiting
+///   tasks are dropped.
+/// - An executor whose retryable failures reach ``RetryPolicy/excludeExecutorAfter`` in a row while other executors
+///   complete their attempts is excluded (``Action/executorExcluded(_:)``): it keeps its running attempts but gets no
+///   new task, even if it joins again. The last executor that can take tasks is never excluded.
 /// - A successful attempt is not yet a succeeded task. Its rows wait, staged, until every task of the table has
 ///   staged its own (``Action/tableStaged``), so that a table that fails loads nothing; the driver then approves
 ///   the table (``approveCommits(_:)``, or ``rejectTable(_:error:)``) and commits what each task staged
 ///   (``Action/commit``), exactly once per task, reporting back (``taskCommitted(_:)`` or
-///   ``commitFailed(_:error:retryable:)``). A task retried after its commit failed is committed as soon as it
+///   ``commitFailed(_:error:)``). A task retried after its commit failed is committed as soon as it
 ///   stages again.
 /// - Reports for an attempt that is no longer current (a late result from an executor declared dead) are
 ///   ignored, so a task is counted once; what such an attempt staged is discarded (``Action/discard``).
 /// - A table succeeds when all its tasks were committed.
-public struct TaskScheduler: Sendable {
+public struct TaskScheduler<C: Clock>: Sendable where C.Duration == Duration {
     public typealias ExecutorID = String
 
     /// What the driver must do after an event.
     public enum Action: Sendable, Equatable {
         /// Send `task` to `executor`.
         case assign(TaskSpec, to: ExecutorID)
+        /// An attempt failed and its task runs again: `task` carries the next attempt's number and is not assigned
+        /// before `after` has passed (zero: as soon as an executor has room).
+        case retryScheduled(TaskSpec, after: Duration)
+        /// Stop giving tasks to an executor that fails what others complete (log it, report it).
+        case executorExcluded(ExecutorExclusion)
         /// Every task of `table` staged its rows (results in partition order): check them as a whole, then call
         /// ``approveCommits(_:)`` or ``rejectTable(_:error:)``.
         case tableStaged(table: String, results: [TaskResult])
         /// Commit what the current attempt of a task staged, then report ``taskCommitted(_:)`` or
-        /// ``commitFailed(_:error:retryable:)``.
+        /// ``commitFailed(_:error:)``.
         case commit(TaskResult, table: String)
         /// Throw away what an attempt staged: it is not the task's current attempt, or its table is over.
         case discard(TaskResult, table: String)
@@ -56,8 +69,14 @@ public struct TaskScheduler: Sendable {
     struct TaskEntry: Sendable {
         var spec: TaskSpec
         var state: TaskState
-        /// Executors on which an attempt failed, avoided for retries when others are free.
-        var failedOn: Set<ExecutorID> = []
+        /// Executors on which an attempt failed, most recent last: retries go to a free executor the task has not
+        /// failed on, else to the one it failed on longest ago.
+        var failedOn: [ExecutorID] = []
+        /// A waiting retry is not assigned before this time (its backoff).
+        var notBefore: C.Instant?
+
+        /// How recently the task failed on `executor`: -1 never, higher is more recent.
+        func lastFailure(on executor: ExecutorID) -> Int { failedOn.lastIndex(of: executor) ?? -1 }
     }
 
     struct ExecutorEntry: Sendable {
@@ -66,7 +85,12 @@ public struct TaskScheduler: Sendable {
         var free: Int { slots - running.count }
     }
 
-    public let maxAttempts: UInt32
+    public let policy: RetryPolicy
+    public let clock: C
+    private var random: SplitMix64
+    private var streaks: ExecutorFailureStreaks
+    /// Excluded executors, in the order they were excluded.
+    public private(set) var exclusions: [ExecutorExclusion] = []
     private var tasks: [UInt64: TaskEntry] = [:]
     private var waiting: [UInt64] = []
     private var executors: [ExecutorID: ExecutorEntry] = [:]
@@ -76,10 +100,19 @@ public struct TaskScheduler: Sendable {
     /// Tables whose staged rows the driver approved: their tasks commit as they stage.
     private var approvedTables: Set<String> = []
 
-    /// `retries` failed attempts are retried; a task runs at most `retries + 1` times.
-    public init(retries: Int) {
-        maxAttempts = UInt32(max(0, retries) + 1)
+    /// - Parameters:
+    ///   - policy: how many retries, their backoff, and when to exclude an executor.
+    ///   - clock: where `now` comes from.
+    ///   - seed: the jitter generator's seed (fixed in tests, random by default).
+    public init(policy: RetryPolicy, clock: C, seed: UInt64 = .random(in: 0...UInt64.max)) {
+        self.policy = policy
+        self.clock = clock
+        random = SplitMix64(seed: seed)
+        streaks = ExecutorFailureStreaks(limit: policy.excludeExecutorAfter)
     }
+
+    /// The most attempts a task gets.
+    public var maxAttempts: UInt32 { policy.maxAttempts }
 
     // MARK: events
 
@@ -104,6 +137,7 @@ public struct TaskScheduler: Sendable {
     public mutating func executorJoined(_ id: ExecutorID, slots: Int) -> [Action] {
         if executors[id] == nil { executorOrder.append(id) }
         executors[id] = ExecutorEntry(slots: max(1, slots))
+        streaks.joined(id)
         return assign()
     }
 
@@ -114,8 +148,10 @@ public struct TaskScheduler: Sendable {
         var actions: [Action] = []
         for taskID in entry.running.sorted() {
             guard let task = tasks[taskID] else { continue }
-            let error = reason.adding(ErrorContext(table: task.spec.table, task: task.spec.label))
-            actions += attemptFailed(taskID, on: id, error: error, retryable: true)
+            // Whatever ended the connection, the task is not at fault: retried, at once, elsewhere.
+            var error = reason.adding(ErrorContext(table: task.spec.table, task: task.spec.label))
+            error.retryable = true
+            actions += attemptFailed(taskID, on: id, error: error, backoff: false)
         }
         return actions + assign()
     }
@@ -128,6 +164,7 @@ public struct TaskScheduler: Sendable {
             return [.discard(result, table: task.spec.table)]
         }
         executors[executor]?.running.remove(result.taskID)
+        streaks.succeeded(on: executor)
         let table = task.spec.table
         if approvedTables.contains(table) {
             task.state = .committing(result)
@@ -165,18 +202,32 @@ public struct TaskScheduler: Sendable {
         return finishTableIfDone(task.spec.table)
     }
 
-    /// The commit failed: the attempt counts as failed (retried if attempts remain and `retryable`).
-    public mutating func commitFailed(_ taskID: UInt64, error: SluiceError, retryable: Bool) -> [Action] {
+    /// The commit failed: the attempt counts as failed (retried after its backoff if attempts remain and the error
+    /// is retryable). The driver's failure says nothing about the executor that staged the rows.
+    public mutating func commitFailed(_ taskID: UInt64, error: SluiceError) -> [Action] {
         guard let task = tasks[taskID], case .committing = task.state else { return [] }
-        return attemptFailed(taskID, on: nil, error: error, retryable: retryable) + assign()
+        return attemptFailed(taskID, on: nil, error: error, backoff: true) + assign()
     }
 
+    /// An executor reported a failed attempt: retried after its backoff if it is retryable and attempts remain,
+    /// else its table fails. A retryable failure may exclude the executor.
     public mutating func taskFailed(_ failure: TaskFailure, executor: ExecutorID) -> [Action] {
         guard let task = tasks[failure.taskID], isCurrent(task, attempt: failure.attempt, executor: executor) else {
             return []
         }
         executors[executor]?.running.remove(failure.taskID)
-        return attemptFailed(failure.taskID, on: executor, error: failure.error, retryable: failure.retryable) + assign()
+        var actions: [Action] = []
+        if failure.retryable, streaks.failed(on: executor), isUsable(executor), usableExecutorCount > 1 {
+            let exclusion = ExecutorExclusion(executor: executor, failures: streaks.failures(of: executor), error: failure.error)
+            exclusions.append(exclusion)
+            actions.append(.executorExcluded(exclusion))
+        }
+        return actions + attemptFailed(failure.taskID, on: executor, error: failure.error, backoff: true) + assign()
+    }
+
+    /// Time passed: assigns the retries whose backoff is over (call it at ``nextRetryDue``).
+    public mutating func timerFired() -> [Action] {
+        assign()
     }
 
     // MARK: queries
@@ -189,6 +240,25 @@ public struct TaskScheduler: Sendable {
     public var isFinished: Bool { finishedTables.count == tablesByName.count }
 
     public var executorCount: Int { executors.count }
+
+    /// Connected executors that may get tasks (not excluded).
+    public var usableExecutorCount: Int { executors.keys.reduce(0) { $0 + (isUsable($1) ? 1 : 0) } }
+
+    /// Whether `executor` may get tasks: it was not excluded.
+    public func isUsable(_ executor: ExecutorID) -> Bool { !exclusions.contains { $0.executor == executor } }
+
+    /// The earliest time a waiting retry's backoff ends, if one is still waiting it out: when the driver should call
+    /// ``timerFired()``.
+    public var nextRetryDue: C.Instant? {
+        let now = clock.now
+        return waiting.compactMap { id -> C.Instant? in
+            guard let entry = tasks[id], entry.state == .waiting, let notBefore = entry.notBefore, notBefore > now else { return nil }
+            return notBefore
+        }.min()
+    }
+
+    /// When a waiting task may be assigned (nil: now).
+    public func notBefore(of taskID: UInt64) -> C.Instant? { tasks[taskID]?.notBefore }
 
     /// Whether `table` succeeded or failed already.
     public func isTableFinished(_ table: String) -> Bool { finishedTables[table] != nil }
@@ -230,16 +300,18 @@ public struct TaskScheduler: Sendable {
         task.spec.attempt == attempt && task.state == .running(executor: executor)
     }
 
-    private mutating func attemptFailed(_ taskID: UInt64, on executor: ExecutorID?, error: SluiceError,
-                                        retryable: Bool) -> [Action] {
+    /// The current attempt of a task failed: retry it (after its backoff, with `backoff`) or fail its table.
+    private mutating func attemptFailed(_ taskID: UInt64, on executor: ExecutorID?, error: SluiceError, backoff: Bool) -> [Action] {
         guard var task = tasks[taskID] else { return [] }
-        if let executor { task.failedOn.insert(executor) }
-        if retryable && task.spec.attempt < maxAttempts && finishedTables[task.spec.table] == nil {
+        if let executor { task.failedOn.append(executor) }
+        if error.retryable && task.spec.attempt < maxAttempts && finishedTables[task.spec.table] == nil {
+            let delay = backoff ? policy.delay(afterFailedAttempt: task.spec.attempt, random: nextRandom()) : .zero
             task.spec.attempt += 1
             task.state = .waiting
+            task.notBefore = delay > .zero ? clock.now.advanced(by: delay) : nil
             tasks[taskID] = task
             waiting.append(taskID)
-            return []
+            return [.retryScheduled(task.spec, after: delay)]
         }
         task.state = .failed(error)
         tasks[taskID] = task
@@ -282,19 +354,37 @@ public struct TaskScheduler: Sendable {
         return [.tableSucceeded(table: table, results: results)]
     }
 
-    /// Hands waiting tasks to executors with free slots, spreading load: each round gives one task to
-    /// each executor that has room, least-loaded first.
+    /// A number in `0..<1` for jitter.
+    private mutating func nextRandom() -> Double {
+        Double(random.next() >> 11) * 0x1p-53
+    }
+
+    /// Hands waiting tasks whose backoff is over to usable executors with free slots, spreading load: each round
+    /// gives one task to each executor that has room, least-loaded first. Tasks still backing off keep their place.
     private mutating func assign() -> [Action] {
+        let now = clock.now
         var actions: [Action] = []
-        while !waiting.isEmpty {
-            let candidates = executorOrder.filter { (executors[$0]?.free ?? 0) > 0 }
+        var index = 0
+        while index < waiting.count {
+            let candidates = executorOrder.filter { (executors[$0]?.free ?? 0) > 0 && isUsable($0) }
             guard !candidates.isEmpty else { break }
-            let taskID = waiting.removeFirst()
-            guard var task = tasks[taskID], task.state == .waiting else { continue }
-            let preferred = candidates.filter { !task.failedOn.contains($0) }
-            let pool = preferred.isEmpty ? candidates : preferred
-            let executor = pool.max { (executors[$0]?.free ?? 0) < (executors[$1]?.free ?? 0) }!
+            let taskID = waiting[index]
+            guard var task = tasks[taskID], task.state == .waiting else {
+                waiting.remove(at: index)
+                continue
+            }
+            if let notBefore = task.notBefore, notBefore > now {
+                index += 1
+                continue
+            }
+            waiting.remove(at: index)
+            let executor = candidates.min { lhs, rhs in
+                let (left, right) = (task.lastFailure(on: lhs), task.lastFailure(on: rhs))
+                if left != right { return left < right }
+                return (executors[lhs]?.free ?? 0) > (executors[rhs]?.free ?? 0)
+            }!
             task.state = .running(executor: executor)
+            task.notBefore = nil
             tasks[taskID] = task
             executors[executor]?.running.insert(taskID)
             actions.append(.assign(task.spec, to: executor))

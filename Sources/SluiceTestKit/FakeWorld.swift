@@ -108,5 +108,5 @@ public final class FakeWorld: Sendable {
 
 extension SluiceError.Code {
     /// A fault a test injected into a fake.
-    public static let injectedFault = Self("injected_fault")
+    public static let injectedFault = Self("injected_fault", retryable: true)
 }

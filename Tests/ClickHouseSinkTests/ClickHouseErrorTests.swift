@@ -32,7 +32,7 @@ import Testing
         let noDatabase = await #expect(throws: SluiceError.self) {
             try await client.insert(database: "chsink_no_such_db", table: "t", schema: schema, batches: [batch])
         }
-        #expect(noDatabase?.code == .clickHouseUnknownDatabase)
+        #expect(noDatabase?.code == .clickHouseUnknownDatabase && noDatabase?.retryable == false)
         #expect(noDatabase?.context.table == "chsink_no_such_db.t")
         #expect(noDatabase?.message.contains("database chsink_no_such_db does not exist") == true)
 
@@ -40,7 +40,7 @@ import Testing
             let noTable = await #expect(throws: SluiceError.self) {
                 try await client.insert(database: database, table: "missing", schema: schema, batches: [batch])
             }
-            #expect(noTable?.code == .clickHouseUnknownTable)
+            #expect(noTable?.code == .clickHouseUnknownTable && noTable?.retryable == false)
             #expect(noTable?.message.contains("table \(database).missing does not exist") == true)
 
             // Without the pre-check the server's own error comes through, classified the same way.
@@ -49,14 +49,19 @@ import Testing
             let unchecked = await #expect(throws: SluiceError.self) {
                 try await ClickHouseClient(config: config).insert(database: database, table: "missing", schema: schema, batches: [batch])
             }
-            #expect(unchecked?.code == .clickHouseUnknownTable)
+            #expect(unchecked?.code == .clickHouseUnknownTable && unchecked?.retryable == false)
             #expect(unchecked?.context.table == "\(database).missing")
             #expect(unchecked?.underlying?.contains("Code 60") == true)
 
             let query = await #expect(throws: SluiceError.self) { try await client.query("SELECT * FROM \(database).missing") }
             #expect(query?.code == .clickHouseUnknownTable)
             let syntax = await #expect(throws: SluiceError.self) { try await client.execute("SELEC 1") }
-            #expect(syntax?.code == .clickHouseSyntax)
+            #expect(syntax?.code == .clickHouseSyntax && syntax?.retryable == false, "a syntax error fails at once")
+            // A server-side limit that passes is retryable: 18.16 answers TIMEOUT_EXCEEDED (159) with HTTP 500.
+            let timeout = await #expect(throws: SluiceError.self) {
+                try await client.query("SELECT count() FROM system.numbers SETTINGS max_execution_time = 1, timeout_overflow_mode = 'throw'")
+            }
+            #expect(timeout?.code == .clickHouseServer && timeout?.retryable == true, "\(String(describing: timeout))")
         }
     }
 
@@ -125,7 +130,7 @@ import Testing
         let port = try closedLoopbackPort()
         let client = ClickHouseClient(config: ClickHouseConfig(url: "http://127.0.0.1:\(port)", user: "etl", password: "secret-pw"))
         let ping = await #expect(throws: SluiceError.self) { try await client.ping() }
-        #expect(ping?.code == .httpUnreachable)
+        #expect(ping?.code == .httpUnreachable && ping?.retryable == true)
         #expect(ping?.message.contains("cannot connect to 127.0.0.1:\(port) (connection refused)") == true)
         #expect(ping?.message.contains("ClickHouse") == true)
         var config = client.config
@@ -134,7 +139,7 @@ import Testing
             try await ClickHouseClient(config: config).insert(database: "d", table: "t", schema: schema,
                                                               batches: [try makeBatch(schema, [[.int(1), .null]])])
         }
-        #expect(insert?.code == .httpUnreachable)
+        #expect(insert?.code == .httpUnreachable && insert?.retryable == true)
         #expect(insert?.context.table == "d.t")
         #expect(insert.map { !"\($0)".contains("secret-pw") } == true)
     }

@@ -155,6 +155,44 @@ import Testing
         #expect(ClickHouseServerError(httpStatus: 500, body: Array("Code: 60, e.displayText() = DB::Exception: x".utf8)).refusal == nil)
     }
 
+    /// (HTTP status, ClickHouse code or nil, retryable): passing conditions are retried whatever the status, refusals
+    /// and bad queries never are, and the rest follow the status (5xx: the server failed).
+    static let replies: [(Int, Int?, Bool)] = [
+        (500, 252, true),   // TOO_MANY_PARTS
+        (500, 241, true),   // MEMORY_LIMIT_EXCEEDED
+        (500, 159, true),   // TIMEOUT_EXCEEDED
+        (503, 209, true),   // SOCKET_TIMEOUT (18.16: 503)
+        (500, 202, true),   // TOO_MANY_SIMULTANEOUS_QUERIES
+        (500, 242, true),   // TABLE_IS_READ_ONLY (a replica lost ZooKeeper)
+        (500, 319, true),   // UNKNOWN_STATUS_OF_INSERT
+        (500, 193, false),  // WRONG_PASSWORD (18.16: 500)
+        (401, 516, false),  // AUTHENTICATION_FAILED
+        (500, 164, false),  // READONLY
+        (500, 291, false),  // DATABASE_ACCESS_DENIED
+        (403, 497, false),  // ACCESS_DENIED
+        (404, 81, false),   // UNKNOWN_DATABASE
+        (404, 60, false),   // UNKNOWN_TABLE
+        (400, 62, false),   // SYNTAX_ERROR
+        (400, 53, false),   // TYPE_MISMATCH
+        (500, 16, false),   // NO_SUCH_COLUMN_IN_TABLE
+        (400, 27, false),   // CANNOT_PARSE_INPUT_ASSERTION_FAILED
+        (500, 321, false),  // VALUE_IS_OUT_OF_RANGE_OF_DATA_TYPE
+        (500, 57, false),   // TABLE_ALREADY_EXISTS
+        (500, 1000, true),  // an unlisted code the server answered 500 for
+        (400, 1000, false), // an unlisted code the server answered 400 for
+        (502, nil, true),   // a gateway in front of the server
+        (503, nil, true),
+        (401, nil, false),
+        (404, nil, false),
+    ]
+
+    @Test(arguments: replies.indices) func retryability(_ index: Int) {
+        let (status, code, expected) = Self.replies[index]
+        let body = code.map { "Code: \($0), e.displayText() = DB::Exception: x, e.what() = DB::Exception" } ?? "<html>gateway</html>"
+        let error = ClickHouseServerError(httpStatus: status, body: Array(body.utf8))
+        #expect(error.isRetryable == expected, "HTTP \(status), code \(String(describing: code))")
+    }
+
     @Test func garbageBodiesNeverTrap() {
         for body in ["", "Code: ", "Code: x", "Code: 99999999999999999999999", "<html>502</html>", "Code: 5,"] {
             let error = ClickHouseServerError(httpStatus: 502, body: Array(body.utf8))

@@ -48,7 +48,7 @@ import Testing
             let insert = await #expect(throws: SluiceError.self) {
                 try await analyst.insert(database: database, table: table, schema: schema, batches: [try rows(100..<101)])
             }
-            #expect(insert?.code == .clickHouseAccessDenied)
+            #expect(insert?.code == .clickHouseAccessDenied && insert?.retryable == false)
             #expect(insert?.context.table == "\(database).\(table)")
             #expect(insert?.message.hasPrefix("INSERT into \(database).\(table) refused by ClickHouse \(analyst.config.endpoint): "
                 + "user analyst is read-only (the readonly setting): it may not write, create, drop or change settings (query id sluice-") == true,

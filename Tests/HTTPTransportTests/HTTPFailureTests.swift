@@ -13,7 +13,7 @@ import Testing
         let request = HTTPRequest(url: "http://etl:hunter2@127.0.0.1:\(port)/x?password=hunter2",
                                   credentials: .init(user: "etl", password: "hunter2"))
         let error = await #expect(throws: SluiceError.self) { try await client.execute(request) }
-        #expect(error?.code == .httpUnreachable)
+        #expect(error?.code == .httpUnreachable && error?.retryable == true)
         #expect(error?.message == "cannot connect to 127.0.0.1:\(port) (connection refused)")
         #expect(error.map { !"\($0)".contains("hunter2") } == true)
     }

@@ -35,10 +35,14 @@ struct PipelineFixture {
         try? FileManager.default.removeItem(atPath: directory)
     }
 
+    /// The `run:` section of ``pipeline(table:postgresPassword:partitions:partition:outOfRange:lag:run:)`` unless
+    /// given: short heartbeats, and a short backoff so that retried runs stay quick.
+    static let quickRun = "{heartbeat_interval: 500ms, executor_timeout: 3s, retries: 3, retry_backoff: 200ms}"
+
     /// Writes a pipeline for `items` and returns its path. `table` is extra YAML inside the table entry. The lag is 0
     /// unless given (nil: the default), so that tests count the rows each run reads exactly.
     func pipeline(table: String = "", postgresPassword: String = "${PGPASSWORD}", partitions: Int = 4,
-                  partition: String? = nil, outOfRange: String = "fail", lag: String? = "0") throws -> String {
+                  partition: String? = nil, outOfRange: String = "fail", lag: String? = "0", run: String = quickRun) throws -> String {
         let text = """
         pipeline: cluster-test
         source:
@@ -47,7 +51,7 @@ struct PipelineFixture {
           clickhouse: {url: "${SLUICE_CLICKHOUSE_URL}", user: "${SLUICE_CLICKHOUSE_USER}", password: "${SLUICE_CH_PASSWORD}",
                        database: \(clean), metadata_database: \(metadata), curated_database: \(curated)}
         staging: {directory: \(directory)/staging}
-        run: {heartbeat_interval: 500ms, executor_timeout: 3s, retries: 3}
+        run: \(run)
         tables:
           - name: items
             primary_key: [id]

@@ -85,7 +85,7 @@ struct CatalogTests {
         #expect(error.code == .postgresAuthentication)
         #expect(error.message.contains(config.host))
         #expect(!error.description.contains("wrong-password"))
-        #expect(!PostgresErrors.isRetryable(error))
+        #expect(!error.retryable)
         #expect(Date().timeIntervalSince(started) < 2, "an authentication failure must not be retried")
     }
 
@@ -99,7 +99,7 @@ struct CatalogTests {
         let elapsed = Date().timeIntervalSince(started)
         #expect(error.code == .postgresConnection)
         #expect(error.message.contains("\(config.host):1"))
-        #expect(PostgresErrors.isRetryable(error))
+        #expect(error.retryable)
         #expect(elapsed >= 0.6, "two retries wait 0.2 s then 0.4 s")
         #expect(config.retryDelay(attempt: 1) == 0.2 && config.retryDelay(attempt: 2) == 0.4 && config.retryDelay(attempt: 10) == 10)
     }
@@ -116,7 +116,7 @@ struct CatalogTests {
         let slow = try PostgresConnection(config)
         let error = try #require(throws: SluiceError.self) { _ = try slow.query("SELECT pg_sleep(2)") }
         #expect(error.code == .postgresTimeout)
-        #expect(PostgresErrors.isRetryable(error))
+        #expect(error.retryable)
     }
 
     @Test func parametersAreNeverSpliced() throws {

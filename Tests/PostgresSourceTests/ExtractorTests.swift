@@ -109,6 +109,7 @@ struct ExtractorTests {
         holder.close()
         let error = await #expect(throws: SluiceError.self) { _ = try await notes(holder.snapshotID) }
         #expect(error?.code == .postgresQuery)  // the snapshot is gone once the holder closed
+        #expect(error?.retryable == false, "\(String(describing: error))")
     }
 
     @Test func consumerErrorsStopTheCopyAndPropagate() async throws {

@@ -115,6 +115,8 @@ struct HTTPSettings: Decodable {
         #expect(source.password.inline?.value == "s3cret-pg")
         #expect(config.staging.compression == .snappy)
         #expect(config.run.retries == 3)
+        #expect(config.run.retryBackoff == .seconds(5) && config.run.retryBackoffMax == .seconds(30))
+        #expect(config.run.excludeExecutorAfter == 3)
         let orders = try #require(config.table(named: "orders"))
         #expect(orders.sourceName == ("sales", "orders"))
         #expect(orders.target == "orders")
@@ -382,6 +384,27 @@ struct HTTPSettings: Decodable {
         let error = expectConfigError { _ = try PipelineLoader(environment: [:]).load(path: "/nonexistent/p.yaml") }
         #expect(error?.message == "no such file")
         #expect(error?.description.hasPrefix("/nonexistent/p.yaml: no such file") == true)
+    }
+
+    @Test func retrySettingsAreReadAndChecked() throws {
+        let fixture = try ConfigFixture()
+        let run = "run: {retries: 5, retry_backoff: 500ms, retry_backoff_max: 2m, exclude_executor_after: 0}"
+        let config = try PipelineLoader(environment: env).load(path: try fixture.write("p.yaml", baseConfig + "\n" + run + "\n" + ordersTable))
+        #expect(config.run.retries == 5 && config.run.excludeExecutorAfter == 0)
+        #expect(config.run.retryBackoff == ConfigDuration(microseconds: 500_000) && config.run.retryBackoffMax == .seconds(120))
+
+        let cases: [(String, String, String)] = [
+            ("run: {retry_backoff: 2h}", "run.retry_backoff", "at most 1h"),
+            ("run: {retry_backoff_max: 2d}", "run.retry_backoff_max", "at most 1d"),
+            ("run: {exclude_executor_after: -1}", "run.exclude_executor_after", "0 (never)"),
+            ("run: {retry_backoff: soon}", "run.retry_backoff", "not a duration"),
+        ]
+        for (run, key, message) in cases {
+            let found = try self.error(in: baseConfig + "\n" + run + "\n" + ordersTable)
+            #expect(found?.context.key == key, "\(run)")
+            #expect(found?.message.contains(message) == true, "\(run): \(String(describing: found))")
+            #expect(found?.retryable == false, "a configuration error is never retried")
+        }
     }
 }
 

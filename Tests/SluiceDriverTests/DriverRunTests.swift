@@ -88,6 +88,38 @@ import Testing
         #expect(ids() == Array(1...10), "no row doubled by the retries")
     }
 
+    @Test func retriesWaitOutTheirBackoffAndTheReportSaysHowLong() async throws {
+        var run = InProcessRun(world: world)
+        run.retryBackoff = "300ms"
+        world.inject(.read(table: "items", partition: 1, times: 2, retryable: true))
+        let started = ContinuousClock.now
+        let report = try await run.run(try run.pipeline(itemsTable))
+        #expect(report.succeeded)
+        let task = try #require(report.tables[0].tasks.first { $0.partition == 1 })
+        #expect(task.attempts.map(\.outcome) == [.failed, .failed, .committed])
+        #expect(task.attempts.map(\.retryable) == [true, true, nil])
+        // 300 ms, then 600 ms, each lengthened by at most a quarter.
+        let waits = task.attempts.compactMap(\.retryAfterSeconds)
+        #expect(waits.count == 2 && (0.3..<0.375).contains(waits[0]) && (0.6..<0.75).contains(waits[1]), "\(waits)")
+        #expect(ContinuousClock.now - started >= .milliseconds(900))
+        #expect(ids() == Array(1...10))
+    }
+
+    @Test func aPermanentFailureFailsTheTableAtItsFirstAttemptWhateverTheRetriesLeft() async throws {
+        var run = InProcessRun(world: world)
+        run.retries = 5
+        run.retryBackoff = "10s"
+        world.inject(.read(table: "items", partition: 1, times: 5, retryable: false))
+        let started = ContinuousClock.now
+        let report = try await run.run(try run.pipeline(itemsTable))
+        #expect(!report.succeeded)
+        let task = try #require(report.tables[0].tasks.first { $0.partition == 1 })
+        #expect(task.attempts.map(\.outcome) == [.failed] && task.attempts[0].retryable == false)
+        #expect(task.attempts[0].retryAfterSeconds == nil)
+        #expect(report.tables[0].tasks.allSatisfy { $0.attempts.count <= 1 }, "no task was tried twice")
+        #expect(ContinuousClock.now - started < .seconds(10), "nothing waited for a backoff")
+    }
+
     @Test func aStagedOutputIsCommittedOnlyIfItsTaskSucceededAndPartialStagesAreThrownAway() async throws {
         let run = InProcessRun(world: world)
         world.inject(.stage(table: "items", times: 1))

@@ -17,6 +17,8 @@ struct InProcessRun {
     var executors = 2
     var slots = 1
     var retries = 2
+    /// Short, so that retried runs stay quick.
+    var retryBackoff = "20ms"
 
     init(world: FakeWorld) {
         self.world = world
@@ -31,7 +33,7 @@ struct InProcessRun {
             source: {fake: {}}
             sink: {fake: {}}
             staging: {directory: \(NSTemporaryDirectory())sluice-driver-tests}
-            run: \(run ?? "{retries: \(retries), heartbeat_interval: 200ms, executor_timeout: 2s, executor_wait: 5s, batch_rows: 3}")
+            run: \(run ?? "{retries: \(retries), retry_backoff: \(retryBackoff), heartbeat_interval: 200ms, executor_timeout: 2s, executor_wait: 5s, batch_rows: 3}")
             tables:
             \(tables)
             """, file: "in-process.yaml")

@@ -13,7 +13,19 @@ func result(_ id: UInt64, attempt: UInt32 = 1, rows: UInt64 = 10) -> TaskResult 
 }
 
 func failure(_ id: UInt64, attempt: UInt32 = 1, retryable: Bool = true) -> TaskFailure {
-    TaskFailure(taskID: id, attempt: attempt, error: SluiceError(.internalError, "boom \(id)"), retryable: retryable)
+    TaskFailure(taskID: id, attempt: attempt, error: boom(id, retryable: retryable))
+}
+
+/// The error of ``failure(_:attempt:retryable:)``.
+func boom(_ id: UInt64, retryable: Bool = true) -> SluiceError {
+    SluiceError(.internalError, "boom \(id)", retryable: retryable)
+}
+
+typealias Scheduler = TaskScheduler<ManualClock>
+
+/// A scheduler on a manual clock; without `policy`, retries are immediate and no executor is excluded.
+func makeScheduler(retries: Int = 0, policy: RetryPolicy? = nil, clock: ManualClock = ManualClock(), seed: UInt64 = 1) -> Scheduler {
+    Scheduler(policy: policy ?? RetryPolicy(retries: retries), clock: clock, seed: seed)
 }
 
 extension TaskScheduler {
@@ -37,7 +49,7 @@ extension TaskScheduler {
 }
 
 /// (task id, attempt, executor) of each assignment.
-func assignments(_ actions: [TaskScheduler.Action]) -> [String] {
+func assignments(_ actions: [Scheduler.Action]) -> [String] {
     actions.compactMap {
         if case .assign(let spec, let executor) = $0 { return "\(spec.id)@\(spec.attempt)->\(executor)" }
         return nil
@@ -46,7 +58,7 @@ func assignments(_ actions: [TaskScheduler.Action]) -> [String] {
 
 @Suite struct TaskSchedulerTests {
     @Test func assignsUpToEachExecutorsSlotsAndSpreadsLoad() {
-        var scheduler = TaskScheduler(retries: 2)
+        var scheduler = makeScheduler(retries: 2)
         #expect(scheduler.add(table: "orders", tasks: (1...5).map { task($0) }).isEmpty)
         #expect(assignments(scheduler.executorJoined("a", slots: 2)) == ["1@1->a", "2@1->a"])
         #expect(assignments(scheduler.executorJoined("b", slots: 2)) == ["3@1->b", "4@1->b"])
@@ -56,7 +68,7 @@ func assignments(_ actions: [TaskScheduler.Action]) -> [String] {
     }
 
     @Test func aTableSucceedsWhenAllItsTasksDid() {
-        var scheduler = TaskScheduler(retries: 0)
+        var scheduler = makeScheduler(retries: 0)
         _ = scheduler.executorJoined("a", slots: 4)
         _ = scheduler.add(table: "orders", tasks: [task(1), task(2)])
         #expect(scheduler.succeeded(result(2), executor: "a").isEmpty)
@@ -66,7 +78,7 @@ func assignments(_ actions: [TaskScheduler.Action]) -> [String] {
     }
 
     @Test func retriesAFailedAttemptOnAnotherExecutor() {
-        var scheduler = TaskScheduler(retries: 1)
+        var scheduler = makeScheduler(retries: 1)
         _ = scheduler.executorJoined("a", slots: 1)
         _ = scheduler.executorJoined("b", slots: 1)
         _ = scheduler.add(table: "orders", tasks: [task(1)])
@@ -79,12 +91,12 @@ func assignments(_ actions: [TaskScheduler.Action]) -> [String] {
     }
 
     @Test func aNonRetryableFailureFailsTheTableAndDropsItsWaitingTasks() {
-        var scheduler = TaskScheduler(retries: 5)
+        var scheduler = makeScheduler(retries: 5)
         _ = scheduler.executorJoined("a", slots: 1)
         _ = scheduler.add(table: "orders", tasks: [task(1), task(2)])
         _ = scheduler.add(table: "items", tasks: [task(3, table: "items")])
         let actions = scheduler.taskFailed(failure(1, retryable: false), executor: "a")
-        #expect(actions.first == .tableFailed(table: "orders", error: SluiceError(.internalError, "boom 1")))
+        #expect(actions.first == .tableFailed(table: "orders", error: boom(1, retryable: false)))
         // Task 2 of the failed table is dropped; the other table's task runs next.
         #expect(assignments(actions) == ["3@1->a"])
         #expect(scheduler.state(of: 2) == .cancelled)
@@ -93,7 +105,7 @@ func assignments(_ actions: [TaskScheduler.Action]) -> [String] {
     }
 
     @Test func aLostExecutorsTasksAreRetriedElsewhere() {
-        var scheduler = TaskScheduler(retries: 3)
+        var scheduler = makeScheduler(retries: 3)
         _ = scheduler.executorJoined("a", slots: 2)
         _ = scheduler.add(table: "orders", tasks: [task(1), task(2), task(3)])
         #expect(assignments(scheduler.executorJoined("b", slots: 1)) == ["3@1->b"])
@@ -106,7 +118,7 @@ func assignments(_ actions: [TaskScheduler.Action]) -> [String] {
     }
 
     @Test func lateReportsFromAReplacedAttemptAreIgnored() {
-        var scheduler = TaskScheduler(retries: 3)
+        var scheduler = makeScheduler(retries: 3)
         _ = scheduler.executorJoined("a", slots: 1)
         _ = scheduler.add(table: "orders", tasks: [task(1)])
         _ = scheduler.executorLost("a", reason: SluiceError(.internalError, "gone"))
@@ -120,7 +132,7 @@ func assignments(_ actions: [TaskScheduler.Action]) -> [String] {
     }
 
     @Test func exhaustingAttemptsThroughLostExecutorsFailsTheTable() {
-        var scheduler = TaskScheduler(retries: 1)
+        var scheduler = makeScheduler(retries: 1)
         _ = scheduler.add(table: "orders", tasks: [task(1)])
         _ = scheduler.executorJoined("a", slots: 1)
         _ = scheduler.executorLost("a", reason: SluiceError(.internalError, "killed"))
@@ -136,13 +148,13 @@ func assignments(_ actions: [TaskScheduler.Action]) -> [String] {
     }
 
     @Test func anEmptyTableSucceedsAtOnce() {
-        var scheduler = TaskScheduler(retries: 0)
+        var scheduler = makeScheduler(retries: 0)
         #expect(scheduler.add(table: "empty", tasks: []) == [.tableSucceeded(table: "empty", results: [])])
         #expect(scheduler.isFinished)
     }
 
     @Test func abandoningFailsOnlyUnfinishedTables() {
-        var scheduler = TaskScheduler(retries: 0)
+        var scheduler = makeScheduler(retries: 0)
         _ = scheduler.executorJoined("a", slots: 1)
         _ = scheduler.add(table: "done", tasks: [task(1, table: "done")])
         _ = scheduler.succeeded(result(1), executor: "a")
@@ -161,7 +173,7 @@ func assignments(_ actions: [TaskScheduler.Action]) -> [String] {
     // MARK: committing
 
     @Test func stagedRowsWaitForTheWholeTableThenCommitOnceEach() {
-        var scheduler = TaskScheduler(retries: 1)
+        var scheduler = makeScheduler(retries: 1)
         _ = scheduler.executorJoined("a", slots: 1)
         _ = scheduler.add(table: "orders", tasks: [task(1), task(2)])
         // The attempt's slot is free at once; its rows wait until the table's last task staged its own.
@@ -182,12 +194,12 @@ func assignments(_ actions: [TaskScheduler.Action]) -> [String] {
     }
 
     @Test func aTableFailingBeforeItsLastTaskStagedCommitsNothing() {
-        var scheduler = TaskScheduler(retries: 0)
+        var scheduler = makeScheduler(retries: 0)
         _ = scheduler.executorJoined("a", slots: 2)
         _ = scheduler.add(table: "orders", tasks: [task(1), task(2)])
         #expect(scheduler.taskSucceeded(result(1), executor: "a").isEmpty)
         let actions = scheduler.taskFailed(failure(2, retryable: false), executor: "a")
-        #expect(actions == [.tableFailed(table: "orders", error: SluiceError(.internalError, "boom 2"))])
+        #expect(actions == [.tableFailed(table: "orders", error: boom(2, retryable: false))])
         // Task 1's rows were never committed, and never will be.
         #expect(scheduler.state(of: 1) == .cancelled)
         #expect(scheduler.approveCommits("orders").isEmpty)
@@ -195,7 +207,7 @@ func assignments(_ actions: [TaskScheduler.Action]) -> [String] {
     }
 
     @Test func aRejectedTableCommitsNothing() {
-        var scheduler = TaskScheduler(retries: 0)
+        var scheduler = makeScheduler(retries: 0)
         _ = scheduler.executorJoined("a", slots: 2)
         _ = scheduler.add(table: "orders", tasks: [task(1), task(2)])
         _ = scheduler.add(table: "items", tasks: [task(3, table: "items")])
@@ -210,20 +222,20 @@ func assignments(_ actions: [TaskScheduler.Action]) -> [String] {
     }
 
     @Test func aFailedCommitIsAFailedAttemptWhoseRetryCommitsAsItStages() {
-        var scheduler = TaskScheduler(retries: 1)
+        var scheduler = makeScheduler(retries: 1)
         _ = scheduler.executorJoined("a", slots: 1)
         _ = scheduler.add(table: "orders", tasks: [task(1)])
         _ = scheduler.taskSucceeded(result(1), executor: "a")
         _ = scheduler.approveCommits("orders")
-        let boom = SluiceError(.internalError, "attach failed")
-        #expect(assignments(scheduler.commitFailed(1, error: boom, retryable: true)) == ["1@2->a"])
+        let boom = SluiceError(.internalError, "attach failed", retryable: true)
+        #expect(assignments(scheduler.commitFailed(1, error: boom)) == ["1@2->a"])
         // The table was approved already: the retry commits as soon as it staged.
         #expect(scheduler.taskSucceeded(result(1, attempt: 2), executor: "a") == [.commit(result(1, attempt: 2), table: "orders")])
-        #expect(scheduler.commitFailed(1, error: boom, retryable: true) == [.tableFailed(table: "orders", error: boom)])
+        #expect(scheduler.commitFailed(1, error: boom) == [.tableFailed(table: "orders", error: boom)])
     }
 
     @Test func losingAnExecutorDoesNotUndoACommitInProgress() {
-        var scheduler = TaskScheduler(retries: 1)
+        var scheduler = makeScheduler(retries: 1)
         _ = scheduler.executorJoined("a", slots: 1)
         _ = scheduler.add(table: "orders", tasks: [task(1)])
         _ = scheduler.taskSucceeded(result(1), executor: "a")
@@ -233,7 +245,7 @@ func assignments(_ actions: [TaskScheduler.Action]) -> [String] {
     }
 
     @Test func anAttemptReportingAfterItsTableFailedIsDiscarded() {
-        var scheduler = TaskScheduler(retries: 0)
+        var scheduler = makeScheduler(retries: 0)
         _ = scheduler.executorJoined("a", slots: 2)
         _ = scheduler.add(table: "orders", tasks: [task(1), task(2)])
         _ = scheduler.taskFailed(failure(1, retryable: false), executor: "a")

@@ -55,8 +55,8 @@ enum Fixtures {
             : ErrorContext()
         let error = SluiceError(
             SluiceError.Code("pg_\(text)"), "cannot decode \(text)", context: context,
-            underlying: full ? "ERROR: \(text) (SQLSTATE 22003)" : nil)
-        return TaskFailure(taskID: 9, attempt: .max, error: error, retryable: full)
+            underlying: full ? "ERROR: \(text) (SQLSTATE 22003)" : nil, retryable: full)
+        return TaskFailure(taskID: 9, attempt: .max, error: error)
     }
 
     static let hello = WireMessage.Hello(

@@ -23,8 +23,8 @@ struct GoldenFrameTests {
          """),
         ("TASK_FAILED", .taskFailed(TaskFailure(
             taskID: 1, attempt: 1,
-            error: SluiceError(SluiceError.Code("invalid_value"), "bad date", context: ErrorContext(table: "t", row: 5)),
-            retryable: false)),
+            error: SluiceError(SluiceError.Code("invalid_value"), "bad date", context: ErrorContext(table: "t", row: 5),
+                               retryable: false))),
          """
          53 4C 01 14 00 00 00 00 3F | 00 00 00 00 00 00 00 01 | 00 00 00 01 | 00
          00 00 00 0D 69 6E 76 61 6C 69 64 5F 76 61 6C 75 65 | 00 00 00 08 62 61 64 20 64 61 74 65 | 00

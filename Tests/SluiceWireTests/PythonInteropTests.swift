@@ -129,8 +129,8 @@ struct PythonInteropTests {
             taskID: task.id, attempt: task.attempt,
             error: SluiceError(
                 SluiceError.Code("py_error"), task.table,
-                context: ErrorContext(file: task.runID, line: -7, table: task.table, row: 3, task: "\(task.table)#3")),
-            retryable: true)
+                context: ErrorContext(file: task.runID, line: -7, table: task.table, row: 3, task: "\(task.table)#3"),
+                retryable: true))
         #expect(received == [
             .taskProgress(.init(taskID: task.id, attempt: 2, rows: 3)),
             .taskResult(expectedResult),

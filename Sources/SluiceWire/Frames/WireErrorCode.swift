@@ -61,33 +61,33 @@ public struct WireErrorCode: RawRepresentable, Sendable, Hashable, CustomStringC
 
 extension SluiceError.Code {
     /// A frame or payload from the peer could not be decoded.
-    public static let wireProtocolError = Self("wire_protocol_error")
+    public static let wireProtocolError = Self("wire_protocol_error", retryable: false)
     /// A frame is larger than the configured limit (received, or about to be sent).
-    public static let wireFrameTooLarge = Self("wire_frame_too_large")
+    public static let wireFrameTooLarge = Self("wire_frame_too_large", retryable: false)
     /// Driver and executor share no protocol version.
-    public static let wireUnsupportedVersion = Self("wire_unsupported_version")
+    public static let wireUnsupportedVersion = Self("wire_unsupported_version", retryable: false)
     /// A handshake proof did not match the shared secret (on either side).
-    public static let wireAuthenticationFailed = Self("wire_authentication_failed")
+    public static let wireAuthenticationFailed = Self("wire_authentication_failed", retryable: false)
     /// The peer sent a message the session state does not allow.
-    public static let wireUnexpectedMessage = Self("wire_unexpected_message")
+    public static let wireUnexpectedMessage = Self("wire_unexpected_message", retryable: false)
     /// The handshake did not complete within the configured time.
-    public static let wireHandshakeTimeout = Self("wire_handshake_timeout")
+    public static let wireHandshakeTimeout = Self("wire_handshake_timeout", retryable: true)
     /// The peer was silent for longer than the heartbeat timeout.
-    public static let wireHeartbeatTimeout = Self("wire_heartbeat_timeout")
+    public static let wireHeartbeatTimeout = Self("wire_heartbeat_timeout", retryable: true)
     /// The peer is shutting down.
-    public static let wirePeerShuttingDown = Self("wire_peer_shutting_down")
+    public static let wirePeerShuttingDown = Self("wire_peer_shutting_down", retryable: true)
     /// The peer reported an internal error or a code this build does not know.
-    public static let wirePeerError = Self("wire_peer_error")
+    public static let wirePeerError = Self("wire_peer_error", retryable: true)
     /// The connection ended without a SHUTDOWN (peer killed, reset, network failure).
-    public static let wireConnectionLost = Self("wire_connection_lost")
+    public static let wireConnectionLost = Self("wire_connection_lost", retryable: true)
     /// An operation needs an open connection and this one is closed or closing.
-    public static let wireConnectionClosed = Self("wire_connection_closed")
+    public static let wireConnectionClosed = Self("wire_connection_closed", retryable: true)
     /// The driver could not listen on its address.
-    public static let wireListenFailed = Self("wire_listen_failed")
+    public static let wireListenFailed = Self("wire_listen_failed", retryable: false)
     /// The TCP connection to the peer could not be opened.
-    public static let wireConnectFailed = Self("wire_connect_failed")
+    public static let wireConnectFailed = Self("wire_connect_failed", retryable: true)
     /// The shared secret is missing, unreadable or too short.
-    public static let wireInvalidSecret = Self("wire_invalid_secret")
+    public static let wireInvalidSecret = Self("wire_invalid_secret", retryable: false)
     /// A wire configuration value or argument is out of range.
-    public static let wireInvalidConfiguration = Self("wire_invalid_configuration")
+    public static let wireInvalidConfiguration = Self("wire_invalid_configuration", retryable: false)
 }

@@ -4,17 +4,18 @@ public import SluiceCore
 /// TASK_FAILED (type 0x14), executor → driver: the payload is a ``SluiceCore/TaskFailure`` with its whole
 /// ``SluiceCore/SluiceError`` (docs/protocol.md §6.12).
 ///
-/// Payload: `taskID u64`, `attempt u32`, `retryable bool`, then the error: `code string`, `message string`,
-/// `underlying optional string`, and its context: `file optional string`, `line optional i64`,
-/// `key optional string`, `table optional string`, `column optional string`, `row optional i64`,
+/// Payload: `taskID u64`, `attempt u32`, `retryable bool` (the error's ``SluiceCore/SluiceError/retryable``), then
+/// the error: `code string`, `message string`, `underlying optional string`, and its context: `file optional string`,
+/// `line optional i64`, `key optional string`, `table optional string`, `column optional string`, `row optional i64`,
 /// `task optional string`.
 extension TaskFailure: WirePayload {
     public static func decode(from buffer: inout ByteBuffer) throws(WireDecodingError) -> TaskFailure {
         let taskID = try buffer.readWireInteger(UInt64.self, field: "taskID")
         let attempt = try buffer.readWireInteger(UInt32.self, field: "attempt")
         let retryable = try buffer.readWireBool(field: "retryable")
-        let error = try SluiceError.decodeWire(from: &buffer)
-        return TaskFailure(taskID: taskID, attempt: attempt, error: error, retryable: retryable)
+        var error = try SluiceError.decodeWire(from: &buffer)
+        error.retryable = retryable
+        return TaskFailure(taskID: taskID, attempt: attempt, error: error)
     }
 
     public func encode(into buffer: inout ByteBuffer) {
@@ -40,6 +41,7 @@ extension SluiceError {
         let row = try readInt(&buffer, field: "error.context.row")
         let task = try buffer.readWireOptionalString(field: "error.context.task")
         let context = ErrorContext(file: file, line: line, key: key, table: table, column: column, row: row, task: task)
+        // The class travels before the error (`retryable`); TaskFailure.decode sets it.
         return SluiceError(Code(code), message, context: context, underlying: underlying)
     }
 
