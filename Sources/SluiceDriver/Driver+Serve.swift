@@ -3,6 +3,7 @@ import Logging
 import SluiceConfig
 public import SluiceCore
 import SluicePipeline
+import SluiceReport
 import SluiceWire
 import SluiceWireNIO
 
@@ -56,7 +57,8 @@ extension Driver {
                 }
             }
             group.addTask {
-                await Self.watch(coordinator: coordinator, executorWait: executorWait, logger: logger)
+                await Self.watch(coordinator: coordinator, executorWait: executorWait,
+                                 display: options.liveProgress ? ProgressDisplay() : nil, logger: logger)
             }
             // A stop request (SIGTERM/SIGINT) cancels this task and its children: the watcher then abandons the run,
             // which finishes it.
@@ -85,13 +87,16 @@ extension Driver {
         }
     }
 
-    /// Logs progress every few seconds; gives up when no executor has been connected for `executorWait` while
-    /// tasks remain, or when the driver is asked to stop.
-    static func watch(coordinator: RunCoordinator, executorWait: Duration, logger: Logger) async {
+    /// Shows progress (redrawn on `display` four times a second, or logged every five seconds); gives up when no
+    /// executor has been connected for `executorWait` while tasks remain, or when the driver is asked to stop.
+    static func watch(coordinator: RunCoordinator, executorWait: Duration, display: ProgressDisplay?, logger: Logger) async {
         var lastLog = ContinuousClock.now
         while true {
             try? await Task.sleep(for: .milliseconds(250))
-            if await coordinator.isFinished { return }
+            if await coordinator.isFinished {
+                await display?.show(await coordinator.progress())
+                return
+            }
             if Task.isCancelled {
                 await coordinator.abandon(SluiceError(.runStopped, "the driver was asked to stop (SIGTERM or SIGINT)"))
                 return
@@ -102,13 +107,21 @@ extension Driver {
                     .noExecutors, "no executor connected for \(executorWait); start executors with `sluice executor --connect`"))
                 return
             }
-            if ContinuousClock.now - lastLog > .seconds(5) {
+            if let display {
+                await display.show(await coordinator.progress())
+            } else if ContinuousClock.now - lastLog > .seconds(5) {
                 lastLog = .now
                 let outstanding = await coordinator.outstandingTasks
-                let rows = await coordinator.rowsInProgress
-                logger.info("run.progress", metadata: [
-                    "sluice.executors": "\(executors)", "sluice.tasks.outstanding": "\(outstanding)", "sluice.rows.in_progress": "\(rows)",
-                ])
+                let tables = await coordinator.progress()
+                var metadata: Logger.Metadata = [
+                    "sluice.executors": "\(executors)", "sluice.tasks.outstanding": "\(outstanding)",
+                    "sluice.tasks.done": "\(tables.reduce(0) { $0 + $1.tasksDone })", "sluice.tasks.total": "\(tables.reduce(0) { $0 + $1.tasksTotal })",
+                    "sluice.rows": "\(tables.reduce(UInt64(0)) { $0 + $1.rows })",
+                ]
+                metadata["sluice.tables"] = .dictionary(Dictionary(uniqueKeysWithValues: tables.map {
+                    ($0.table, Logger.MetadataValue.string("\($0.tasksDone)/\($0.tasksTotal) tasks, \($0.rows) rows, \($0.retries) retries"))
+                }))
+                logger.info("run.progress", metadata: metadata)
             }
         }
     }

@@ -22,6 +22,9 @@ public struct DriverOptions: Sendable {
     public var reportPath: String?
     /// Passed to local executors.
     public var logLevel: String
+    /// Redraw one progress line per table in place on stderr (a terminal) while the run goes on; otherwise progress
+    /// is logged every few seconds.
+    public var liveProgress = false
 
     public init(tables: [String]? = nil, modeOverride: ModeOverride? = nil, reloadRange: CursorRange? = nil,
                 listenHost: String = "127.0.0.1", listenPort: Int = 0, localExecutors: Int = 0, executorSlots: Int = 1,

@@ -81,6 +81,30 @@ public actor RunCoordinator {
     /// Rows read so far by running tasks (from progress reports).
     public var rowsInProgress: UInt64 { rowsInFlight.values.reduce(0, +) }
 
+    /// Where each planned table stands, in configuration order (children are counted with their parent's tasks): a
+    /// task is done once an attempt staged it (commits wait for the table's last task), its rows counted from then;
+    /// running tasks add the rows they have read so far.
+    public func progress() -> [TableProgress] {
+        order.compactMap { name in
+            guard let run = tables[name] else { return nil }
+            var done = 0, rows: UInt64 = 0, bytes: UInt64 = 0, started = 0
+            for task in run.report.tasks {
+                if !task.attempts.isEmpty { started += 1 }
+                guard let staged = task.attempts.last(where: { $0.outcome == .staged || $0.outcome == .committed }) else {
+                    rows += rowsInFlight[task.task] ?? 0
+                    continue
+                }
+                done += 1
+                rows += staged.rowsExtracted ?? 0
+                bytes += staged.shardBytes ?? 0
+            }
+            let ended = run.report.seconds > 0
+            return TableProgress(table: name, tasksDone: done, tasksTotal: run.tasks.count, rows: rows, bytes: bytes,
+                                 retries: max(0, run.report.attempts - started), finished: ended,
+                                 failed: ended && run.report.status == .failed)
+        }
+    }
+
     /// Every table's report: planned tables in configuration order, then those that could not be planned.
     public func reports() -> [TableReport] {
         order.flatMap { name in tables[name].map { [$0.report] + $0.children.map(\.report) } ?? [] } + failedReports

@@ -20,8 +20,13 @@ struct PipelineOptions: ParsableArguments {
 }
 
 struct LoggingOptions: ParsableArguments {
-    @Option(help: "trace, debug, info, notice, warning, error or critical.")
-    var logLevel: Logger.Level = .info
+    @Option(name: .customLong("log-level"),
+            help: "trace, debug, info, notice, warning, error or critical (default info; warning while `sluice run` shows live progress on a terminal).")
+    var requestedLogLevel: Logger.Level?
+
+    /// `--log-level`, or info.
+    var logLevel: Logger.Level { requestedLogLevel ?? .info }
+
 
     @Option(help: "text, json (one JSON object per line) or auto: text on a terminal, json otherwise (also SLUICE_LOG_FORMAT).")
     var logFormat: LogFormat?
@@ -37,11 +42,15 @@ struct LoggingOptions: ParsableArguments {
         return isatty(STDERR_FILENO) == 1 ? .text : .json
     }
 
+    /// Whether `sluice run` redraws live progress on stderr: a terminal showing text logs. Its logs then start at
+    /// warning, unless `--log-level` says otherwise, so that they do not scroll the display away.
+    var showsLiveProgress: Bool { effectiveFormat == .text && isatty(STDERR_FILENO) == 1 }
+
     /// Sets up swift-log for the process (stderr) and returns the root logger.
-    func bootstrap(label: String) -> Logger {
+    func bootstrap(label: String, liveProgress: Bool = false) -> Logger {
         let format = effectiveFormat
         let json = format == .json
-        let level = logLevel
+        let level = requestedLogLevel ?? (liveProgress ? .warning : .info)
         // Executors that `sluice run --local` starts log the same way as their driver.
         setenv("SLUICE_LOG_FORMAT", format.rawValue, 1)
         LoggingSystem.bootstrap { name in

@@ -1,4 +1,6 @@
 import ArgumentParser
+import Logging
+import SluiceDriver
 import SluiceCore
 
 /// `sluice run`: the driver plus, with `--local N`, N executor processes on this machine.
@@ -31,10 +33,14 @@ struct RunCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let logger = logging.bootstrap(label: "sluice.driver")
+        let live = logging.showsLiveProgress
+        let logger = logging.bootstrap(label: "sluice.driver", liveProgress: live)
         try await runOptions.execute(logger: logger) { () throws(SluiceError) in
-            try runOptions.driverOptions(listen: listen, localExecutors: local, slots: slots,
-                                         secret: local > 0 ? .generatedUnlessGiven : .required, logLevel: logging.logLevel)
+            var options = try runOptions.driverOptions(listen: listen, localExecutors: local, slots: slots,
+                                                       secret: local > 0 ? .generatedUnlessGiven : .required,
+                                                       logLevel: logging.requestedLogLevel ?? (live ? .warning : .info))
+            options.liveProgress = live
+            return options
         }
     }
 }
