@@ -124,6 +124,9 @@ public struct RunSettings: Sendable, Decodable {
     public var batchRows: Int
     /// How long the driver waits for the first executor (default 60s).
     public var executorWait: ConfigDuration
+    /// The longest a run may take; then its unfinished tables fail and keep their bookmarks (default none). A hung
+    /// server then costs one run, not the schedule.
+    public var timeout: ConfigDuration?
 
     public init() {
         retries = 3
@@ -137,7 +140,7 @@ public struct RunSettings: Sendable, Decodable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case retries, retryBackoff, retryBackoffMax, excludeExecutorAfter, heartbeatInterval, executorTimeout, batchRows, executorWait
+        case retries, retryBackoff, retryBackoffMax, excludeExecutorAfter, heartbeatInterval, executorTimeout, batchRows, executorWait, timeout
     }
 
     public init(from decoder: any Decoder) throws {
@@ -151,6 +154,10 @@ public struct RunSettings: Sendable, Decodable {
         executorTimeout = try c.decodeIfPresent(ConfigDuration.self, forKey: .executorTimeout) ?? executorTimeout
         batchRows = try c.decodeIfPresent(Int.self, forKey: .batchRows) ?? batchRows
         executorWait = try c.decodeIfPresent(ConfigDuration.self, forKey: .executorWait) ?? executorWait
+        timeout = try c.decodeIfPresent(ConfigDuration.self, forKey: .timeout)
+        if let timeout, timeout.microseconds <= 0 {
+            throw DecodingError.dataCorruptedError(forKey: .timeout, in: c, debugDescription: "timeout must be a positive duration (30m, 2h)")
+        }
     }
 }
 

@@ -43,6 +43,8 @@ extension Driver {
         await coordinator.start()
 
         let executorWait = Duration.microseconds(pipeline.run.executorWait.microseconds)
+        // run.timeout counts from the run's start: what planning took is spent already.
+        let runTimeout = pipeline.run.timeout.map { Duration.microseconds(max(0, $0.microseconds - (now() - startedAt))) }
         await withTaskGroup(of: Void.self) { group in
             group.addTask {
                 await withDiscardingTaskGroup { connections in
@@ -58,6 +60,7 @@ extension Driver {
             }
             group.addTask {
                 await Self.watch(coordinator: coordinator, executorWait: executorWait,
+                                 runTimeout: runTimeout, timeoutText: pipeline.run.timeout.map { "\($0)" },
                                  display: options.liveProgress ? ProgressDisplay() : nil, logger: logger)
             }
             // A stop request (SIGTERM/SIGINT) cancels this task and its children: the watcher then abandons the run,
@@ -89,8 +92,10 @@ extension Driver {
 
     /// Shows progress (redrawn on `display` four times a second, or logged every five seconds); gives up when no
     /// executor has been connected for `executorWait` while tasks remain, or when the driver is asked to stop.
-    static func watch(coordinator: RunCoordinator, executorWait: Duration, display: ProgressDisplay?, logger: Logger) async {
+    static func watch(coordinator: RunCoordinator, executorWait: Duration, runTimeout: Duration?, timeoutText: String?,
+                      display: ProgressDisplay?, logger: Logger) async {
         var lastLog = ContinuousClock.now
+        let started = ContinuousClock.now
         while true {
             try? await Task.sleep(for: .milliseconds(250))
             if await coordinator.isFinished {
@@ -99,6 +104,11 @@ extension Driver {
             }
             if Task.isCancelled {
                 await coordinator.abandon(SluiceError(.runStopped, "the driver was asked to stop (SIGTERM or SIGINT)"))
+                return
+            }
+            if let runTimeout, ContinuousClock.now - started > runTimeout {
+                await coordinator.abandon(SluiceError(
+                    .runTimeout, "the run took longer than run.timeout (\(timeoutText ?? "\(runTimeout)")); its unfinished tables keep their bookmarks"))
                 return
             }
             let executors = await coordinator.executorCount
@@ -147,4 +157,5 @@ extension Driver {
 extension SluiceError.Code {
     /// The driver was stopped (SIGTERM, SIGINT) before the run finished.
     public static let runStopped = Self("run_stopped", retryable: false)
+    public static let runTimeout = Self("run_timeout", retryable: false)
 }

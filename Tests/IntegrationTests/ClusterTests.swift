@@ -183,6 +183,21 @@ import Testing
         #expect(try env.clickhouse("SELECT count() FROM \(fixture.metadata).cdc_state").trimmed == "0")
     }
 
+    @Test func aRunThatOutlivesRunTimeoutFailsAndKeepsItsBookmarks() async throws {
+        let env = try TestEnvironment.load()
+        let fixture = try PipelineFixture(env: env, rows: 100)
+        defer { fixture.tearDown() }
+        // A hung source: every task sits in PostgreSQL far longer than the run may take.
+        let config = try fixture.pipeline(partition: #"{strategy: predicates, predicates: ["id <= 50 AND (SELECT pg_sleep(60)) IS NOT NULL", "id > 50 AND (SELECT pg_sleep(60)) IS NOT NULL"]}"#,
+                                          run: "{heartbeat_interval: 500ms, executor_timeout: 3s, retries: 3, timeout: 3s}")
+        let started = Date()
+        let outcome = try fixture.run(config)
+        #expect(outcome.status == 1)
+        #expect(Date().timeIntervalSince(started) < 30, "the run ended at its timeout, not when the source answered")
+        #expect((outcome.table["error"] as? String)?.contains("the run took longer than run.timeout") == true, "\(outcome.table)")
+        #expect(try env.clickhouse("SELECT count() FROM \(fixture.metadata).cdc_state").trimmed == "0", "no bookmark was saved")
+    }
+
     @Test func aTableThatBreaksARuleFailsAndKeepsItsBookmark() async throws {
         let env = try TestEnvironment.load()
         let fixture = try PipelineFixture(env: env)
