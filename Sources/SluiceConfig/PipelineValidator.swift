@@ -208,7 +208,6 @@ struct PipelineValidator {
             if names.isEmpty {
                 throw error(at + ["select"], "curated select must read {{ live }} (the live rows) or {{ clean }} (every version) of the table")
             }
-            if select.allSatisfy(\.isWhitespace) { throw error(at + ["select"], "curated select is empty") }
             return
         }
         for name in curated.orderBy ?? [] {

@@ -72,10 +72,13 @@ struct JSONLogHandler: LogHandler {
         return out + "\""
     }
 
-    static func timestamp(_ date: Date) -> String {
+    static func timestamp(_ date: Date) -> String { timestampFormatter.string(from: date) }
+
+    /// Made once: building a formatter per log line costs more than the line.
+    nonisolated(unsafe) private static let timestampFormatter: ISO8601DateFormatter = {
         let formatter = ISO8601DateFormatter()
         formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
         formatter.timeZone = TimeZone(identifier: "UTC")
-        return formatter.string(from: date)
-    }
+        return formatter
+    }()
 }
