@@ -94,6 +94,7 @@ let package = Package(
             dependencies: [
                 "SluiceCore", "SluiceConfig", "SluicePipeline", "SluiceReport", "SluiceWire", "SluiceWireNIO", "SluiceScheduler", logging,
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: strictSettings
         ),

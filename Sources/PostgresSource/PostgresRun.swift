@@ -220,6 +220,20 @@ final class PostgresRun: SourceRun, @unchecked Sendable {
         }
     }
 
+    /// The partition's reads (its table's and its children's) in this run's snapshot.
+    func rebind(_ partition: SourcePartition) throws(SluiceError) -> SourcePartition {
+        let snapshotID = snapshot?.snapshotID
+        func rebound(_ read: ConnectorPayload) throws(SluiceError) -> ConnectorPayload {
+            var spec = try read.decodeJSON(PostgresReadSpec.self, kind: PostgresReadSpec.kind)
+            spec.snapshot = snapshotID
+            return try .json(kind: PostgresReadSpec.kind, spec)
+        }
+        var partition = partition
+        partition.read = try rebound(partition.read)
+        for index in partition.related.indices { partition.related[index] = try rebound(partition.related[index]) }
+        return partition
+    }
+
     /// A child table's query: its columns, its own filters and deleted flag, joined to the parent rows a partition
     /// reads (the partition's predicates are filled in per partition).
     static func childQuery(_ related: RelatedRequest, parent: PostgresTableName, version: PostgresQuery.Parent.Version?,

@@ -83,18 +83,22 @@ public struct Driver: Sendable {
         var reports: [TableReport]
         var startError: SluiceError?
         var excluded: [ExcludedExecutorReport] = []
+        var resume: RunResume?
         do throws(SluiceError) {
             // The sink first: a server it cannot load (a type_mapping pin it lacks) stops the run before anything is created.
             let sink = try await connectSink(logger: logger)
             try await bookmarks.prepare()
             // One snapshot for the whole run: planning and every task read the same data.
+            resume = try resumedRun(before: runID, logger: logger)
             let view = try await source.openRun(consistent: true)
             let served: Result<([TableReport], [ExcludedExecutorReport]), SluiceError>
             do throws(SluiceError) {
-                let planned = await plan(tables, runID: runID, in: view, sink: sink, prepare: true, logger: logger)
+                let planned = await plan(tables, runID: runID, in: view, sink: sink, prepare: true, resume: resume, logger: logger)
+                let manifests = ShardManifests(staging: pipeline.staging, pipeline: pipeline.pipeline, runID: runID, logger: logger)
+                for run in planned.runs { await manifests.planned(run) }
                 let coordinator = RunCoordinator(runID: runID, policy: pipeline.run.retryPolicy, tables: planned.runs,
                                                  failed: planned.failed, sink: sink, bookmarks: bookmarks, now: now, clock: clock,
-                                                 logger: logger)
+                                                 manifests: manifests, logger: logger)
                 if !planned.runs.isEmpty {
                     try await serve(runID: runID, startedAt: startedMicroseconds, tables: planned.runs, coordinator: coordinator, logger: logger)
                 }
@@ -114,9 +118,10 @@ public struct Driver: Sendable {
             }
         }
         let finished = clock.now()
-        let report = RunReport(runID: runID, pipeline: pipeline.pipeline, startedAt: RunReport.wholeSeconds(clock.startDate),
+        var report = RunReport(runID: runID, pipeline: pipeline.pipeline, startedAt: RunReport.wholeSeconds(clock.startDate),
                                finishedAt: finished.timestamp, seconds: finished.seconds, tables: reports,
                                error: startError.map { "\($0)" }, errorCode: startError?.code.name, excludedExecutors: excluded)
+        report.resumedFrom = resume?.run
         await recordHistory(report, runID: runID, startedAt: startedMicroseconds, logger: logger)
         if let path = options.reportPath { try report.write(toFile: path) }
         let pruned = StagingRetention(directory: pipeline.staging.directory, keepRuns: pipeline.staging.keepRuns).prune(after: runID)
@@ -136,11 +141,11 @@ public struct Driver: Sendable {
 
     /// Plans each table in `view` (and, with `prepare`, creates its target in `sink`). A table that cannot be planned or
     /// prepared is reported failed; the others get their tasks.
-    func plan(_ tables: [TableConfig], runID: String, in view: any SourceRun, sink: any Sink, prepare: Bool, logger: Logger) async
-        -> (runs: [TableRun], failed: [TableReport], errors: [String: SluiceError])
+    func plan(_ tables: [TableConfig], runID: String, in view: any SourceRun, sink: any Sink, prepare: Bool, resume: RunResume? = nil,
+              logger: Logger) async -> (runs: [TableRun], failed: [TableReport], errors: [String: SluiceError])
     {
         let planner = RunPlanner(pipeline: pipeline, runID: runID, options: options.decisionOptions, source: view, sink: sink,
-                                 bookmarks: bookmarks)
+                                 bookmarks: bookmarks, resume: resume)
         var runs: [TableRun] = []
         var failed: [TableReport] = []
         var errors: [String: SluiceError] = [:]
@@ -163,6 +168,17 @@ public struct Driver: Sendable {
                 continue
             }
             let children = pipeline.tables.filter { $0.parent?.table == table.name }
+            if let resume, resume.manifests[table.name]?.status == .succeeded {
+                // Loaded by the run this one resumes: its bookmark moved then, and it does not run again.
+                for name in [table.name] + children.map(\.name) {
+                    var report = TableReport(table: name, mode: nil)
+                    report.status = .succeeded
+                    report.warnings = ["loaded by run \(resume.run), which this run resumes; not run again"]
+                    failed.append(report)
+                }
+                logger.info("table.resume.skipped", metadata: ["sluice.table": "\(table.name)", "sluice.resumed_from": "\(resume.run)"])
+                continue
+            }
             let planningStarted = ContinuousClock.now
             do throws(SluiceError) {
                 var run = try await planner.plan(table, children: children, firstTaskID: nextTaskID)
@@ -186,6 +202,28 @@ public struct Driver: Sendable {
             }
         }
         return (runs, failed, errors)
+    }
+
+    /// The run `--resume` names, with its manifests; nil without `--resume`, or with `--resume last` when the newest
+    /// run of the pipeline loaded everything.
+    func resumedRun(before runID: String, logger: Logger) throws(SluiceError) -> RunResume? {
+        let staging = pipeline.staging.directory
+        let run: String
+        switch options.resume {
+        case nil:
+            return nil
+        case .run(let id):
+            run = id
+        case .last:
+            guard let last = RunResume.lastUnfinishedRun(staging: staging, pipeline: pipeline.pipeline, before: runID) else {
+                logger.info("run.resume.nothing", metadata: ["sluice.staging": "\(staging)"])
+                return nil
+            }
+            run = last
+        }
+        let resume = try RunResume.load(run: run, staging: staging, pipeline: pipeline.pipeline)
+        logger.info("run.resume", metadata: ["sluice.resumed_from": "\(run)", "sluice.tables": "\(resume.manifests.count)"])
+        return resume
     }
 
     /// `20261122T101530Z-3fa2c1`: sortable by start time, unique enough for staging paths.

@@ -25,6 +25,8 @@ public struct DriverOptions: Sendable {
     /// Redraw one progress line per table in place on stderr (a terminal) while the run goes on; otherwise progress
     /// is logged every few seconds.
     public var liveProgress = false
+    /// The earlier run to resume (`--resume RUN_ID`), or ``ResumeRequest/last``.
+    public var resume: ResumeRequest?
 
     public init(tables: [String]? = nil, modeOverride: ModeOverride? = nil, reloadRange: CursorRange? = nil,
                 listenHost: String = "127.0.0.1", listenPort: Int = 0, localExecutors: Int = 0, executorSlots: Int = 1,
@@ -43,4 +45,17 @@ public struct DriverOptions: Sendable {
 
     /// The options that change how tables are planned.
     public var decisionOptions: TableDecision.Options { TableDecision.Options(mode: modeOverride, range: reloadRange) }
+}
+
+/// Which earlier run `sluice run --resume` takes over from.
+public enum ResumeRequest: Sendable, Hashable {
+    /// This run id; an error when the staging directory holds nothing of it.
+    case run(String)
+    /// The newest run of the pipeline that left a table unloaded, if the newest run did; otherwise none (the run is
+    /// an ordinary one). What a scheduler that retries failed runs passes every time.
+    case last
+
+    public init(_ text: String) {
+        self = text == "last" ? .last : .run(text)
+    }
 }

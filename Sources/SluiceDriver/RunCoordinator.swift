@@ -35,15 +35,19 @@ public actor RunCoordinator {
     private let started = ContinuousClock.now
     /// When attempts start and end, for the report.
     private let clock: RunClock
+    private let manifests: ShardManifests?
 
     /// - Parameters:
     ///   - failed: tables that could not be planned, reported as they are.
     ///   - now: the wall clock in microseconds since the epoch (bookmarks record when backfill changed).
     ///   - policy: retries, their backoff, and when an executor is excluded.
     ///   - clock: the run's clock, which the report's attempt times count from.
+    ///   - manifests: where what tasks staged is recorded for `--resume` (nil: nowhere).
     public init(runID: String, policy: RetryPolicy, tables: [TableRun], failed: [TableReport] = [], sink: any Sink,
-                bookmarks: any BookmarkStore, now: @escaping @Sendable () -> Int64, clock: RunClock = RunClock(), logger: Logger) {
+                bookmarks: any BookmarkStore, now: @escaping @Sendable () -> Int64, clock: RunClock = RunClock(),
+                manifests: ShardManifests? = nil, logger: Logger) {
         self.clock = clock
+        self.manifests = manifests
         scheduler = TaskScheduler(policy: policy, clock: ContinuousClock())
         self.runID = runID
         self.sink = sink
@@ -154,6 +158,7 @@ public actor RunCoordinator {
             if let spec = scheduler.spec(of: result.taskID), spec.attempt == result.attempt,
                scheduler.state(of: result.taskID) == .running(executor: id) {
                 tables[spec.table]?.attemptStaged(result, at: clock.now())
+                await manifests?.staged(table: spec.table, partition: Int(spec.partitionIndex), result: result)
             }
             await perform(scheduler.taskSucceeded(result, executor: id))
         case .taskFailed(let failure):
@@ -328,6 +333,7 @@ public actor RunCoordinator {
             }
             let bookmark = try run.bookmarkAfter(results: results, now: now(), runID: runID)
             if let bookmark { seconds += try await timed { () async throws(SluiceError) in try await bookmarks.save(bookmark) } }
+            await manifests?.ended(table: name, succeeded: true)
             tables[name]?.finishTook(seconds)
             tables[name]?.finished(succeeded: true, error: nil, bookmarkAfter: bookmark?.value ?? run.decision.bookmarkBefore?.text,
                                    seconds: elapsed, at: clock.now())
@@ -337,6 +343,7 @@ public actor RunCoordinator {
             logger.error("table.finish.failed", metadata: ["sluice.table": "\(name)", "sluice.error": "\(error)"])
             tables[name]?.finishTook(Driver.seconds(.now - finishStarted))
             tables[name]?.finished(succeeded: false, error: error, bookmarkAfter: nil, seconds: elapsed, at: clock.now())
+            await manifests?.ended(table: name, succeeded: false)
             for target in [run.target] + run.children.map(\.target) { await sink.cleanUp(target, succeeded: false) }
         }
     }
@@ -348,6 +355,7 @@ public actor RunCoordinator {
         defer { pendingWork -= 1 }
         logger.error("table.failed", metadata: ["sluice.table": "\(name)", "sluice.error": "\(error)"])
         tables[name]?.finished(succeeded: false, error: error, bookmarkAfter: nil, seconds: elapsed, at: clock.now())
+        await manifests?.ended(table: name, succeeded: false)
         for target in [run.target] + run.children.map(\.target) { await sink.cleanUp(target, succeeded: false) }
     }
 

@@ -13,9 +13,12 @@ public struct RunPlanner: Sendable {
     public let source: any SourceRun
     public let sink: any Sink
     public let bookmarks: any BookmarkStore
+    /// The earlier run this one resumes, if any.
+    public var resume: RunResume?
 
     public init(pipeline: PipelineConfig, runID: String, options: TableDecision.Options, source: any SourceRun, sink: any Sink,
-                bookmarks: any BookmarkStore) {
+                bookmarks: any BookmarkStore, resume: RunResume? = nil) {
+        self.resume = resume
         self.pipeline = pipeline
         self.runID = runID
         self.options = options
@@ -55,7 +58,7 @@ public struct RunPlanner: Sendable {
             table: table, window: decision.window, deletedRows: decision.deletedRows, schema: transform.spec.input,
             cursorKind: described.cursorKind, conditions: transform.pushableConditions, related: related))
         transform.sourceEvaluates(read.pushedConditions)
-        let partitions = read.partitions
+        var partitions = read.partitions
         let target = try sink.target(for: SinkTableRequest(
             table: table, runID: runID, replacesContents: decision.replacement == .whole, stagedSchema: transform.spec.outputSchema,
             cursorKind: described.cursorKind, addedColumns: added, replacedDays: decision.replacedDays))
@@ -80,21 +83,85 @@ public struct RunPlanner: Sendable {
             warnings.append("source columns not loaded: " + undeclared.map { "\($0.name) (\($0.sourceType))" }.joined(separator: ", ")
                             + "; declare them, list them in ignore_columns, or set schema_evolution: add_columns")
         }
-        let tasks = partitions.enumerated().map { index, partition in
-            TaskSpec(id: firstTaskID + UInt64(index), attempt: 1, runID: runID, table: table.name, partitionIndex: UInt32(index),
-                     partitionCount: UInt32(partitions.count), read: partition.read, shardPath: shardPath(table.name, index),
-                     related: zip(children, partition.related).map { child, read in
-                         RelatedRead(table: child.table.name, read: read, shardPath: shardPath(child.table.name, index))
-                     })
+        let resumed = try resumePoint(of: table, decision: decision, works: [work] + children.map(\.work),
+                                      cursorKind: described.cursorKind)
+        if let replanned = resumed?.partitions {
+            partitions = []
+            for partition in replanned { partitions.append(try source.rebind(partition)) }
+        }
+        var tasks: [TaskSpec] = []
+        for (index, partition) in partitions.enumerated() {
+            var task = TaskSpec(id: firstTaskID + UInt64(index), attempt: 1, runID: runID, table: table.name, partitionIndex: UInt32(index),
+                                partitionCount: UInt32(partitions.count), read: partition.read, shardPath: shardPath(table.name, index),
+                                related: zip(children, partition.related).map { child, read in
+                                    RelatedRead(table: child.table.name, read: read, shardPath: shardPath(child.table.name, index))
+                                })
+            if let resumed, let staged = resumed.reusable[index] {
+                // Staged again from the earlier run's shards, not read: the executor sees a staged-shards read.
+                task.read = try StagedShardRead(run: resumed.run, maxCursor: staged.maxCursor, shards: staged.shards).payload()
+            }
+            tasks.append(task)
         }
         let childRuns = children.map { child in
             TableRun(config: child.table, decision: decision, source: child.described, target: child.target, partitions: partitions,
                      work: child.work, stored: nil, tasks: tasks, warnings: child.warnings, parent: table.name,
                      filter: FilterPlacement(executors: child.transform.onExecutors))
         }
-        return TableRun(config: table, decision: decision, source: described, target: target, partitions: partitions,
-                        work: work, stored: stored, tasks: tasks, warnings: warnings, addedColumns: added,
-                        filter: FilterPlacement(source: transform.pushed, executors: transform.onExecutors), children: childRuns)
+        var run = TableRun(config: table, decision: decision, source: described, target: target, partitions: partitions,
+                           work: work, stored: stored, tasks: tasks, warnings: warnings + (resumed?.notes ?? []), addedColumns: added,
+                           filter: FilterPlacement(source: transform.pushed, executors: transform.onExecutors), children: childRuns)
+        if let resumed, resumed.partitions != nil { run.resumed(from: resumed.run, partitions: Set(resumed.reusable.keys), bookmarkCap: resumed.bookmarkCap) }
+        return run
+    }
+
+    /// What this run takes over from the run it resumes for `table`: its partitions, and the tasks whose shards are
+    /// still there to stage as they are. Nil when nothing can be taken over (a warning then says why, when the
+    /// earlier run planned the table at all).
+    func resumePoint(of table: TableConfig, decision: TableDecision, works: [TableWork], cursorKind: CursorKind?) throws(SluiceError)
+        -> ResumedTable?
+    {
+        guard let resume, let manifest = resume.manifests[table.name] else { return nil }
+        let from = "run \(resume.run)"
+        guard manifest.decision == decision.resumeKey else {
+            return ResumedTable(run: resume.run, notes: ["not resumed from \(from): its bookmark or mode differs now (\(manifest.decision)); every partition is read again"])
+        }
+        guard manifest.work == ShardManifests.fingerprint(works) else {
+            return ResumedTable(run: resume.run, notes: ["not resumed from \(from): the table's columns, transform or checks changed since; every partition is read again"])
+        }
+        let (reusable, problems) = RunResume.reusableShards(of: manifest, needsCursor: cursorKind != nil)
+        var cap: CursorValue?
+        if let cursorKind {
+            for staged in reusable.values {
+                guard let text = staged.maxCursor, let value = CursorValue(text: text, kind: cursorKind) else {
+                    throw SluiceError(.bookmarkInvalid, "the manifest of \(from) records cursor '\(staged.maxCursor ?? "")', which is not a \(cursorKind.rawValue) value",
+                                      context: ErrorContext(table: table.name, column: table.cursor))
+                }
+                cap = max(cap ?? value, value)
+            }
+        }
+        var notes = ["resumed from \(from): \(reusable.count) of \(manifest.partitions.count) partitions staged from its shards, the others read now"]
+        notes += problems.map { "not reused from \(from): \($0)" }
+        return ResumedTable(run: resume.run, partitions: manifest.partitions.map(\.sourcePartition), reusable: reusable,
+                            bookmarkCap: cap, notes: notes)
+    }
+
+    /// A table's share of a resumed run.
+    struct ResumedTable {
+        var run: String
+        /// The earlier run's partitions; nil when the table is not resumed (it is planned anew).
+        var partitions: [SourcePartition]?
+        var reusable: [Int: ShardManifest.TaskShards] = [:]
+        var bookmarkCap: CursorValue?
+        var notes: [String]
+
+        init(run: String, partitions: [SourcePartition]? = nil, reusable: [Int: ShardManifest.TaskShards] = [:],
+             bookmarkCap: CursorValue? = nil, notes: [String]) {
+            self.run = run
+            self.partitions = partitions
+            self.reusable = reusable
+            self.bookmarkCap = bookmarkCap
+            self.notes = notes
+        }
     }
 
     func shardPath(_ table: String, _ index: Int) -> String {

@@ -44,6 +44,12 @@ public struct TableRun: Sendable {
     /// The child tables read with this table's tasks.
     public internal(set) var children: [TableRun]
     public private(set) var report: TableReport
+    /// For a resumed run: the earlier run whose shards some tasks stage as they are.
+    public private(set) var resumedFrom: String?
+    /// For a resumed run: the largest cursor value among the partitions staged from the earlier run's shards. Those
+    /// rows were read at the earlier run's snapshot, so a row updated since in one of those partitions is not in this
+    /// run; the bookmark stays at or below this value so that the next run reads it (``bookmarkAfter(results:now:runID:)``).
+    public private(set) var bookmarkCap: CursorValue?
 
     public init(config: TableConfig, decision: TableDecision, source: SourceTable, target: SinkTarget,
                 partitions: [SourcePartition], work: TableWork, stored: Bookmark?, tasks: [TaskSpec],
@@ -78,6 +84,16 @@ public struct TableRun: Sendable {
     }
 
     public var name: String { config.name }
+
+    /// Some of the table's partitions (by index) are staged from `run`'s shards instead of read.
+    mutating func resumed(from run: String, partitions: Set<Int>, bookmarkCap: CursorValue?) {
+        resumedFrom = run
+        self.bookmarkCap = bookmarkCap
+        for index in report.tasks.indices where partitions.contains(report.tasks[index].partition) {
+            report.tasks[index].reusedFrom = run
+        }
+        for index in children.indices { children[index].resumed(from: run, partitions: partitions, bookmarkCap: nil) }
+    }
 
     // MARK: what happens to tasks
 
@@ -212,7 +228,8 @@ public struct TableRun: Sendable {
                 throw SluiceError(.bookmarkInvalid, "an executor reported cursor '\(text)', which is not a \(kind.rawValue) value",
                                   context: ErrorContext(table: name, column: config.cursor))
             }
-            extracted.append(value)
+            // A resumed run's bookmark stays within what the earlier run's snapshot saw (``bookmarkCap``).
+            extracted.append(bookmarkCap.map { min($0, value) } ?? value)
         }
         guard let (value, backfill) = decision.bookmarkAfter(extracted: extracted) else { return nil }
         let changedAt = stored.map { $0.backfill == backfill ? $0.backfillChangedAt : now } ?? now

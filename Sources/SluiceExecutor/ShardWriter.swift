@@ -2,6 +2,7 @@ import Foundation
 import Parquet
 import SluiceConfig
 public import SluiceCore
+import SluicePipeline
 
 /// Writes one task's rows to its Parquet shard: to `<shard>.attempt-<n>.tmp`, renamed into place when complete,
 /// so a shard under its final name is always whole. Blocking: use it on one thread.
@@ -76,8 +77,4 @@ public struct ShardBatchSource: BatchSource, Sendable {
         }
         return nil
     }
-}
-
-extension SluiceError.Code {
-    public static let stagingIO = Self("staging_io", retryable: true)
 }

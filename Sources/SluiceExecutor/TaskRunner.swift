@@ -41,6 +41,7 @@ public struct TaskRunner: Sendable {
             guard let table = work.table(named: task.table) else {
                 throw SluiceError(.invalidRunPlan, "the run plan has no table \(task.table)")
             }
+            if task.read.kind == StagedShardRead.kind { return .succeeded(try await restage(task, progress: progress)) }
             let started = ContinuousClock.now
             let extraction = task.related.isEmpty
                 ? try await extract(task, table: table, progress: progress)
@@ -55,7 +56,8 @@ public struct TaskRunner: Sendable {
                     throw SluiceError(.stagingIO, "the sink staged \(receipt.rows) of the shard's \(output.rowsStaged) rows",
                                       context: ErrorContext(table: output.table.table))
                 }
-                if !work.staging.keepShards { try? FileManager.default.removeItem(atPath: output.shardPath) }
+                // The shard stays: the driver records it in the run's manifest (for --resume) and deletes it once the
+                // table loaded, unless staging.keep_shards.
                 outputs.append(output.output(receipt: receipt.payload))
             }
             logger.debug("task.staged", metadata: ["sluice.rows": "\(outputs[0].rowsStaged)"])
@@ -69,6 +71,34 @@ public struct TaskRunner: Sendable {
             logger.warning("task.failed", metadata: ["sluice.error": "\(error)", "sluice.retryable": "\(error.retryable)"])
             return .failed(TaskFailure(taskID: task.id, attempt: task.attempt, error: error))
         }
+    }
+
+    /// A task of a resumed run whose partition an earlier run already extracted: its committed shards (the
+    /// driver checked their size and SHA-256) are staged in the sink as they are, and the result reports what the
+    /// earlier run's executor reported about them.
+    func restage(_ task: TaskSpec, progress: @escaping @Sendable (UInt64) -> Void) async throws(SluiceError) -> TaskResult {
+        let read = try task.read.decodeJSON(StagedShardRead.self, kind: StagedShardRead.kind)
+        let started = ContinuousClock.now
+        var outputs: [TaskOutput] = []
+        for shard in read.shards {
+            guard let table = work.table(named: shard.table) else {
+                throw SluiceError(.invalidRunPlan, "the run plan has no table \(shard.table)")
+            }
+            let receipt = try await writer.stage(try ShardBatchSource(path: shard.file), schema: table.stagedSchema, for: task,
+                                                 into: table.sink)
+            guard receipt.rows == shard.rowsStaged else {
+                throw SluiceError(.stagingIO, "the sink staged \(receipt.rows) rows of \(shard.file), which run \(read.run) recorded with \(shard.rowsStaged)",
+                                  context: ErrorContext(table: shard.table))
+            }
+            progress(shard.rowsExtracted)
+            outputs.append(shard.output(receipt: receipt.payload))
+        }
+        guard let first = outputs.first else {
+            throw SluiceError(.invalidRunPlan, "task \(task.label) reuses no shard of run \(read.run)")
+        }
+        logger.debug("task.restaged", metadata: ["sluice.resumed_from": "\(read.run)", "sluice.rows": "\(first.rowsStaged)"])
+        return TaskResult(taskID: task.id, attempt: task.attempt, maxCursor: read.maxCursor, output: first, related: Array(outputs.dropFirst()),
+                          loadMicroseconds: Self.microseconds(ContinuousClock.now - started))
     }
 
     /// What the first half of a task produced: a complete shard (and quarantine file) per table, the task's

@@ -46,6 +46,10 @@ public protocol SourceRun: Sendable {
     /// request's conditions itself.
     func partitions(_ request: ReadRequest) async throws(SluiceError) -> SourceReadPlan
 
+    /// A partition an earlier run planned (``partitions(_:)`` then), made to read in this view instead: a resumed run
+    /// reads the partitions its predecessor did not stage with the same predicates, in its own snapshot.
+    func rebind(_ partition: SourcePartition) throws(SluiceError) -> SourcePartition
+
     /// Ends the view (releases the snapshot). Tasks cannot read it afterwards.
     func close() async
 }
@@ -233,4 +237,9 @@ public struct ReadStats: Sendable, Hashable {
         self.nulledValues = nulledValues
         self.maxCursor = maxCursor
     }
+}
+
+extension SourceRun {
+    /// Partitions that do not depend on the view read as they are.
+    public func rebind(_ partition: SourcePartition) throws(SluiceError) -> SourcePartition { partition }
 }

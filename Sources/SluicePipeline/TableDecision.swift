@@ -216,3 +216,11 @@ public struct TableDecision: Sendable, Hashable {
         }
     }
 }
+
+extension TableDecision {
+    /// The decision as text that equal decisions share: a resumed run reuses an earlier run's shards of the table
+    /// only when it decides the same (``ShardManifest/decision``).
+    public var resumeKey: String {
+        "\(mode.rawValue) window=\(window) bookmark=\(bookmarkBefore?.text ?? "none") rule=\(rule) deleted=\(deletedRows) lag=\(lag) replaces=\(replacement)"
+    }
+}

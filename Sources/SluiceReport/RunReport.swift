@@ -24,6 +24,8 @@ public struct RunReport: Sendable, Hashable, Codable {
     public var tables: [TableReport]
     /// Executors that got no more tasks because they failed attempts others completed, in the order it happened.
     public var excludedExecutors: [ExcludedExecutorReport]
+    /// The earlier run this run resumed (`sluice run --resume`), if any.
+    public var resumedFrom: String?
 
     public init(runID: String, pipeline: String, startedAt: String, finishedAt: String? = nil, seconds: Double,
                 tables: [TableReport], error: String? = nil, errorCode: String? = nil, excludedExecutors: [ExcludedExecutorReport] = []) {
@@ -48,6 +50,7 @@ public struct RunReport: Sendable, Hashable, Codable {
     enum CodingKeys: String, CodingKey {
         case reportVersion = "report_version", runID = "run_id", pipeline, startedAt = "started_at", finishedAt = "finished_at"
         case seconds, succeeded, error, errorCode = "error_code", totals, tables, excludedExecutors = "excluded_executors"
+        case resumedFrom = "resumed_from"
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -64,6 +67,7 @@ public struct RunReport: Sendable, Hashable, Codable {
         try c.encode(totals, forKey: .totals)
         try c.encode(tables, forKey: .tables)
         try c.encode(excludedExecutors, forKey: .excludedExecutors)
+        try c.encodeIfPresent(resumedFrom, forKey: .resumedFrom)
     }
 
     /// Reads what ``encode(to:)`` writes; `succeeded` and `totals` are recomputed from the tables. Reports from before
@@ -80,6 +84,7 @@ public struct RunReport: Sendable, Hashable, Codable {
         errorCode = try c.decodeIfPresent(String.self, forKey: .errorCode)
         tables = try c.decode([TableReport].self, forKey: .tables)
         excludedExecutors = try c.decodeIfPresent([ExcludedExecutorReport].self, forKey: .excludedExecutors) ?? []
+        resumedFrom = try c.decodeIfPresent(String.self, forKey: .resumedFrom)
     }
 }
 

@@ -18,6 +18,8 @@ public struct TaskReport: Sendable, Hashable, Codable {
     public var rowsLoaded: UInt64 = 0
     /// In the order they started.
     public var attempts: [AttemptReport] = []
+    /// In a resumed run: the earlier run whose shards the task staged instead of reading its partition again.
+    public var reusedFrom: String?
 
     public init(task: UInt64, partition: Int, summary: String) {
         self.task = task
@@ -28,5 +30,6 @@ public struct TaskReport: Sendable, Hashable, Codable {
     enum CodingKeys: String, CodingKey {
         case task, partition, summary, status, attempts
         case rowsLoaded = "rows_loaded"
+        case reusedFrom = "reused_from"
     }
 }

@@ -28,6 +28,9 @@ struct RunOptions: ParsableArguments {
     @Option(help: "Write the run report as JSON to this file.")
     var report: String?
 
+    @Option(help: ArgumentHelp("Resume an earlier run that failed: skip the tables it loaded and stage the partitions it already extracted from its shards. RUN_ID, or 'last' for the newest run of this pipeline if it left a table unloaded (otherwise an ordinary run). Give the same --mode/--from/--to as that run.", valueName: "RUN_ID|last"))
+    var resume: String?
+
     func validate() throws {
         if (from == nil) != (to == nil) { throw ValidationError("give --from and --to together") }
         if from != nil && mode != nil { throw ValidationError("--from/--to reload a range; they do not combine with --mode") }
@@ -41,6 +44,7 @@ struct RunOptions: ParsableArguments {
             listenHost: listen?.host ?? "127.0.0.1", listenPort: listen?.port ?? 0, localExecutors: localExecutors,
             executorSlots: slots, secret: nil, reportPath: report, logLevel: logLevel.rawValue)
         if let from, let to { options.reloadRange = CursorRange(from: from, to: to) }
+        options.resume = resume.map(ResumeRequest.init)
         switch secret {
         case .required: options.secret = try loadSecret(file: tokenFile)
         case .generatedUnlessGiven:
