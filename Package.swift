@@ -12,6 +12,8 @@ let strictSettings: [SwiftSetting] = [
 let nioCore = Target.Dependency.product(name: "NIOCore", package: "swift-nio")
 let nioPosix = Target.Dependency.product(name: "NIOPosix", package: "swift-nio")
 let logging = Target.Dependency.product(name: "Logging", package: "swift-log")
+let prometheus = Target.Dependency.product(name: "Prometheus", package: "swift-prometheus")
+let serviceLifecycle = Target.Dependency.product(name: "ServiceLifecycle", package: "swift-service-lifecycle")
 
 let package = Package(
     name: "sluice",
@@ -27,6 +29,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
     ],
     targets: [
         // C libraries from Debian, through pkg-config.
@@ -88,11 +91,21 @@ let package = Package(
         ),
         .target(name: "HTTPTransport", dependencies: ["SluiceCore", "CCurl"], swiftSettings: strictSettings),
 
+        /// `/metrics`, `/healthz` and `/readyz` over HTTP/1.1 for the driver and the executors (NIOHTTP1), the
+        /// process's own figures from /proc, and counters that follow a snapshot (swift-prometheus).
+        .target(
+            name: "SluiceMetrics",
+            dependencies: ["SluiceCore", nioCore, nioPosix, .product(name: "NIOHTTP1", package: "swift-nio"), prometheus, logging,
+                           serviceLifecycle],
+            swiftSettings: strictSettings
+        ),
+
         // The two roles and the CLI.
         .target(
             name: "SluiceDriver",
             dependencies: [
-                "SluiceCore", "SluiceConfig", "SluicePipeline", "SluiceReport", "SluiceWire", "SluiceWireNIO", "SluiceScheduler", logging,
+                "SluiceCore", "SluiceConfig", "SluicePipeline", "SluiceReport", "SluiceWire", "SluiceWireNIO", "SluiceScheduler",
+                "SluiceMetrics", prometheus, logging,
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
@@ -101,7 +114,8 @@ let package = Package(
         .target(
             name: "SluiceExecutor",
             dependencies: [
-                "SluiceCore", "SluiceConfig", "SluicePipeline", "SluiceExpressions", "SluiceWire", "SluiceWireNIO", "Parquet", logging,
+                "SluiceCore", "SluiceConfig", "SluicePipeline", "SluiceExpressions", "SluiceWire", "SluiceWireNIO", "Parquet",
+                "SluiceMetrics", prometheus, logging,
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: strictSettings
@@ -110,7 +124,7 @@ let package = Package(
             name: "sluice",
             dependencies: [
                 "SluiceCore", "SluiceConfig", "SluicePipeline", "SluiceReport", "SluiceDriver", "SluiceExecutor", "SluiceWire", "Parquet",
-                "PostgresSource", "ClickHouseSink", "CMalloc", logging,
+                "PostgresSource", "ClickHouseSink", "SluiceMetrics", "CMalloc", logging,
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -148,6 +162,8 @@ let package = Package(
             exclude: ["FuzzCorpus", "Interop"],
             swiftSettings: strictSettings
         ),
+        .testTarget(name: "SluiceMetricsTests", dependencies: ["SluiceMetrics", "SluiceCore", nioCore, nioPosix, prometheus],
+                    swiftSettings: strictSettings),
         .testTarget(name: "SluiceSchedulerTests", dependencies: ["SluiceScheduler"], swiftSettings: strictSettings),
         .testTarget(name: "SluiceExpressionsTests", dependencies: ["SluiceExpressions", "SluiceCore"], swiftSettings: strictSettings),
         .testTarget(name: "PostgresSourceTests", dependencies: ["PostgresSource", "SluiceCore", "SluiceConfig", "SluicePipeline"],
@@ -161,11 +177,11 @@ let package = Package(
                     swiftSettings: strictSettings),
         .testTarget(name: "SluiceDriverTests",
                     dependencies: ["SluiceDriver", "SluiceReport", "SluiceExecutor", "SluiceTestKit", "SluicePipeline", "SluiceConfig", "SluiceCore",
-                                   "SluiceScheduler", "SluiceWire", "Parquet", logging],
+                                   "SluiceScheduler", "SluiceWire", "SluiceMetrics", "Parquet", prometheus, logging],
                     swiftSettings: strictSettings),
         .testTarget(name: "SluiceReportTests", dependencies: ["SluiceReport", "SluicePipeline", "SluiceCore"], swiftSettings: strictSettings),
         .testTarget(name: "SluiceExecutorTests",
-                    dependencies: ["SluiceExecutor", "SluiceTestKit", "SluicePipeline", "SluiceConfig", "SluiceCore", "Parquet", logging],
+                    dependencies: ["SluiceExecutor", "SluiceTestKit", "SluicePipeline", "SluiceConfig", "SluiceCore", "SluiceMetrics", "Parquet", logging],
                     swiftSettings: strictSettings),
         .testTarget(
             name: "IntegrationTests",

@@ -30,11 +30,13 @@ extension Driver {
         }
         logger.info("driver.listening", metadata: ["sluice.address": "\(options.listenHost):\(server.port)"])
         onListening?(server.port)
+        await metrics?.listeningForExecutors()
 
         let local = LocalExecutors(count: options.localExecutors)
         if options.localExecutors > 0, let token {
             do {
-                try local.start(driverPort: server.port, token: token, slots: options.executorSlots, logLevel: options.logLevel)
+                try local.start(driverPort: server.port, token: token, slots: options.executorSlots, logLevel: options.logLevel,
+                                metricsPort: options.executorMetricsPort)
             } catch {
                 await server.close()
                 throw error

@@ -19,6 +19,8 @@ public struct Driver: Sendable {
     public var now: @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970 * 1_000_000) }
     /// Called with the port once the driver listens for executors.
     public var onListening: (@Sendable (Int) -> Void)?
+    /// Told where the run stands, for `/metrics` and `/readyz` (`--metrics-port`); nil: nobody is told.
+    public var metrics: DriverMetrics?
 
     public init(pipeline: PipelineConfig, options: DriverOptions, source: any Source, sink: any Sink,
                 bookmarks: any BookmarkStore, logger: Logger) {
@@ -79,6 +81,7 @@ public struct Driver: Sendable {
         var logger = self.logger
         logger[metadataKey: "sluice.run"] = "\(runID)"
         logger.info("run.start", metadata: ["sluice.pipeline": "\(pipeline.pipeline)", "sluice.tables": "\(tables.count)"])
+        await metrics?.runStarted(runID: runID, pipeline: pipeline.pipeline)
 
         var reports: [TableReport]
         var startError: SluiceError?
@@ -99,6 +102,7 @@ public struct Driver: Sendable {
                 let coordinator = RunCoordinator(runID: runID, policy: pipeline.run.retryPolicy, tables: planned.runs,
                                                  failed: planned.failed, sink: sink, bookmarks: bookmarks, now: now, clock: clock,
                                                  manifests: manifests, logger: logger)
+                await metrics?.serving(coordinator)
                 if !planned.runs.isEmpty {
                     try await serve(runID: runID, startedAt: startedMicroseconds, tables: planned.runs, coordinator: coordinator, logger: logger)
                 }
@@ -118,6 +122,7 @@ public struct Driver: Sendable {
             }
         }
         let finished = clock.now()
+        await metrics?.runFinished(seconds: finished.seconds)
         var report = RunReport(runID: runID, pipeline: pipeline.pipeline, startedAt: RunReport.wholeSeconds(clock.startDate),
                                finishedAt: finished.timestamp, seconds: finished.seconds, tables: reports,
                                error: startError.map { "\($0)" }, errorCode: startError?.code.name, excludedExecutors: excluded)

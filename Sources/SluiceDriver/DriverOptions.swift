@@ -16,6 +16,8 @@ public struct DriverOptions: Sendable {
     public var localExecutors: Int
     /// Tasks each local executor runs at once.
     public var executorSlots: Int
+    /// Where local executors serve their metrics: `local-i` on this port + i - 1 (0: each on a free port); nil: off.
+    public var executorMetricsPort: Int?
     /// The token executors must prove; local runs make one up when nil.
     public var secret: WireSecret?
     /// Where to write the JSON run report.

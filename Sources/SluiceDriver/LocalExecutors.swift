@@ -18,9 +18,10 @@ public final class LocalExecutors: @unchecked Sendable {
         (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
     }
 
-    /// Starts the children. `arguments` follow `sluice executor`.
+    /// Starts the children. With `metricsPort`, child `local-i` serves its metrics on `metricsPort + i - 1` (each on a
+    /// free port of its own when it is 0).
     public func start(executable: String = LocalExecutors.currentExecutable, driverPort: Int, token: String,
-                      slots: Int, logLevel: String) throws(SluiceError) {
+                      slots: Int, logLevel: String, metricsPort: Int? = nil) throws(SluiceError) {
         var environment = ProcessInfo.processInfo.environment
         environment["SLUICE_TOKEN"] = token
         // The children leave when this process does, even when it is killed with SIGKILL (see ParentWatch).
@@ -30,6 +31,7 @@ public final class LocalExecutors: @unchecked Sendable {
             process.executableURL = URL(fileURLWithPath: executable)
             process.arguments = ["executor", "--connect", "127.0.0.1:\(driverPort)", "--once",
                                  "--id", "local-\(index)", "--slots", "\(slots)", "--log-level", logLevel]
+                + (metricsPort.map { ["--metrics-port", "\($0 == 0 ? 0 : $0 + index - 1)"] } ?? [])
             process.environment = environment
             do {
                 try process.run()

@@ -15,6 +15,8 @@ public struct ExecutorService: Service {
     public let options: ExecutorOptions
     public let registry: ConnectorRegistry
     public let logger: Logger
+    /// Where it reports its tasks and its link to drivers (`--metrics-port`); nil: nowhere.
+    public var metrics: ExecutorMetrics?
 
     public init(options: ExecutorOptions, registry: ConnectorRegistry, logger: Logger) {
         self.options = options
@@ -35,7 +37,10 @@ public struct ExecutorService: Service {
     public func serveDrivers() async throws(SluiceError) {
         var attempt = 0
         var lastConnected = ContinuousClock.now
+        let driver = "\(options.driverHost):\(options.driverPort)"
+        defer { metrics?.changed(to: .stopping) }
         while !Task.isCancelled {
+            metrics?.changed(to: .waiting(driver: driver))
             let connection: DriverConnection
             do {
                 connection = try await DriverConnection.connect(
@@ -54,6 +59,7 @@ public struct ExecutorService: Service {
                 continue
             }
             attempt = 0
+            metrics?.changed(to: .connected(driver: driver))
             do {
                 try await serve(connection)
             } catch {
@@ -99,7 +105,7 @@ public struct ExecutorService: Service {
                         case .assignTask(let task):
                             switch loaded {
                             case .success(let runner):
-                                tasks.addTask { await Self.execute(task, runner: runner, outbound: outbound) }
+                                tasks.addTask { await Self.execute(task, runner: runner, outbound: outbound, metrics: metrics) }
                             case .failure(let error):
                                 try await outbound.send(.taskFailed(TaskFailure(taskID: task.id, attempt: task.attempt, error: error)))
                             }
@@ -118,7 +124,8 @@ public struct ExecutorService: Service {
     }
 
     /// Runs one task and sends its outcome; progress goes out while it runs.
-    static func execute(_ task: TaskSpec, runner: TaskRunner, outbound: WireOutbound<ExecutorMessage>) async {
+    static func execute(_ task: TaskSpec, runner: TaskRunner, outbound: WireOutbound<ExecutorMessage>, metrics: ExecutorMetrics?) async {
+        metrics?.taskStarted()
         let (progress, reporter) = AsyncStream.makeStream(of: UInt64.self, bufferingPolicy: .bufferingNewest(1))
         await withDiscardingTaskGroup { group in
             group.addTask {
@@ -128,6 +135,7 @@ public struct ExecutorService: Service {
             }
             let outcome = await runner.run(task) { rows in reporter.yield(rows) }
             reporter.finish()
+            metrics?.taskEnded(task, outcome)
             switch outcome {
             case .succeeded(let result): try? await outbound.send(.taskResult(result))
             case .failed(let failure): try? await outbound.send(.taskFailed(failure))

@@ -6,6 +6,7 @@ import ServiceLifecycle
 import UnixSignals
 import SluiceCore
 import SluiceExecutor
+import SluiceMetrics
 import SluicePipeline
 
 /// `sluice executor`: joins drivers at an address and runs the tasks they assign.
@@ -38,6 +39,8 @@ struct ExecutorCommand: AsyncParsableCommand {
     @Option(help: "Read the token from this file instead of SLUICE_TOKEN.")
     var tokenFile: String?
 
+    @OptionGroup var metrics: MetricsOptions
+
     func validate() throws {
         guard slots >= 1, slots <= 64 else { throw ValidationError("--slots must be 1...64") }
     }
@@ -56,11 +59,19 @@ struct ExecutorCommand: AsyncParsableCommand {
             let options = ExecutorOptions(
                 driverHost: connect.host, driverPort: connect.port, executorID: name, slots: slots, once: once,
                 secret: try loadSecret(file: tokenFile), connectPatience: seconds.map { .seconds($0) })
-            let service = ExecutorService(options: options, registry: .builtIn, logger: logger)
-            // The one service finishing ends the group; SIGTERM and SIGINT shut it down gracefully.
+            var service = ExecutorService(options: options, registry: .builtIn, logger: logger)
+            // The executor finishing ends the group; SIGTERM and SIGINT shut it down gracefully. Services stop in
+            // reverse order: the metrics server (first) answers until the executor is done.
+            var services: [ServiceGroupConfiguration.ServiceConfiguration] = []
+            if metrics.metricsPort != nil {
+                let executorMetrics = ExecutorMetrics(slots: slots)
+                service.metrics = executorMetrics
+                let routes = MetricsRoutes(exposition: { executorMetrics.exposition() }, readiness: { executorMetrics.readiness() })
+                if let metricsService = try await metrics.service(routes: routes, logger: logger) { services.append(metricsService) }
+            }
+            services.append(.init(service: service, successTerminationBehavior: .gracefullyShutdownGroup))
             let group = ServiceGroup(configuration: ServiceGroupConfiguration(
-                services: [.init(service: service, successTerminationBehavior: .gracefullyShutdownGroup)],
-                gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+                services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
             try await group.run()
         } catch {
             throw fail(error)

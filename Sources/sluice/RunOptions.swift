@@ -6,6 +6,7 @@ import UnixSignals
 import SluiceConfig
 import SluiceCore
 import SluiceDriver
+import SluiceMetrics
 public import SluicePipeline
 import SluiceReport
 
@@ -31,7 +32,13 @@ struct RunOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Resume an earlier run that failed: skip the tables it loaded and stage the partitions it already extracted from its shards. RUN_ID, or 'last' for the newest run of this pipeline if it left a table unloaded (otherwise an ordinary run). Give the same --mode/--from/--to as that run.", valueName: "RUN_ID|last"))
     var resume: String?
 
+    @OptionGroup var metrics: MetricsOptions
+
+    @Option(help: "With --metrics-port: keep serving /metrics this many seconds after the run ended, so that a scraper sees its final figures.")
+    var metricsLinger = 0
+
     func validate() throws {
+        guard (0...3_600).contains(metricsLinger) else { throw ValidationError("--metrics-linger must be 0...3600 seconds") }
         if (from == nil) != (to == nil) { throw ValidationError("give --from and --to together") }
         if from != nil && mode != nil { throw ValidationError("--from/--to reload a range; they do not combine with --mode") }
     }
@@ -66,11 +73,22 @@ struct RunOptions: ParsableArguments {
             let options = try makeOptions()
             let loaded = try PipelineLoader().load(path: pipeline.config)
             config = loaded
-            let driver = DriverService(driver: try Driver(pipeline: loaded, options: options, registry: .builtIn, logger: logger))
-            // The one service finishing ends the group; SIGTERM and SIGINT shut it down gracefully.
+            var configured = try Driver(pipeline: loaded, options: options, registry: .builtIn, logger: logger)
+            let driverMetrics = metrics.metricsPort.map { _ in DriverMetrics() }
+            configured.metrics = driverMetrics
+            let driver = DriverService(driver: configured)
+            // The driver finishing ends the group; SIGTERM and SIGINT shut it down gracefully. Services stop in reverse
+            // order, so the metrics server (first) answers until the driver is done, then lingers.
+            var services: [ServiceGroupConfiguration.ServiceConfiguration] = []
+            if let driverMetrics {
+                let routes = MetricsRoutes(exposition: { await driverMetrics.exposition() }, readiness: { await driverMetrics.readiness() })
+                if let service = try await metrics.service(routes: routes, linger: .seconds(metricsLinger), logger: logger) {
+                    services.append(service)
+                }
+            }
+            services.append(.init(service: driver, successTerminationBehavior: .gracefullyShutdownGroup))
             let group = ServiceGroup(configuration: ServiceGroupConfiguration(
-                services: [.init(service: driver, successTerminationBehavior: .gracefullyShutdownGroup)],
-                gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+                services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
             try await group.run()
             guard let result = driver.result else { throw SluiceError(.runStopped, "the driver stopped before the run finished") }
             let report = try result.get()

@@ -19,10 +19,14 @@ with DAG(
         namespace="sluice",
         image="registry.example.com/sluice-driver:{{ var.value.get('sluice_image_tag', '0.1.0') }}",
         cmds=["/usr/local/bin/sluice"],
+        # --metrics-linger keeps /metrics up 30 s after the run, so that a 15 s scrape sees the final figures.
         arguments=["driver", "--config", "/etc/sluice/pipeline.yaml", "--listen", "0.0.0.0:7077",
-                   "--report", "/staging/reports/{{ run_id }}.json"],
+                   "--report", "/staging/reports/{{ run_id }}.json",
+                   "--metrics-port", "9464", "--metrics-linger", "30"],
         labels={"app": "sluice-driver"},
-        ports=[k8s.V1ContainerPort(container_port=7077, name="cluster")],
+        annotations={"prometheus.io/scrape": "true", "prometheus.io/port": "9464", "prometheus.io/path": "/metrics"},
+        ports=[k8s.V1ContainerPort(container_port=7077, name="cluster"),
+               k8s.V1ContainerPort(container_port=9464, name="metrics")],
         env_vars=[k8s.V1EnvVar(name="SLUICE_TOKEN", value_from=k8s.V1EnvVarSource(
             secret_key_ref=k8s.V1SecretKeySelector(name="sluice-secrets", key="token")))],
         container_resources=k8s.V1ResourceRequirements(requests={"cpu": "500m", "memory": "512Mi"},
