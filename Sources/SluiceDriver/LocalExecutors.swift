@@ -20,7 +20,7 @@ public final class LocalExecutors: @unchecked Sendable {
 
     /// Starts the children. `arguments` follow `sluice executor`.
     public func start(executable: String = LocalExecutors.currentExecutable, driverPort: Int, token: String,
-                      slots: Int, logLevel: String) throws(SluiceError) {
+                      slots: Int, memoryMebibytes: Int = MemoryBudget.defaultMebibytes, logLevel: String) throws(SluiceError) {
         var environment = ProcessInfo.processInfo.environment
         environment["SLUICE_TOKEN"] = token
         // The children leave when this process does, even when it is killed with SIGKILL (see ParentWatch).
@@ -29,7 +29,8 @@ public final class LocalExecutors: @unchecked Sendable {
             let process = Process()
             process.executableURL = URL(fileURLWithPath: executable)
             process.arguments = ["executor", "--connect", "127.0.0.1:\(driverPort)", "--once",
-                                 "--id", "local-\(index)", "--slots", "\(slots)", "--log-level", logLevel]
+                                 "--id", "local-\(index)", "--slots", "\(slots)", "--memory", "\(memoryMebibytes)",
+                                 "--log-level", logLevel]
             process.environment = environment
             do {
                 try process.run()
