@@ -10,8 +10,9 @@ public import SluiceCore
 ///
 /// Feed it chunks that split the stream anywhere (libpq hands over one CopyData message per row, but a
 /// test may drip-feed single bytes); it decodes every complete tuple straight from the chunk and keeps only
-/// an incomplete tail. Every `batchRowCount` rows it hands a batch to the `emit` closure. Memory stays
-/// bounded by one batch plus the largest single row, whatever the stream's length. Malformed input gives a
+/// an incomplete tail. Every `batchRowCount` rows, or sooner once the rows took `batchByteCount` bytes, it hands
+/// a batch to the `emit` closure. Memory stays bounded by one batch plus the largest single row, whatever the
+/// stream's length. Malformed input gives a
 /// ``SluiceError`` (code ``SluiceError/Code/postgresCopyFormat``), never a crash.
 ///
 /// A decoder is used by one thread at a time and is not meant to be copied: copies share the column
@@ -36,6 +37,8 @@ public struct CopyBinaryDecoder {
     /// Per column, the element kind of an array source.
     let arrayElements: [SourceKind?]
     var rowsInBatch = 0
+    /// Stream bytes of the rows in the batch under construction (see ``CopyDecodeOptions/batchByteCount``).
+    var bytesInBatch = 0
     /// Bytes of an incomplete header or tuple kept between chunks.
     var carry: [UInt8] = []
     /// How many bytes `carry` must hold before decoding is worth trying again.
@@ -199,10 +202,11 @@ public struct CopyBinaryDecoder {
                     end &+= length
                 }
                 try decodeTuple(base + position + 2)
+                bytesInBatch &+= end &- position
                 position = end
                 rowsDecoded += 1
                 rowsInBatch += 1
-                if rowsInBatch >= options.batchRowCount { try emit(try makeBatch()) }
+                if rowsInBatch >= options.batchRowCount || bytesInBatch >= options.batchByteCount { try emit(try makeBatch()) }
             case .finished:
                 guard position == count else { throw formatError("data after the COPY trailer") }
                 carryNeed = 0
@@ -217,6 +221,7 @@ public struct CopyBinaryDecoder {
         columnsOut.reserveCapacity(schema.count)
         for (i, field) in schema.fields.enumerated() { columnsOut.append(stores[i].finish(type: field.type)) }
         rowsInBatch = 0
+        bytesInBatch = 0
         return try RecordBatch(schema: schema, columns: columnsOut)
     }
 

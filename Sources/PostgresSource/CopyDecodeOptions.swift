@@ -15,6 +15,10 @@ public struct CopyDecodeOptions: Sendable, Hashable {
     /// default, 8,192, measured 10-15% less CPU than 65,536 on the extract benchmark (batches stay in cache
     /// and their arrays are recycled by malloc instead of being mapped and faulted in anew).
     public var batchRowCount: Int
+    /// A batch also ends once its rows took this many bytes of the COPY stream (about what they take in memory:
+    /// a text is its bytes either way), so that wide rows cannot make a batch of `batchRowCount` rows outgrow the
+    /// executor's memory budget. The row that crosses the limit ends the batch. Default: no limit.
+    public var batchByteCount: Int
     /// Numeric `NaN`, `Infinity`, `-Infinity` read into a decimal or integer target. Float targets hold them
     /// exactly and string targets receive PostgreSQL's spelling, whatever this says.
     public var numericSpecials: SpecialValuePolicy
@@ -30,10 +34,11 @@ public struct CopyDecodeOptions: Sendable, Hashable {
     /// The table named in errors (`public.orders`).
     public var table: String?
 
-    public init(batchRowCount: Int = 8192, numericSpecials: SpecialValuePolicy = .reject,
+    public init(batchRowCount: Int = 8192, batchByteCount: Int = .max, numericSpecials: SpecialValuePolicy = .reject,
                 infiniteDates: SpecialValuePolicy = .reject,
                 validateUTF8: Bool = false, cursorColumn: String? = nil, table: String? = nil) {
         self.batchRowCount = max(1, batchRowCount)
+        self.batchByteCount = max(1, batchByteCount)
         self.numericSpecials = numericSpecials
         self.infiniteDates = infiniteDates
         self.validateUTF8 = validateUTF8

@@ -18,7 +18,7 @@ public struct PostgresPartitionReader: SourceReader {
                      consume: (RecordBatch) throws(SluiceError) -> Void) throws(SluiceError) -> ReadStats {
         let spec = try read.decodeJSON(PostgresReadSpec.self, kind: PostgresReadSpec.kind)
         let special: SpecialValuePolicy = options.specialValues == .setNull ? .null : .reject
-        let decode = CopyDecodeOptions(batchRowCount: options.batchRows, numericSpecials: special, infiniteDates: special,
+        let decode = CopyDecodeOptions(batchRowCount: options.batchRows, batchByteCount: options.batchBytes, numericSpecials: special, infiniteDates: special,
                                        cursorColumn: spec.cursorColumn, table: options.table)
         let stats: ExtractionStats
         do {

@@ -120,8 +120,14 @@ public struct RunSettings: Sendable, Decodable {
     public var heartbeatInterval: ConfigDuration
     /// An executor silent this long is declared dead and its tasks are retried elsewhere (default 10s).
     public var executorTimeout: ConfigDuration
-    /// Rows per column batch while extracting (default 65536).
+    /// Rows per column batch while extracting (default 65536); the executor's memory budget ends a batch sooner when
+    /// its rows are wide.
     public var batchRows: Int
+    /// The memory budget of each executor (default: the executor's own `--memory`, 512MiB unless given): divided among
+    /// its slots, it bounds by bytes the extraction batches, the Parquet shards' row groups and the insert blocks
+    /// (``SluiceCore/MemoryBudget``). `sluice run --local N` starts its executors with it; an executor started on its
+    /// own takes the smaller of this and its `--memory`, so a run can ask a pod for less than its limit, never more.
+    public var executorMemory: ConfigMemorySize?
     /// How long the driver waits for the first executor (default 60s).
     public var executorWait: ConfigDuration
     /// The longest a run may take; then its unfinished tables fail and keep their bookmarks (default none). A hung
@@ -140,7 +146,8 @@ public struct RunSettings: Sendable, Decodable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case retries, retryBackoff, retryBackoffMax, excludeExecutorAfter, heartbeatInterval, executorTimeout, batchRows, executorWait, timeout
+        case retries, retryBackoff, retryBackoffMax, excludeExecutorAfter, heartbeatInterval, executorTimeout, batchRows, executorMemory
+        case executorWait, timeout
     }
 
     public init(from decoder: any Decoder) throws {
@@ -153,6 +160,7 @@ public struct RunSettings: Sendable, Decodable {
         heartbeatInterval = try c.decodeIfPresent(ConfigDuration.self, forKey: .heartbeatInterval) ?? heartbeatInterval
         executorTimeout = try c.decodeIfPresent(ConfigDuration.self, forKey: .executorTimeout) ?? executorTimeout
         batchRows = try c.decodeIfPresent(Int.self, forKey: .batchRows) ?? batchRows
+        executorMemory = try c.decodeIfPresent(ConfigMemorySize.self, forKey: .executorMemory)
         executorWait = try c.decodeIfPresent(ConfigDuration.self, forKey: .executorWait) ?? executorWait
         timeout = try c.decodeIfPresent(ConfigDuration.self, forKey: .timeout)
         if let timeout, timeout.microseconds <= 0 {

@@ -14,6 +14,9 @@ struct PipelineValidator {
         }
         if !(0...100).contains(config.run.retries) { throw error(["run", "retries"], "retries must be 0...100") }
         if config.run.batchRows < 1 { throw error(["run", "batch_rows"], "batch_rows must be at least 1") }
+        if let memory = config.run.executorMemory, memory.mebibytes < MemoryBudget.minimumMebibytes {
+            throw error(["run", "executor_memory"], "executor_memory must be at least \(MemoryBudget.minimumMebibytes)MiB")
+        }
         if config.run.retryBackoff.microseconds > ConfigDuration.seconds(3_600).microseconds {
             throw error(["run", "retry_backoff"], "retry_backoff must be at most 1h (it doubles with each retry)")
         }

@@ -13,7 +13,7 @@ extension Driver {
     /// a stop request (cancellation), then says SHUTDOWN.
     func serve(runID: String, startedAt: Int64, tables: [TableRun], coordinator: RunCoordinator, logger: Logger) async throws(SluiceError) {
         let work = RunWork(runID: runID, startedAt: startedAt, source: pipeline.source, sink: pipeline.sink, staging: pipeline.staging,
-                           batchRows: pipeline.run.batchRows,
+                           batchRows: pipeline.run.batchRows, executorMemory: pipeline.run.executorMemory?.mebibytes,
                            tables: tables.flatMap { [$0.work] + $0.children.map(\.work) })
         let runConfig = WireMessage.RunConfig(runID: runID, plan: try work.json())
         let (secret, token) = try secretAndToken()
@@ -35,8 +35,9 @@ extension Driver {
         let local = LocalExecutors(count: options.localExecutors)
         if options.localExecutors > 0, let token {
             do {
-                try local.start(driverPort: server.port, token: token, slots: options.executorSlots, logLevel: options.logLevel,
-                                metricsPort: options.executorMetricsPort)
+                try local.start(driverPort: server.port, token: token, slots: options.executorSlots,
+                                memoryMebibytes: pipeline.run.executorMemory?.mebibytes ?? MemoryBudget.defaultMebibytes,
+                                logLevel: options.logLevel, metricsPort: options.executorMetricsPort)
             } catch {
                 await server.close()
                 throw error

@@ -21,7 +21,8 @@ public final class LocalExecutors: @unchecked Sendable {
     /// Starts the children. With `metricsPort`, child `local-i` serves its metrics on `metricsPort + i - 1` (each on a
     /// free port of its own when it is 0).
     public func start(executable: String = LocalExecutors.currentExecutable, driverPort: Int, token: String,
-                      slots: Int, logLevel: String, metricsPort: Int? = nil) throws(SluiceError) {
+                      slots: Int, memoryMebibytes: Int = MemoryBudget.defaultMebibytes, logLevel: String,
+                      metricsPort: Int? = nil) throws(SluiceError) {
         var environment = ProcessInfo.processInfo.environment
         environment["SLUICE_TOKEN"] = token
         // The children leave when this process does, even when it is killed with SIGKILL (see ParentWatch).
@@ -30,7 +31,8 @@ public final class LocalExecutors: @unchecked Sendable {
             let process = Process()
             process.executableURL = URL(fileURLWithPath: executable)
             process.arguments = ["executor", "--connect", "127.0.0.1:\(driverPort)", "--once",
-                                 "--id", "local-\(index)", "--slots", "\(slots)", "--log-level", logLevel]
+                                 "--id", "local-\(index)", "--slots", "\(slots)", "--memory", "\(memoryMebibytes)",
+                                 "--log-level", logLevel]
                 + (metricsPort.map { ["--metrics-port", "\($0 == 0 ? 0 : $0 + index - 1)"] } ?? [])
             process.environment = environment
             do {

@@ -65,9 +65,18 @@ public struct ExecutorService: Service {
             } catch {
                 logger.warning("executor.session_ended", metadata: ["sluice.error": "\(error)"])
             }
+            logMemory()
             lastConnected = .now
             if options.once { return }
         }
+    }
+
+    /// The process's peak resident memory against its budget, after each driver's run: what operators size pods
+    /// by, and what the tests hold the budget to.
+    func logMemory() {
+        guard let peak = ProcessMemory.peakResidentBytes() else { return }
+        logger.info("executor.memory", metadata: ["sluice.memory.peak_rss_mib": "\(peak >> 20)",
+                                                  "sluice.memory.budget_mib": "\(options.memoryMebibytes)"])
     }
 
     /// The connectors' executor sides for a run, built in this executor's own environment; or why they cannot be.
@@ -76,7 +85,7 @@ public struct ExecutorService: Service {
             let work = try RunWork(json: config.plan)
             let reader = try registry.source(for: work.source).makeReader(work.source, logger)
             let writer = try registry.sink(for: work.sink).makeWriter(work.sink, logger)
-            return TaskRunner(work: work, reader: reader, writer: writer, logger: logger)
+            return TaskRunner(work: work, reader: reader, writer: writer, logger: logger, memory: options.memoryBudget(for: work))
         }.mapError {
             // Retryable although it is configuration: what this executor's environment lacks (an unset ${VAR}),
             // another executor's may have, so the driver tries elsewhere (and excludes this one if others succeed).

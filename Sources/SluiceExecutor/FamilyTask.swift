@@ -61,12 +61,12 @@ extension TaskRunner {
             guard let child = work.table(named: link.table) else { throw SluiceError(.invalidRunPlan, "the run plan has no table \(link.table)") }
             children.append(child)
         }
-        let compression = work.staging.compression
-        let parent = try TableOutput(table: table, shardPath: task.shardPath, attempt: task.attempt, compression: compression, provisional: true)
+        let format = shardFormat
+        let parent = try TableOutput(table: table, shardPath: task.shardPath, attempt: task.attempt, format: format, provisional: true)
         var outputs = [parent]
         do throws(SluiceError) {
             for (read, child) in zip(task.related, children) {
-                outputs.append(try TableOutput(table: child, shardPath: read.shardPath, attempt: task.attempt, compression: compression,
+                outputs.append(try TableOutput(table: child, shardPath: read.shardPath, attempt: task.attempt, format: format,
                                                provisional: true))
             }
             let parentDeclared = Schema(table.transform.outputs.map(\.field))

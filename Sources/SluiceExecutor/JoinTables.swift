@@ -9,14 +9,13 @@ final class JoinTables: Sendable {
 
     /// `join`'s table for `table`, read through `reader` the first time it is asked for (on the calling thread:
     /// blocking). Two tasks asking at once may both read it; one copy is kept.
-    func table(for join: TransformSpec.JoinSpec, of table: String, reader: any SourceReader, batchRows: Int,
-               specialValues: SpecialValuesPolicy) throws(SluiceError) -> JoinTable {
+    /// `options` name the join (`orders.customers`) for messages.
+    func table(for join: TransformSpec.JoinSpec, of table: String, reader: any SourceReader, options: ReadOptions)
+        throws(SluiceError) -> JoinTable {
         let key = "\(table)/\(join.name)"
         if let cached = tables.withLock({ $0[key] }) { return cached }
-        let name = "\(table).\(join.name)"
         var batches: [RecordBatch] = []
         var rows = 0
-        let options = ReadOptions(batchRows: batchRows, specialValues: specialValues, table: name)
         _ = try reader.read(join.read, schema: join.readSchema, options: options) { batch throws(SluiceError) in
             rows += batch.rowCount
             guard rows <= join.maxRows else {

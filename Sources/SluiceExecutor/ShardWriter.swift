@@ -1,6 +1,5 @@
 import Foundation
 import Parquet
-import SluiceConfig
 public import SluiceCore
 import SluicePipeline
 
@@ -12,7 +11,7 @@ final class ShardWriter {
     private let writer: ParquetFileWriter
     private var closed = false
 
-    init(path: String, attempt: UInt32, schema: Schema, compression: StagingConfig.Compression, table: String) throws(SluiceError) {
+    init(path: String, attempt: UInt32, schema: Schema, format: ShardFormat, table: String) throws(SluiceError) {
         self.path = path
         temporaryPath = path + ".attempt-\(attempt).tmp"
         let directory = (path as NSString).deletingLastPathComponent
@@ -21,14 +20,7 @@ final class ShardWriter {
         } catch {
             throw SluiceError(.stagingIO, "cannot create the staging directory \(directory)", underlying: "\(error)")
         }
-        var options = ParquetWriterOptions()
-        switch compression {
-        case .snappy: options.compression = .snappy
-        case .zstd: options.compression = .zstd(level: 1)
-        case .none: options.compression = .uncompressed
-        }
-        options.keyValueMetadata = ["sluice.table": table]
-        writer = try ParquetFileWriter(path: temporaryPath, schema: schema, options: options)
+        writer = try ParquetFileWriter(path: temporaryPath, schema: schema, options: format.writerOptions(table: table))
     }
 
     func write(_ batch: RecordBatch) throws(SluiceError) {

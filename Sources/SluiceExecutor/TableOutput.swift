@@ -13,7 +13,7 @@ final class TableOutput {
     let shardPath: String
     let quarantinePath: String
     let attempt: UInt32
-    let compression: StagingConfig.Compression
+    let format: ShardFormat
     private var shard: ShardWriter?
     private var quarantine: ShardWriter?
     private(set) var rowsExtracted: UInt64 = 0
@@ -25,18 +25,18 @@ final class TableOutput {
     private(set) var quarantineFile: String?
 
     /// - Parameter provisional: write the shard under `<shard>.provisional` until ``rewrite(_:)`` or ``keep()``.
-    init(table: TableWork, shardPath: String, attempt: UInt32, compression: StagingConfig.Compression, provisional: Bool = false)
+    init(table: TableWork, shardPath: String, attempt: UInt32, format: ShardFormat, provisional: Bool = false)
         throws(SluiceError)
     {
         self.table = table
         self.shardPath = shardPath
         self.attempt = attempt
-        self.compression = compression
+        self.format = format
         quarantinePath = TaskRunner.quarantinePath(forShard: shardPath)
         // A file an earlier attempt left must not be taken for this one's.
         try? FileManager.default.removeItem(atPath: quarantinePath)
         shard = try ShardWriter(path: provisional ? Self.provisionalPath(shardPath) : shardPath, attempt: attempt,
-                                schema: table.stagedSchema, compression: compression, table: table.table)
+                                schema: table.stagedSchema, format: format, table: table.table)
     }
 
     static func provisionalPath(_ path: String) -> String { path + ".provisional" }
@@ -58,7 +58,7 @@ final class TableOutput {
         guard rows.rows.rowCount > 0 else { return }
         if quarantine == nil {
             quarantine = try ShardWriter(path: quarantinePath, attempt: attempt, schema: QuarantinedRows.schema(declared: rows.rows.schema),
-                                         compression: compression, table: table.table)
+                                         format: format, table: table.table)
         }
         try quarantine?.write(try rows.fileBatch())
     }
@@ -84,7 +84,7 @@ final class TableOutput {
     func rewrite(_ change: (RecordBatch) throws(SluiceError) -> RecordBatch) throws(SluiceError) {
         let provisional = Self.provisionalPath(shardPath)
         let reader = try ParquetFileReader(path: provisional)
-        shard = try ShardWriter(path: shardPath, attempt: attempt, schema: table.stagedSchema, compression: compression, table: table.table)
+        shard = try ShardWriter(path: shardPath, attempt: attempt, schema: table.stagedSchema, format: format, table: table.table)
         rowsStaged = 0
         rowsDeleted = 0
         for group in 0..<reader.rowGroupCount {

@@ -15,14 +15,19 @@ public struct TaskRunner: Sendable {
     public let logger: Logger
     /// How often progress is reported while reading.
     public var progressInterval: Duration = .milliseconds(500)
+    /// This task's share of the executor's memory: it bounds extraction batches, the shard's row groups and the
+    /// blocks the sink receives, by bytes.
+    public let memory: MemoryBudget
     /// The run's broadcast join tables, shared by its tasks.
     let joins = JoinTables()
 
-    public init(work: RunWork, reader: any SourceReader, writer: any SinkWriter, logger: Logger) {
+    public init(work: RunWork, reader: any SourceReader, writer: any SinkWriter, logger: Logger,
+                memory: MemoryBudget = .standard(slots: 1)) {
         self.work = work
         self.reader = reader
         self.writer = writer
         self.logger = logger
+        self.memory = memory
     }
 
     /// How a task ended.
@@ -50,8 +55,10 @@ public struct TaskRunner: Sendable {
             logger.debug("task.extracted", metadata: ["sluice.rows": "\(extraction.outputs[0].rowsExtracted)"])
             var outputs: [TaskOutput] = []
             for output in extraction.outputs {
-                let receipt = try await writer.stage(try ShardBatchSource(path: output.shardPath), schema: output.table.stagedSchema,
-                                                     for: task, into: output.table.sink)
+                // The shard's row groups, each within the budget's row-group bytes, reach the sink in blocks of its
+                // block bytes: memory holds one row group and one block's copy, never the shard.
+                let shard = ByteBoundedBatches(try ShardBatchSource(path: output.shardPath), maxBytes: memory.blockBytes)
+                let receipt = try await writer.stage(shard, schema: output.table.stagedSchema, for: task, into: output.table.sink)
                 guard receipt.rows == output.rowsStaged else {
                     throw SluiceError(.stagingIO, "the sink staged \(receipt.rows) of the shard's \(output.rowsStaged) rows",
                                       context: ErrorContext(table: output.table.table))
@@ -119,7 +126,7 @@ public struct TaskRunner: Sendable {
     /// on one thread of its own.
     func extract(_ task: TaskSpec, table: TableWork, progress: @escaping @Sendable (UInt64) -> Void) async throws(SluiceError) -> Extraction {
         try await BlockingIO.run(name: "sluice.extract") { () throws(SluiceError) -> Extraction in
-            let output = try TableOutput(table: table, shardPath: task.shardPath, attempt: task.attempt, compression: work.staging.compression)
+            let output = try TableOutput(table: table, shardPath: task.shardPath, attempt: task.attempt, format: shardFormat)
             do throws(SluiceError) {
                 let read = try pump(task.read, table: table, into: output, progress: progress)
                 try output.finishShard()
@@ -141,7 +148,8 @@ public struct TaskRunner: Sendable {
         let chain = try stages(for: table, provided: provided)
         var context = StageContext()
         var lastProgress = ContinuousClock.now
-        let options = ReadOptions(batchRows: work.batchRows, specialValues: table.specialValues, table: table.table)
+        let options = ReadOptions(batchRows: work.batchRows, batchBytes: memory.batchBytes, specialValues: table.specialValues,
+                                  table: table.table)
         let stats = try reader.read(read, schema: table.readSchema, options: options) { batch throws(SluiceError) in
             context.firstRow = Int(output.rowsExtracted) + 1
             output.extracted(batch.rowCount)
@@ -183,11 +191,17 @@ public struct TaskRunner: Sendable {
                 joinTables.append(built)
                 continue
             }
-            joinTables.append(try joins.table(for: join, of: table.table, reader: reader, batchRows: work.batchRows,
-                                              specialValues: table.specialValues))
+            joinTables.append(try joins.table(for: join, of: table.table, reader: reader,
+                                              options: ReadOptions(batchRows: work.batchRows, batchBytes: memory.batchBytes,
+                                                                   specialValues: table.specialValues, table: "\(table.table).\(join.name)")))
         }
         return try TransformStage(spec: table.transform, table: table.table, cursor: table.cursor, runStartedAt: work.startedAt,
                                   joins: joinTables)
+    }
+
+    /// How this run's shards are written: its staging compression, row groups cut at the budget's row-group bytes.
+    var shardFormat: ShardFormat {
+        ShardFormat(compression: work.staging.compression, rowGroupMemoryBytes: memory.rowGroupBytes)
     }
 
     static func microseconds(_ duration: Duration) -> UInt64 {

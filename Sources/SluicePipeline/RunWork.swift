@@ -16,16 +16,20 @@ public struct RunWork: Sendable, Hashable, Codable {
     public var staging: StagingConfig
     /// Rows per batch while reading.
     public var batchRows: Int
+    /// `run.executor_memory` in MiB, when the pipeline sets it: executors use the smaller of it and their own
+    /// `--memory` (``SluiceCore/MemoryBudget``).
+    public var executorMemory: Int?
     public var tables: [TableWork]
 
     public init(runID: String, startedAt: Int64 = 0, source: ConnectorSection, sink: ConnectorSection, staging: StagingConfig,
-                batchRows: Int, tables: [TableWork]) {
+                batchRows: Int, executorMemory: Int? = nil, tables: [TableWork]) {
         self.runID = runID
         self.startedAt = startedAt
         self.source = source
         self.sink = sink
         self.staging = staging
         self.batchRows = batchRows
+        self.executorMemory = executorMemory
         self.tables = tables
     }
 

@@ -203,7 +203,8 @@ public struct RelatedRequest: Sendable {
 /// Where rows come from, on an executor: reads one partition.
 public protocol SourceReader: Sendable {
     /// Reads the partition `read` describes on the calling thread (blocking: run it on a thread of its own),
-    /// handing each batch of `schema` to `consume` as it is decoded. Memory stays bounded by one batch.
+    /// handing each batch of `schema` to `consume` as it is decoded. Memory stays bounded by one batch: batches
+    /// end at ``ReadOptions/batchRows`` rows or ``ReadOptions/batchBytes`` bytes, whichever comes first.
     func read(_ read: ConnectorPayload, schema: Schema, options: ReadOptions,
               consume: (RecordBatch) throws(SluiceError) -> Void) throws(SluiceError) -> ReadStats
 }
@@ -212,13 +213,17 @@ public protocol SourceReader: Sendable {
 public struct ReadOptions: Sendable, Hashable {
     /// Rows per batch.
     public var batchRows: Int
+    /// A batch also ends once its rows take about this many bytes (the executor's memory budget,
+    /// ``SluiceCore/MemoryBudget/batchBytes``), however few they are. Default: no limit.
+    public var batchBytes: Int
     /// Values no sink type can hold (NaN, infinities).
     public var specialValues: SpecialValuesPolicy
     /// The table's name, for messages.
     public var table: String
 
-    public init(batchRows: Int, specialValues: SpecialValuesPolicy, table: String) {
+    public init(batchRows: Int, batchBytes: Int = .max, specialValues: SpecialValuesPolicy, table: String) {
         self.batchRows = batchRows
+        self.batchBytes = batchBytes
         self.specialValues = specialValues
         self.table = table
     }

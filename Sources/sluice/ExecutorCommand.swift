@@ -27,6 +27,9 @@ struct ExecutorCommand: AsyncParsableCommand {
     @Option(help: "How many tasks to run at once.")
     var slots: Int = 1
 
+    @Option(help: "The memory budget of this process in MiB, divided among its slots; it bounds batches, row groups and insert blocks by bytes (a run's run.executor_memory may lower it). Set it to the pod's memory limit.")
+    var memory: Int = MemoryBudget.defaultMebibytes
+
     @Option(help: "This executor's name (default: host name and process id).")
     var id: String?
 
@@ -43,11 +46,14 @@ struct ExecutorCommand: AsyncParsableCommand {
 
     func validate() throws {
         guard slots >= 1, slots <= 64 else { throw ValidationError("--slots must be 1...64") }
+        guard memory >= MemoryBudget.minimumMebibytes else {
+            throw ValidationError("--memory must be at least \(MemoryBudget.minimumMebibytes) (MiB)")
+        }
     }
 
     func run() async throws {
         let logger = logging.bootstrap(label: "sluice.executor")
-        Self.tuneAllocator()
+        Self.tuneAllocator(MemoryBudget(mebibytes: memory, slots: slots))
         // Started by `sluice run --local`: leave with the driver, whatever killed it.
         ParentWatch.start { parent in
             logger.error("executor.parent.gone", metadata: ["sluice.parent.pid": "\(parent)"])
@@ -57,7 +63,7 @@ struct ExecutorCommand: AsyncParsableCommand {
             let name = id ?? "\(ProcessInfo.processInfo.hostName)-\(ProcessInfo.processInfo.processIdentifier)"
             let seconds = patience ?? (once ? 60 : nil)
             let options = ExecutorOptions(
-                driverHost: connect.host, driverPort: connect.port, executorID: name, slots: slots, once: once,
+                driverHost: connect.host, driverPort: connect.port, executorID: name, slots: slots, memoryMebibytes: memory, once: once,
                 secret: try loadSecret(file: tokenFile), connectPatience: seconds.map { .seconds($0) })
             var service = ExecutorService(options: options, registry: .builtIn, logger: logger)
             // The executor finishing ends the group; SIGTERM and SIGINT shut it down gracefully. Services stop in
@@ -82,9 +88,13 @@ struct ExecutorCommand: AsyncParsableCommand {
 extension ExecutorCommand {
     /// Extraction allocates and frees a batch's arrays thousands of times per task. glibc's defaults hand large
     /// freed blocks back to the kernel and fault them in again on the next batch; keeping them cost 12% less
-    /// extraction CPU on bench/extract. Memory stays bounded by the largest batch and row group.
-    static func tuneAllocator() {
-        _ = mallopt(M_TRIM_THRESHOLD, 256 << 20)
-        _ = mallopt(M_MMAP_THRESHOLD, 64 << 20)
+    /// extraction CPU on bench/extract. But what a thread frees stays in its own malloc arena, and extraction and
+    /// loading run on different threads: kept without limit, both phases' peaks added up (285 MiB on wide rows with a
+    /// 512 MiB budget). So blocks of at least a sixteenth of a batch (the column arrays of batches, row groups and
+    /// insert blocks) are mapped on their own and go back to the kernel when freed, and an arena keeps at most a
+    /// batch's worth of freed memory at its top.
+    static func tuneAllocator(_ budget: MemoryBudget) {
+        _ = mallopt(M_TRIM_THRESHOLD, Int32(clamping: budget.batchBytes))
+        _ = mallopt(M_MMAP_THRESHOLD, Int32(clamping: max(budget.batchBytes / 16, 256 << 10)))
     }
 }

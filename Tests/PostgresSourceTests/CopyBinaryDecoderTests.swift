@@ -29,6 +29,15 @@ struct CopyBinaryDecoderTests {
         #expect(texts(batches, column: 0).count == 10)
     }
 
+    @Test func wideRowsEndABatchAtItsByteLimitBeforeItsRowLimit() throws {
+        // A tuple of this stream is 2 + (4 + 8) + (4 + 8) = 26 bytes, 18 with a NULL name (rows 0, 3, 6, 9): rows 0-4
+        // take 114 bytes, the fifth crossing 90; rows 5-8 take 96.
+        let batches = try decodeAll(stream(rows: 10), columns: columns, schema: schema,
+                                    options: CopyDecodeOptions(batchRowCount: 1_000, batchByteCount: 90))
+        #expect(batches.map(\.rowCount) == [5, 4, 1], "the row crossing the limit ends the batch")
+        #expect(texts(batches, column: 0).count == 10)
+    }
+
     @Test(arguments: [1, 2, 3, 7, 19, 64])
     func dripFeedingMatchesWholeBuffer(chunkSize: Int) throws {
         let bytes = stream(rows: 37, extensionBytes: [1, 2, 3])

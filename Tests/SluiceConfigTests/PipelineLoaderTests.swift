@@ -392,12 +392,20 @@ struct HTTPSettings: Decodable {
         let config = try PipelineLoader(environment: env).load(path: try fixture.write("p.yaml", baseConfig + "\n" + run + "\n" + ordersTable))
         #expect(config.run.retries == 5 && config.run.excludeExecutorAfter == 0)
         #expect(config.run.retryBackoff == ConfigDuration(microseconds: 500_000) && config.run.retryBackoffMax == .seconds(120))
+        #expect(config.run.executorMemory == nil, "unset: each executor keeps its own --memory")
+        for (text, mebibytes) in [("768MiB", 768), ("2Gi", 2_048), ("1GiB", 1_024), ("512", 512)] {
+            let sized = try PipelineLoader(environment: env).load(
+                path: try fixture.write("m.yaml", baseConfig + "\nrun: {executor_memory: \(text)}\n" + ordersTable))
+            #expect(sized.run.executorMemory?.mebibytes == mebibytes, "\(text)")
+        }
 
         let cases: [(String, String, String)] = [
             ("run: {retry_backoff: 2h}", "run.retry_backoff", "at most 1h"),
             ("run: {retry_backoff_max: 2d}", "run.retry_backoff_max", "at most 1d"),
             ("run: {exclude_executor_after: -1}", "run.exclude_executor_after", "0 (never)"),
             ("run: {retry_backoff: soon}", "run.retry_backoff", "not a duration"),
+            ("run: {executor_memory: 64MiB}", "run.executor_memory", "at least 128MiB"),
+            ("run: {executor_memory: 1TB}", "run.executor_memory", "not an amount of memory"),
         ]
         for (run, key, message) in cases {
             let found = try self.error(in: baseConfig + "\n" + run + "\n" + ordersTable)

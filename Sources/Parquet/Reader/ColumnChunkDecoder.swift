@@ -8,6 +8,8 @@ struct ColumnChunkDecoder {
     let codec: ParquetCodec
     let rows: Int
     let options: ParquetReaderOptions
+    /// The chunk's `total_uncompressed_size`: where byte-string columns start their buffer.
+    var expectedBytes = 0
 
     func decode(_ chunk: UnsafeRawBufferPointer) throws(SluiceError) -> Column {
         let values = try makeValuesDecoder()
@@ -192,9 +194,10 @@ struct ColumnChunkDecoder {
         case (.int96, .int96ToTimestamp):
             return converted(Int96Converter(), width: 12) { .int64($0) }
         case (.byteArray, .identity):
-            return PageValuesDecoderBox(BytesPageDecoder(rows: rows, width: 0, maxPageBytes: maxPage))
+            return PageValuesDecoderBox(BytesPageDecoder(rows: rows, width: 0, maxPageBytes: maxPage, expectedBytes: expectedBytes))
         case (.fixedLenByteArray, .fixedToBytes):
-            return PageValuesDecoderBox(BytesPageDecoder(rows: rows, width: descriptor.typeLength, maxPageBytes: maxPage))
+            return PageValuesDecoderBox(BytesPageDecoder(rows: rows, width: descriptor.typeLength, maxPageBytes: maxPage,
+                                                         expectedBytes: expectedBytes))
         case (.byteArray, .bytesToDecimal), (.fixedLenByteArray, .bytesToDecimal):
             return converted(DecimalBytesConverter(limit: decimalLimit), width: descriptor.typeLength) { .int128($0) }
         case (.fixedLenByteArray, .float16ToFloat):

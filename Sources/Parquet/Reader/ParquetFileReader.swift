@@ -213,7 +213,8 @@ public final class ParquetFileReader: Sendable {
         let available = dataEnd - start
         let length = Int(min(min(meta.totalCompressedSize, available) + slack, available))
         try input.read(offset: Int(start), count: length, into: &buffer)
-        let decoder = ColumnChunkDecoder(descriptor: descriptor, codec: meta.codec, rows: rows, options: options)
+        let decoder = ColumnChunkDecoder(descriptor: descriptor, codec: meta.codec, rows: rows, options: options,
+                                         expectedBytes: Int(clamping: meta.totalUncompressedSize))
         return try buffer.withBytes { (raw) throws(SluiceError) in
             try decoder.decode(UnsafeRawBufferPointer(rebasing: raw[..<length]))
         }

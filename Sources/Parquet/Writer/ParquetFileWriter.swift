@@ -3,8 +3,8 @@ public import SluiceCore
 /// Writes a Parquet file batch by batch (parquet-format: "File format"): `PAR1`, row groups of column
 /// chunks, the Thrift footer, its length and `PAR1`.
 ///
-/// Memory stays about one row group (see ``ParquetWriterOptions/rowGroupBytes``) plus page buffers,
-/// whatever the file size. Not thread-safe: use one writer from one task at a time.
+/// Memory stays about one row group (see ``ParquetWriterOptions/rowGroupBytes`` and
+/// ``ParquetWriterOptions/rowGroupMemoryBytes``) plus page buffers, whatever the file size. Not thread-safe: use one writer from one task at a time.
 ///
 ///     let writer = try ParquetFileWriter(path: "part-0.parquet", schema: schema)
 ///     try writer.write(batch)
@@ -17,6 +17,8 @@ public final class ParquetFileWriter {
     private var position: Int64 = 0
     private var rowGroups: [ParquetRowGroup] = []
     private var groupRows = 0
+    /// What the current row group's rows take in memory (``SluiceCore/RecordBatch/memoryBytes(rows:)``).
+    private var groupMemoryBytes = 0
     private var totalRows = 0
     private var state: State = .open
 
@@ -52,7 +54,7 @@ public final class ParquetFileWriter {
                 throw ParquetError.usage("invalid decimal(\(p),\(s))", column: field.name)
             }
         }
-        guard options.rowGroupBytes > 0, options.rowGroupRows > 0, options.pageBytes > 0 else {
+        guard options.rowGroupBytes > 0, options.rowGroupRows > 0, options.pageBytes > 0, (options.rowGroupMemoryBytes ?? 1) > 0 else {
             throw ParquetError.usage("row group and page sizes must be positive")
         }
         if case .gzip(let level) = options.compression, !(0...9).contains(level) {
@@ -81,14 +83,23 @@ public final class ParquetFileWriter {
         do throws(SluiceError) {
             while start < rows {
                 let roomBytes = max(options.rowGroupBytes - estimatedGroupBytes, 0)
-                let take = min(rows - start, options.rowGroupRows - groupRows, max(roomBytes / bytesPerRow, 1), 1 << 16)
+                var take = min(rows - start, options.rowGroupRows - groupRows, max(roomBytes / bytesPerRow, 1), 1 << 16)
+                if let limit = options.rowGroupMemoryBytes {
+                    // A row that no longer fits starts the next row group (a row larger than the limit has one alone).
+                    if groupRows > 0 && groupMemoryBytes + batch.memoryBytes(rows: start..<start + 1) > limit {
+                        try flushRowGroup()
+                    }
+                    take = min(take, batch.rowsFitting(from: start, bytes: max(limit - groupMemoryBytes, 1)))
+                    groupMemoryBytes += batch.memoryBytes(rows: start..<start + take)
+                }
                 for (index, column) in columns.enumerated() {
                     try column.append(batch.columns[index], rows: start..<start + take)
                 }
                 groupRows += take
                 totalRows += take
                 start += take
-                if groupRows >= options.rowGroupRows || estimatedGroupBytes >= options.rowGroupBytes {
+                if groupRows >= options.rowGroupRows || estimatedGroupBytes >= options.rowGroupBytes
+                    || groupMemoryBytes >= options.rowGroupMemoryBytes ?? .max {
                     try flushRowGroup()
                 }
             }
@@ -142,6 +153,7 @@ public final class ParquetFileWriter {
                                          fileOffset: start, totalCompressedSize: position - start,
                                          ordinal: Int16(truncatingIfNeeded: rowGroups.count)))
         groupRows = 0
+        groupMemoryBytes = 0
     }
 
     private func emit(_ bytes: [UInt8]) throws(SluiceError) {

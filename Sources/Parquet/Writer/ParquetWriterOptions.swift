@@ -15,6 +15,11 @@ public struct ParquetWriterOptions: Sendable, Hashable {
     public var rowGroupBytes: Int = 128 << 20
     /// A row group also ends at this many rows. Default 1,048,576 (Arrow's default).
     public var rowGroupRows: Int = 1 << 20
+    /// A row group also ends once its rows take this many bytes in memory as Sluice holds them
+    /// (``SluiceCore/RecordBatch/memoryBytes``: value bytes, offsets, validity), so that a reader decoding one
+    /// row group at a time needs at most about this much, however well the pages compressed. ``rowGroupBytes``
+    /// counts compressed bytes and cannot promise that. Default nil: no such limit.
+    public var rowGroupMemoryBytes: Int? = nil
     /// A data page ends once its encoded values and levels reach this many bytes. Default 1 MiB.
     public var pageBytes: Int = 1 << 20
     /// A column chunk falls back from dictionary to PLAIN encoding once its dictionary page (PLAIN encoded)
@@ -36,13 +41,14 @@ public struct ParquetWriterOptions: Sendable, Hashable {
     public var createdBy: String = "sluice version 0.1.0"
 
     public init(compression: ParquetCompression = .snappy, rowGroupBytes: Int = 128 << 20,
-                rowGroupRows: Int = 1 << 20, pageBytes: Int = 1 << 20, dictionaryPageLimitBytes: Int = 1 << 20,
+                rowGroupRows: Int = 1 << 20, rowGroupMemoryBytes: Int? = nil, pageBytes: Int = 1 << 20, dictionaryPageLimitBytes: Int = 1 << 20,
                 dictionaryEnabled: Bool = true, dataPageVersion: ParquetDataPageVersion = .v1,
                 pageStatistics: Bool = true, maxStatisticsBytes: Int = 4096,
                 keyValueMetadata: [String: String] = [:], createdBy: String = "sluice version 0.1.0") {
         self.compression = compression
         self.rowGroupBytes = rowGroupBytes
         self.rowGroupRows = rowGroupRows
+        self.rowGroupMemoryBytes = rowGroupMemoryBytes
         self.pageBytes = pageBytes
         self.dictionaryPageLimitBytes = dictionaryPageLimitBytes
         self.dictionaryEnabled = dictionaryEnabled
