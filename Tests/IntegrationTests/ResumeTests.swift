@@ -23,7 +23,7 @@ import Testing
         let failed = try fixture.run(config)
         #expect(failed.status == 1, "\(failed.output.suffix(2000))")
         let failedRun = try #require(failed.report["run_id"] as? String)
-        #expect(try fixture.clickhouseCount() == 0)
+        #expect(try fixture.rawCount() == 0, "the failed run loaded nothing (read without FINAL)")
         #expect(try env.clickhouse("SELECT count() FROM \(fixture.metadata).cdc_state").trimmed == "0")
         let manifestPath = "\(fixture.directory)/staging/\(failedRun)/items/manifest.json"
         let manifest = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: manifestPath))) as? [String: Any])
@@ -68,6 +68,8 @@ import Testing
         // The next run reads past that bookmark and finds the change: the destination equals the source.
         let next = try fixture.run(config)
         #expect(next.status == 0, "\(next.output.suffix(3000))")
+        // It re-read what lies past the capped bookmark once: ids 18,001-20,000 and the changed row 5.
+        #expect(try fixture.rawCount() == 20_000 + 2_001, "the next run loaded each re-read row once (read without FINAL)")
         #expect(try fixture.differences().isEmpty)
         #expect(try fixture.differences(in: .curated).isEmpty)
     }
