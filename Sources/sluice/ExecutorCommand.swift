@@ -7,6 +7,7 @@ import UnixSignals
 import SluiceCore
 import SluiceExecutor
 import SluicePipeline
+import SluiceWireNIO
 
 /// `sluice executor`: joins drivers at an address and runs the tasks they assign.
 struct ExecutorCommand: AsyncParsableCommand {
@@ -15,7 +16,10 @@ struct ExecutorCommand: AsyncParsableCommand {
         abstract: "Join the driver at --connect and run its tasks; afterwards wait for the next driver.",
         discussion: """
             The executor receives the pipeline from the driver and resolves ${ENV} references (passwords) from its
-            own environment. It authenticates with the token in SLUICE_TOKEN (or --token-file).
+            own environment. It authenticates with the token in SLUICE_TOKEN (or --token-file). Until a driver
+            answers it retries with a growing backoff (up to 2 s). On SIGTERM it takes no new task, lets running
+            tasks finish for --grace-period seconds, hands the rest back to the driver and exits 0; a second SIGTERM
+            or SIGINT hands them back at once.
             """)
 
     @OptionGroup var logging: LoggingOptions
@@ -38,8 +42,25 @@ struct ExecutorCommand: AsyncParsableCommand {
     @Option(help: "Read the token from this file instead of SLUICE_TOKEN.")
     var tokenFile: String?
 
+    @Option(help: ArgumentHelp(
+        "On SIGTERM, seconds running tasks may go on before they are handed back to the driver.",
+        discussion: "Keep it below the pod's terminationGracePeriodSeconds (30 by default) by a few seconds."))
+    var gracePeriod: Int = 20
+
+    @Option(help: "Connect with TLS, trusting only the CA certificates in this PEM file.")
+    var tlsCa: String?
+
+    @Option(help: "With --tls-ca, present this client certificate (PEM) to the driver; needs --tls-key.")
+    var tlsCert: String?
+
+    @Option(help: "The private key of --tls-cert (PEM).")
+    var tlsKey: String?
+
     func validate() throws {
         guard slots >= 1, slots <= 64 else { throw ValidationError("--slots must be 1...64") }
+        guard gracePeriod >= 0 else { throw ValidationError("--grace-period must be 0 or more seconds") }
+        guard (tlsCert == nil) == (tlsKey == nil) else { throw ValidationError("--tls-cert and --tls-key go together") }
+        guard tlsCert == nil || tlsCa != nil else { throw ValidationError("--tls-cert needs --tls-ca") }
     }
 
     func run() async throws {
@@ -53,15 +74,33 @@ struct ExecutorCommand: AsyncParsableCommand {
         do {
             let name = id ?? "\(ProcessInfo.processInfo.hostName)-\(ProcessInfo.processInfo.processIdentifier)"
             let seconds = patience ?? (once ? 60 : nil)
-            let options = ExecutorOptions(
+            var options = ExecutorOptions(
                 driverHost: connect.host, driverPort: connect.port, executorID: name, slots: slots, once: once,
                 secret: try loadSecret(file: tokenFile), connectPatience: seconds.map { .seconds($0) })
+            options.gracePeriod = .seconds(gracePeriod)
+            if let tlsCa { options.tls = try WireClientTLS(caFile: tlsCa, certificateFile: tlsCert, keyFile: tlsKey) }
             let service = ExecutorService(options: options, registry: .builtIn, logger: logger)
-            // The one service finishing ends the group; SIGTERM and SIGINT shut it down gracefully.
+            // The one service finishing ends the group. The command handles the signals itself, because a service
+            // group ignores a second one: the first SIGTERM/SIGINT shuts the group down gracefully (the executor
+            // drains), the next hurries the drain.
             let group = ServiceGroup(configuration: ServiceGroupConfiguration(
-                services: [.init(service: service, successTerminationBehavior: .gracefullyShutdownGroup)],
-                gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
-            try await group.run()
+                services: [.init(service: service, successTerminationBehavior: .gracefullyShutdownGroup)], logger: logger))
+            try await withThrowingDiscardingTaskGroup { tasks in
+                tasks.addTask {
+                    var received = 0
+                    for await signal in await UnixSignalsSequence(trapping: .sigterm, .sigint) {
+                        received += 1
+                        logger.info("executor.signal", metadata: ["sluice.signal": "\(signal)", "sluice.count": "\(received)"])
+                        if received == 1 {
+                            await group.triggerGracefulShutdown()
+                        } else {
+                            service.stop.hurry()
+                        }
+                    }
+                }
+                try await group.run()
+                tasks.cancelAll()
+            }
         } catch {
             throw fail(error)
         }
