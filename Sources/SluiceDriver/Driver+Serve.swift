@@ -24,11 +24,12 @@ extension Driver {
         let server: WireServer
         do {
             server = try await WireServer.start(host: options.listenHost, port: options.listenPort, secret: secret,
-                                                configuration: wire, logger: logger)
+                                                tls: options.tls, configuration: wire, logger: logger)
         } catch {
             throw Self.asSluiceError(error, "cannot start the driver's listener")
         }
-        logger.info("driver.listening", metadata: ["sluice.address": "\(options.listenHost):\(server.port)"])
+        logger.info("driver.listening", metadata: ["sluice.address": "\(options.listenHost):\(server.port)",
+                                                   "sluice.tls": "\(options.tls != nil)"])
         onListening?(server.port)
         await metrics?.listeningForExecutors()
 

@@ -104,7 +104,7 @@ public struct DriverMetricsSnapshot: Sendable, Hashable {
         case .running: return .running
         case .staged: return .staged
         case .committed: return .committed
-        case .failed, .lost, .superseded, .cancelled: return .waiting
+        case .failed, .lost, .handedBack, .superseded, .cancelled: return .waiting
         }
     }
 }

@@ -1,6 +1,7 @@
 import SluiceCore
 public import SluicePipeline
 public import SluiceWire
+public import SluiceWireNIO
 
 /// How a driver runs: which tables, which mode, where it listens, which executors it uses.
 public struct DriverOptions: Sendable {
@@ -20,6 +21,8 @@ public struct DriverOptions: Sendable {
     public var executorMetricsPort: Int?
     /// The token executors must prove; local runs make one up when nil.
     public var secret: WireSecret?
+    /// TLS on the listener (`--tls-cert`, `--tls-key`); nil: plain TCP.
+    public var tls: WireServerTLS?
     /// Where to write the JSON run report.
     public var reportPath: String?
     /// Passed to local executors.

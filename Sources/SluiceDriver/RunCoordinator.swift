@@ -72,8 +72,14 @@ public actor RunCoordinator {
     /// True once every table succeeded or failed and nothing it started is still under way.
     public var isFinished: Bool { scheduler.isFinished && pendingWork == 0 }
 
-    /// Connected executors that may get tasks (excluded ones are connected but idle).
-    public var executorCount: Int { links.keys.reduce(0) { $0 + (scheduler.isUsable($1) ? 1 : 0) } }
+    /// Connected executors that may get tasks (excluded ones are connected but idle), and draining ones while they
+    /// still run tasks: the run waits for those rather than give up on them (`run.executor_wait`).
+    public var executorCount: Int {
+        links.keys.reduce(0) { count, id in
+            let working = scheduler.isUsable(id) || (scheduler.draining.contains(id) && !scheduler.runningTasks(on: id).isEmpty)
+            return count + (working ? 1 : 0)
+        }
+    }
 
     /// The executors excluded from the run, in order.
     public func excludedExecutors() -> [ExcludedExecutorReport] {
@@ -171,6 +177,21 @@ public actor RunCoordinator {
                                                   at: clock.now())
             }
             await perform(scheduler.taskFailed(failure, executor: id))
+        case .draining(let draining):
+            logger.info("executor.draining", metadata: ["sluice.executor.id": "\(id)", "sluice.reason": "\(draining.reason)",
+                                                        "sluice.grace": "\(draining.graceMillis)ms"])
+            // `run.executor_wait` counts from here should this one be the last to go.
+            lastExecutorSeen = .now
+            await perform(scheduler.executorDraining(id))
+        case .taskHandedBack(let handedBack):
+            rowsInFlight[handedBack.taskID] = nil
+            logger.info("task.handed_back", metadata: ["sluice.executor.id": "\(id)", "sluice.task.id": "\(handedBack.taskID)",
+                                                       "sluice.attempt": "\(handedBack.attempt)"])
+            if let spec = scheduler.spec(of: handedBack.taskID), spec.attempt == handedBack.attempt,
+               scheduler.state(of: handedBack.taskID) == .running(executor: id) {
+                tables[spec.table]?.attemptHandedBack(taskID: handedBack.taskID, attempt: handedBack.attempt, at: clock.now())
+            }
+            await perform(scheduler.taskHandedBack(handedBack.taskID, attempt: handedBack.attempt, executor: id))
         case .shutdown(let reason):
             logger.info("executor.shutdown", metadata: ["sluice.executor.id": "\(id)", "sluice.reason": "\(reason)"])
         }

@@ -146,6 +146,15 @@ public struct TableRun: Sendable {
         }
     }
 
+    /// A draining executor handed the attempt back unfinished: it runs again elsewhere, and nothing of it is kept.
+    mutating func attemptHandedBack(taskID: UInt64, attempt: UInt32, at instant: RunInstant) {
+        updateAttempt(taskID, attempt) {
+            $0.outcome = .handedBack
+            if $0.endSeconds == nil { $0.ended(at: instant) }
+        }
+        for index in children.indices { children[index].attemptHandedBack(taskID: taskID, attempt: attempt, at: instant) }
+    }
+
     /// The task runs again as `task.attempt` after waiting `seconds`: the attempt before it says so.
     mutating func retryScheduled(_ task: TaskSpec, afterSeconds seconds: Double) {
         updateAttempt(task.id, task.attempt - 1) { $0.retryAfterSeconds = seconds }

@@ -9,56 +9,71 @@ import SluiceWireNIO
 
 /// An executor process as a service: joins a driver, builds its connectors from the run plan the driver sends,
 /// runs the tasks it is assigned (up to its slots at once) and reports each result; then, unless `once`, waits
-/// for the next driver. On SIGTERM or SIGINT (a graceful shutdown of its service group) it tells the driver it
-/// is leaving and stops; the driver runs its unfinished tasks elsewhere.
+/// for the next driver, knocking with a growing, jittered backoff (``ReconnectBackoff``).
+///
+/// On SIGTERM (a graceful shutdown of its service group, or ``ExecutorStop/request()``) it drains: it tells the
+/// driver (DRAINING) so that nothing new is assigned to it, lets its running tasks finish for up to
+/// ``ExecutorOptions/gracePeriod``, hands back what is still running (TASK_HANDED_BACK; the driver runs it
+/// elsewhere), says SHUTDOWN and returns, so the process exits 0 and a rolling update loses no work.
 public struct ExecutorService: Service {
     public let options: ExecutorOptions
     public let registry: ConnectorRegistry
     public let logger: Logger
     /// Where it reports its tasks and its link to drivers (`--metrics-port`); nil: nowhere.
     public var metrics: ExecutorMetrics?
+    /// Stop requests: the service group's graceful shutdown sets it, and so may the command line (a second signal
+    /// hurries it).
+    public let stop: ExecutorStop
 
-    public init(options: ExecutorOptions, registry: ConnectorRegistry, logger: Logger) {
+    public init(options: ExecutorOptions, registry: ConnectorRegistry, logger: Logger, stop: ExecutorStop = ExecutorStop()) {
         self.options = options
         self.registry = registry
+        self.stop = stop
         var logger = logger
         logger[metadataKey: "sluice.executor.id"] = "\(options.executorID)"
         self.logger = logger
     }
 
     public func run() async throws {
-        try await cancelWhenGracefulShutdown {
+        try await withGracefulShutdownHandler {
             try await self.serveDrivers()
+        } onGracefulShutdown: {
+            stop.request()
         }
     }
 
-    /// Connects to drivers until `once` is done, patience runs out, or the task is cancelled: ``run()`` without a
-    /// service group around it (in-process executors in tests).
+    /// Connects to drivers until `once` is done, patience runs out, a stop is requested or the task is cancelled:
+    /// ``run()`` without a service group around it (in-process executors in tests).
     public func serveDrivers() async throws(SluiceError) {
-        var attempt = 0
+        var backoff = options.backoff
         var lastConnected = ContinuousClock.now
         let driver = "\(options.driverHost):\(options.driverPort)"
         defer { metrics?.changed(to: .stopping) }
-        while !Task.isCancelled {
+        var generator = SystemRandomNumberGenerator()
+        while !Task.isCancelled && !stop.isRequested {
             metrics?.changed(to: .waiting(driver: driver))
             let connection: DriverConnection
             do {
                 connection = try await DriverConnection.connect(
                     host: options.driverHost, port: options.driverPort, secret: options.secret,
-                    executorID: options.executorID, slots: options.slots, logger: logger)
+                    executorID: options.executorID, slots: options.slots, tls: options.tls, logger: logger)
             } catch {
                 let failure = (error as? SluiceError) ?? SluiceError(.internalError, "cannot connect", underlying: "\(error)")
-                // A wrong token or protocol version will not fix itself.
-                if failure.code == .wireAuthenticationFailed || failure.code == .wireUnsupportedVersion { throw failure }
-                if let patience = options.connectPatience, ContinuousClock.now - lastConnected > patience { throw failure }
-                attempt += 1
-                if attempt == 1 || attempt % 30 == 0 {
-                    logger.info("executor.waiting_for_driver", metadata: ["sluice.error": "\(failure)"])
+                // A wrong token, protocol version or certificate will not fix itself.
+                if failure.code == .wireAuthenticationFailed || failure.code == .wireUnsupportedVersion || failure.code == .wireTLSFailed {
+                    throw failure
                 }
-                try? await Task.sleep(for: .milliseconds(min(2_000, 100 * attempt)))
+                if let patience = options.connectPatience, ContinuousClock.now - lastConnected > patience { throw failure }
+                let delay = backoff.failed(random: Double.random(in: 0..<1, using: &generator))
+                if backoff.shouldLog {
+                    logger.info("executor.waiting_for_driver", metadata: [
+                        "sluice.error": "\(failure)", "sluice.attempts": "\(backoff.failures)", "sluice.retry.delay": "\(delay)",
+                    ])
+                }
+                await sleep(for: delay)
                 continue
             }
-            attempt = 0
+            backoff.succeeded()
             metrics?.changed(to: .connected(driver: driver))
             do {
                 try await serve(connection)
@@ -68,6 +83,15 @@ public struct ExecutorService: Service {
             logMemory()
             lastConnected = .now
             if options.once { return }
+        }
+        if stop.isRequested { logger.info("executor.stopped") }
+    }
+
+    /// Sleeps `duration`, or less when a stop is requested meanwhile: a waiting executor leaves at once on SIGTERM.
+    func sleep(for duration: Duration) async {
+        let end = ContinuousClock.now + duration
+        while !stop.isRequested, !Task.isCancelled, ContinuousClock.now < end {
+            try? await Task.sleep(for: min(.milliseconds(50), end - .now))
         }
     }
 
@@ -91,64 +115,6 @@ public struct ExecutorService: Service {
             // another executor's may have, so the driver tries elsewhere (and excludes this one if others succeed).
             SluiceError(.configInvalid, "executor \(options.executorID) cannot load the run configuration",
                         context: $0.context, underlying: "\($0)", retryable: true)
-        }
-    }
-
-    /// One session with a driver: runs its tasks until it says SHUTDOWN or the connection ends.
-    func serve(_ connection: DriverConnection) async throws {
-        try await connection.executeThenClose { inbound, outbound in
-            // Until RUN_CONFIG arrives, or when it cannot be loaded (an unset ${VAR} in this executor's environment),
-            // tasks fail with the reason, retryably, so the driver tries other executors and reports it.
-            var loaded: Result<TaskRunner, SluiceError> = .failure(
-                SluiceError(.internalError, "task assigned before the run configuration"))
-            do {
-                try await withThrowingDiscardingTaskGroup { tasks in
-                    for try await message in inbound {
-                        switch message {
-                        case .runConfig(let config):
-                            loaded = runner(for: config)
-                            switch loaded {
-                            case .failure(let error): logger.error("executor.run_config.failed", metadata: ["sluice.error": "\(error)"])
-                            case .success: logger.info("executor.run_config", metadata: ["sluice.run": "\(config.runID)"])
-                            }
-                        case .assignTask(let task):
-                            switch loaded {
-                            case .success(let runner):
-                                tasks.addTask { await Self.execute(task, runner: runner, outbound: outbound, metrics: metrics) }
-                            case .failure(let error):
-                                try await outbound.send(.taskFailed(TaskFailure(taskID: task.id, attempt: task.attempt, error: error)))
-                            }
-                        case .shutdown(let reason):
-                            logger.info("executor.shutdown", metadata: ["sluice.reason": "\(reason)"])
-                            tasks.cancelAll()
-                            return
-                        }
-                    }
-                }
-            } catch is CancellationError {
-                try? await outbound.send(.shutdown(reason: "executor \(options.executorID) is stopping"))
-                throw CancellationError()
-            }
-        }
-    }
-
-    /// Runs one task and sends its outcome; progress goes out while it runs.
-    static func execute(_ task: TaskSpec, runner: TaskRunner, outbound: WireOutbound<ExecutorMessage>, metrics: ExecutorMetrics?) async {
-        metrics?.taskStarted()
-        let (progress, reporter) = AsyncStream.makeStream(of: UInt64.self, bufferingPolicy: .bufferingNewest(1))
-        await withDiscardingTaskGroup { group in
-            group.addTask {
-                for await rows in progress {
-                    try? await outbound.send(.taskProgress(.init(taskID: task.id, attempt: task.attempt, rows: rows)))
-                }
-            }
-            let outcome = await runner.run(task) { rows in reporter.yield(rows) }
-            reporter.finish()
-            metrics?.taskEnded(task, outcome)
-            switch outcome {
-            case .succeeded(let result): try? await outbound.send(.taskResult(result))
-            case .failed(let failure): try? await outbound.send(.taskFailed(failure))
-            }
         }
     }
 }

@@ -1,6 +1,7 @@
 public import SluiceCore
 public import SluicePipeline
 public import SluiceWire
+public import SluiceWireNIO
 
 /// How an executor process joins drivers.
 public struct ExecutorOptions: Sendable {
@@ -18,6 +19,14 @@ public struct ExecutorOptions: Sendable {
     public var secret: WireSecret
     /// How long to keep trying to reach a driver before giving up (nil: forever).
     public var connectPatience: Duration?
+    /// On SIGTERM, how long running tasks may go on before they are handed back to the driver. Kubernetes kills the
+    /// pod `terminationGracePeriodSeconds` (30 by default) after SIGTERM, so this must be shorter than that by the
+    /// time a hand-back and a clean goodbye take (a second or two).
+    public var gracePeriod: Duration = .seconds(20)
+    /// TLS towards the driver (nil: plain TCP).
+    public var tls: WireClientTLS?
+    /// How long to wait between attempts to reach the driver.
+    public var backoff = ReconnectBackoff()
 
     public init(driverHost: String, driverPort: Int, executorID: String, slots: Int,
                 memoryMebibytes: Int = MemoryBudget.defaultMebibytes, once: Bool, secret: WireSecret, connectPatience: Duration?) {

@@ -9,6 +9,8 @@ public struct AttemptReport: Sendable, Hashable, Codable {
         case failed
         /// Its executor was lost while it ran.
         case lost
+        /// Its executor was stopping (SIGTERM) and gave it back unfinished; it ran again elsewhere. Not a failure.
+        case handedBack = "handed_back"
         /// It reported success after another attempt had replaced it (or after its table ended); what it staged
         /// was discarded.
         case superseded

@@ -74,6 +74,8 @@ public struct TaskScheduler<C: Clock>: Sendable where C.Duration == Duration {
         var failedOn: [ExecutorID] = []
         /// A waiting retry is not assigned before this time (its backoff).
         var notBefore: C.Instant?
+        /// Attempts a draining executor handed back: they do not count against the task's retries.
+        var handedBack: UInt32 = 0
 
         /// How recently the task failed on `executor`: -1 never, higher is more recent.
         func lastFailure(on executor: ExecutorID) -> Int { failedOn.lastIndex(of: executor) ?? -1 }
@@ -99,6 +101,8 @@ public struct TaskScheduler<C: Clock>: Sendable where C.Duration == Duration {
     private var finishedTables: [String: Bool] = [:]
     /// Tables whose staged rows the driver approved: their tasks commit as they stage.
     private var approvedTables: Set<String> = []
+    /// Executors that said they are draining (stopping): they finish or hand back what they run and get nothing new.
+    public private(set) var draining: Set<ExecutorID> = []
 
     /// - Parameters:
     ///   - policy: how many retries, their backoff, and when to exclude an executor.
@@ -137,6 +141,7 @@ public struct TaskScheduler<C: Clock>: Sendable where C.Duration == Duration {
     public mutating func executorJoined(_ id: ExecutorID, slots: Int) -> [Action] {
         if executors[id] == nil { executorOrder.append(id) }
         executors[id] = ExecutorEntry(slots: max(1, slots))
+        draining.remove(id)
         streaks.joined(id)
         return assign()
     }
@@ -144,6 +149,7 @@ public struct TaskScheduler<C: Clock>: Sendable where C.Duration == Duration {
     /// An executor disconnected or went silent; its running attempts count as failed.
     public mutating func executorLost(_ id: ExecutorID, reason: SluiceError) -> [Action] {
         guard let entry = executors.removeValue(forKey: id) else { return [] }
+        draining.remove(id)
         executorOrder.removeAll { $0 == id }
         var actions: [Action] = []
         for taskID in entry.running.sorted() {
@@ -154,6 +160,28 @@ public struct TaskScheduler<C: Clock>: Sendable where C.Duration == Duration {
             actions += attemptFailed(taskID, on: id, error: error, backoff: false)
         }
         return actions + assign()
+    }
+
+    /// The executor is stopping (DRAINING): it gets no new task; what it runs finishes or is handed back.
+    public mutating func executorDraining(_ id: ExecutorID) -> [Action] {
+        guard executors[id] != nil else { return [] }
+        draining.insert(id)
+        return []
+    }
+
+    /// A draining executor handed back the current attempt of a task: it runs again at once on another executor,
+    /// counted neither against the task's retries nor against the executor. A report about an attempt that is not
+    /// current is ignored.
+    public mutating func taskHandedBack(_ taskID: UInt64, attempt: UInt32, executor: ExecutorID) -> [Action] {
+        guard var task = tasks[taskID], isCurrent(task, attempt: attempt, executor: executor) else { return [] }
+        executors[executor]?.running.remove(taskID)
+        task.spec.attempt += 1
+        task.handedBack += 1
+        task.state = .waiting
+        task.notBefore = nil
+        tasks[taskID] = task
+        waiting.insert(taskID, at: 0)
+        return [.retryScheduled(task.spec, after: .zero)] + assign()
     }
 
     /// An attempt succeeded: the driver commits what it staged, unless the attempt is not current any more
@@ -245,7 +273,9 @@ public struct TaskScheduler<C: Clock>: Sendable where C.Duration == Duration {
     public var usableExecutorCount: Int { executors.keys.reduce(0) { $0 + (isUsable($1) ? 1 : 0) } }
 
     /// Whether `executor` may get tasks: it was not excluded.
-    public func isUsable(_ executor: ExecutorID) -> Bool { !exclusions.contains { $0.executor == executor } }
+    public func isUsable(_ executor: ExecutorID) -> Bool {
+        !draining.contains(executor) && !exclusions.contains { $0.executor == executor }
+    }
 
     /// The earliest time a waiting retry's backoff ends, if one is still waiting it out: when the driver should call
     /// ``timerFired()``.
@@ -304,7 +334,7 @@ public struct TaskScheduler<C: Clock>: Sendable where C.Duration == Duration {
     private mutating func attemptFailed(_ taskID: UInt64, on executor: ExecutorID?, error: SluiceError, backoff: Bool) -> [Action] {
         guard var task = tasks[taskID] else { return [] }
         if let executor { task.failedOn.append(executor) }
-        if error.retryable && task.spec.attempt < maxAttempts && finishedTables[task.spec.table] == nil {
+        if error.retryable && task.spec.attempt - task.handedBack < maxAttempts && finishedTables[task.spec.table] == nil {
             let delay = backoff ? policy.delay(afterFailedAttempt: task.spec.attempt, random: nextRandom()) : .zero
             task.spec.attempt += 1
             task.state = .waiting

@@ -59,15 +59,17 @@ public final class DriverConnection: Sendable {
     ///   - secret: the cluster's shared secret (``SluiceWire/WireSecret/fromEnvironment(_:environment:)``).
     ///   - executorID: this executor's name, 1 to 256 bytes of UTF-8 without control characters.
     ///   - slots: how many tasks this executor runs at once, at least 1.
+    ///   - tls: TLS towards the driver, whose certificate must chain to its CA (nil: plain TCP).
     ///   - configuration: frame limit, connect and handshake timeouts (heartbeat timing comes from the driver).
     ///   - eventLoopGroup: where the connection's IO runs; NIO's shared singleton group when nil.
     ///   - logger: receives `connected to driver`, `driver handshake failed` and `driver connection closed`.
     /// - Throws: ``SluiceCore/SluiceError``: `wire_connect_failed` when no TCP connection could be made,
     ///   `wire_authentication_failed` when either side's proof did not match (wrong secret),
     ///   `wire_unsupported_version`, `wire_handshake_timeout`, `wire_protocol_error`, `wire_connection_lost`,
+    ///   `wire_tls_failed` when TLS could not be set up (an untrusted certificate, a driver without TLS),
     ///   `wire_invalid_configuration` for bad arguments.
     public static func connect(
-        host: String, port: Int, secret: WireSecret, executorID: String, slots: Int,
+        host: String, port: Int, secret: WireSecret, executorID: String, slots: Int, tls: WireClientTLS? = nil,
         configuration: WireConfiguration = WireConfiguration(),
         eventLoopGroup: (any EventLoopGroup)? = nil,
         logger: Logger
@@ -94,13 +96,15 @@ public final class DriverConnection: Sendable {
                 .channelOption(.allowRemoteHalfClosure, value: true)
                 .connect(host: host, port: port) { channel in
                     channel.eventLoop.makeCompletedFuture {
-                        try WirePipeline.configure(channel, role: role, configuration: configuration, inbound: DriverMessage.self)
+                        if let tls { try channel.pipeline.syncOperations.addHandler(try tls.handler(host: host)) }
+                        return try WirePipeline.configure(channel, role: role, configuration: configuration, inbound: DriverMessage.self)
                     }
                 }
         } catch {
             let failure = SluiceError(
                 .wireConnectFailed, "cannot connect to the driver at \(host):\(port)", underlying: String(describing: error))
-            logger.warning("driver connection failed", metadata: metadata(of: failure))
+            // Debug only: an executor waiting for its driver fails here every second or two, and logs that itself, rarely.
+            logger.debug("driver connection failed", metadata: metadata(of: failure))
             throw failure
         }
 
@@ -114,8 +118,16 @@ public final class DriverConnection: Sendable {
             }
         } catch {
             channel.close(promise: nil)
-            let failure = error as? SluiceError
+            var failure = error as? SluiceError
                 ?? SluiceError(.wireConnectionLost, "the handshake with the driver failed", underlying: String(describing: error))
+            if WireTLSFiles.isTLSFailure(error) || failure.underlying.map(WireTLSFiles.mentionsTLSFailure) == true {
+                failure = SluiceError(
+                    .wireTLSFailed,
+                    tls == nil
+                        ? "the driver at \(host):\(port) speaks TLS: give this executor the CA that signed its certificate (--tls-ca)"
+                        : "TLS with the driver at \(host):\(port) failed: its certificate must be signed by the CA in --tls-ca and name \(host), and the driver must listen with TLS (--tls-cert, --tls-key)",
+                    underlying: failure.underlying ?? failure.message)
+            }
             logger.warning("driver handshake failed", metadata: metadata(of: failure))
             throw failure
         }

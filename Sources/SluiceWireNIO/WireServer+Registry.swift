@@ -78,8 +78,12 @@ extension WireServer {
                     if let claimed = setup.status.claimedExecutorID {
                         metadata[WireLog.executorID] = .string(claimed)
                     }
-                    let failure = error as? SluiceError
+                    var failure = error as? SluiceError
                         ?? SluiceError(.wireConnectionLost, "handshake failed", underlying: String(describing: error))
+                    if WireTLSFiles.isTLSFailure(error) || failure.underlying.map(WireTLSFiles.mentionsTLSFailure) == true {
+                        failure = SluiceError(.wireTLSFailed, "TLS with the executor failed (an executor without --tls-ca, or one that does not trust this certificate)",
+                                              underlying: failure.underlying ?? failure.message)
+                    }
                     WireLog.add(failure, to: &metadata)
                     logger.warning("executor handshake failed", metadata: metadata)
                 }

@@ -49,6 +49,7 @@ public final class WireServer: Sendable {
     ///
     /// - Parameters:
     ///   - secret: the cluster's shared secret; executors must prove they know it.
+    ///   - tls: the listener's certificate and key (nil: plain TCP); executors then connect with TLS.
     ///   - configuration: frame limit, heartbeat interval and misses, handshake timeout.
     ///   - eventLoopGroup: where connections' IO runs; NIO's shared singleton group when nil.
     ///   - logger: receives `wire server listening`, `executor authenticated`, `executor handshake failed`,
@@ -56,7 +57,7 @@ public final class WireServer: Sendable {
     ///     `sluice.executor.id`, `sluice.wire.session.id`, `sluice.wire.remote` metadata. Never the secret.
     /// - Throws: ``SluiceCore/SluiceError`` `wire_invalid_configuration` or `wire_listen_failed`.
     public static func start(
-        host: String, port: Int, secret: WireSecret, configuration: WireConfiguration = WireConfiguration(),
+        host: String, port: Int, secret: WireSecret, tls: WireServerTLS? = nil, configuration: WireConfiguration = WireConfiguration(),
         eventLoopGroup: (any EventLoopGroup)? = nil, logger: Logger
     ) async throws -> WireServer {
         try configuration.validate()
@@ -72,6 +73,10 @@ public final class WireServer: Sendable {
                 .childChannelOption(.allowRemoteHalfClosure, value: true)
                 .childChannelInitializer { channel in
                     channel.eventLoop.makeCompletedFuture {
+                        if let tls {
+                            try channel.pipeline.syncOperations.addHandler(TLSRequiredHandler())
+                            try channel.pipeline.syncOperations.addHandler(tls.handler())
+                        }
                         let role = WirePipeline.driverRole(secret: secret, configuration: configuration)
                         let setup = try WirePipeline.configure(
                             channel, role: role, configuration: configuration, inbound: ExecutorMessage.self)

@@ -8,6 +8,7 @@ import SluiceCore
 import SluiceExecutor
 import SluiceMetrics
 import SluicePipeline
+import SluiceWireNIO
 
 /// `sluice executor`: joins drivers at an address and runs the tasks they assign.
 struct ExecutorCommand: AsyncParsableCommand {
@@ -16,7 +17,10 @@ struct ExecutorCommand: AsyncParsableCommand {
         abstract: "Join the driver at --connect and run its tasks; afterwards wait for the next driver.",
         discussion: """
             The executor receives the pipeline from the driver and resolves ${ENV} references (passwords) from its
-            own environment. It authenticates with the token in SLUICE_TOKEN (or --token-file).
+            own environment. It authenticates with the token in SLUICE_TOKEN (or --token-file). Until a driver
+            answers it retries with a growing backoff (up to 2 s). On SIGTERM it takes no new task, lets running
+            tasks finish for --grace-period seconds, hands the rest back to the driver and exits 0; a second SIGTERM
+            or SIGINT hands them back at once.
             """)
 
     @OptionGroup var logging: LoggingOptions
@@ -44,11 +48,28 @@ struct ExecutorCommand: AsyncParsableCommand {
 
     @OptionGroup var metrics: MetricsOptions
 
+    @Option(help: ArgumentHelp(
+        "On SIGTERM, seconds running tasks may go on before they are handed back to the driver.",
+        discussion: "Keep it below the pod's terminationGracePeriodSeconds (30 by default) by a few seconds."))
+    var gracePeriod: Int = 20
+
+    @Option(help: "Connect with TLS, trusting only the CA certificates in this PEM file.")
+    var tlsCa: String?
+
+    @Option(help: "With --tls-ca, present this client certificate (PEM) to the driver; needs --tls-key.")
+    var tlsCert: String?
+
+    @Option(help: "The private key of --tls-cert (PEM).")
+    var tlsKey: String?
+
     func validate() throws {
         guard slots >= 1, slots <= 64 else { throw ValidationError("--slots must be 1...64") }
         guard memory >= MemoryBudget.minimumMebibytes else {
             throw ValidationError("--memory must be at least \(MemoryBudget.minimumMebibytes) (MiB)")
         }
+        guard gracePeriod >= 0 else { throw ValidationError("--grace-period must be 0 or more seconds") }
+        guard (tlsCert == nil) == (tlsKey == nil) else { throw ValidationError("--tls-cert and --tls-key go together") }
+        guard tlsCert == nil || tlsCa != nil else { throw ValidationError("--tls-cert needs --tls-ca") }
     }
 
     func run() async throws {
@@ -62,12 +83,13 @@ struct ExecutorCommand: AsyncParsableCommand {
         do {
             let name = id ?? "\(ProcessInfo.processInfo.hostName)-\(ProcessInfo.processInfo.processIdentifier)"
             let seconds = patience ?? (once ? 60 : nil)
-            let options = ExecutorOptions(
+            var options = ExecutorOptions(
                 driverHost: connect.host, driverPort: connect.port, executorID: name, slots: slots, memoryMebibytes: memory, once: once,
                 secret: try loadSecret(file: tokenFile), connectPatience: seconds.map { .seconds($0) })
+            options.gracePeriod = .seconds(gracePeriod)
+            if let tlsCa { options.tls = try WireClientTLS(caFile: tlsCa, certificateFile: tlsCert, keyFile: tlsKey) }
             var service = ExecutorService(options: options, registry: .builtIn, logger: logger)
-            // The executor finishing ends the group; SIGTERM and SIGINT shut it down gracefully. Services stop in
-            // reverse order: the metrics server (first) answers until the executor is done.
+            // Services stop in reverse order: the metrics server (first) answers until the executor is done.
             var services: [ServiceGroupConfiguration.ServiceConfiguration] = []
             if metrics.metricsPort != nil {
                 let executorMetrics = ExecutorMetrics(slots: slots)
@@ -76,9 +98,27 @@ struct ExecutorCommand: AsyncParsableCommand {
                 if let metricsService = try await metrics.service(routes: routes, logger: logger) { services.append(metricsService) }
             }
             services.append(.init(service: service, successTerminationBehavior: .gracefullyShutdownGroup))
-            let group = ServiceGroup(configuration: ServiceGroupConfiguration(
-                services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
-            try await group.run()
+            // The executor finishing ends the group. The command handles the signals itself, because a service
+            // group ignores a second one: the first SIGTERM/SIGINT shuts the group down gracefully (the executor
+            // drains), the next hurries the drain.
+            let group = ServiceGroup(configuration: ServiceGroupConfiguration(services: services, logger: logger))
+            let stop = service.stop
+            try await withThrowingDiscardingTaskGroup { tasks in
+                tasks.addTask {
+                    var received = 0
+                    for await signal in await UnixSignalsSequence(trapping: .sigterm, .sigint) {
+                        received += 1
+                        logger.info("executor.signal", metadata: ["sluice.signal": "\(signal)", "sluice.count": "\(received)"])
+                        if received == 1 {
+                            await group.triggerGracefulShutdown()
+                        } else {
+                            stop.hurry()
+                        }
+                    }
+                }
+                try await group.run()
+                tasks.cancelAll()
+            }
         } catch {
             throw fail(error)
         }

@@ -91,6 +91,13 @@ struct PipelineFixture {
                           table: table)
     }
 
+    /// Every attempt of the first table's tasks in the `--report` JSON at `path`, task by task.
+    func attempts(inReport path: String) throws -> [[String: Any]] {
+        let json = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path))) as? [String: Any]
+        let table = (json?["tables"] as? [[String: Any]])?.first
+        return (table?["tasks"] as? [[String: Any]] ?? []).flatMap { $0["attempts"] as? [[String: Any]] ?? [] }
+    }
+
     func clickhouseCount() throws -> Int {
         Int(try env.clickhouse("SELECT count() FROM \(clean).items FINAL").trimmed) ?? -1
     }

@@ -81,6 +81,10 @@ enum Fixtures {
                 read: .none, shardPath: "")),
             .taskResult(TaskResult(taskID: 0, attempt: 0, rowsExtracted: 0, rowsStaged: 0, maxCursor: nil, shardPath: "", shardBytes: 0)),
             .taskFailed(taskFailure("x", full: false)),
+            .draining(.init(reason: "SIGTERM", graceMillis: 20_000)),
+            .draining(.init(reason: "", graceMillis: .max)),
+            .taskHandedBack(.init(taskID: 7, attempt: 2)),
+            .taskHandedBack(.init(taskID: .max, attempt: .max)),
         ]
         for text in nastyStrings {
             messages.append(.error(.init(code: .protocolError, message: text)))

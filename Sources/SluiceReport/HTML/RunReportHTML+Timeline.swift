@@ -117,7 +117,7 @@ extension RunReportHTML {
     func legend() -> String {
         let entries: [(String, String)] = [
             ("outcome-committed", "committed"), ("outcome-staged", "staged, not committed"), ("outcome-failed", "failed"),
-            ("outcome-lost", "executor lost"), ("outcome-superseded", "superseded (discarded)"),
+            ("outcome-lost", "executor lost"), ("outcome-superseded", "superseded (discarded)"), ("outcome-handed_back", "handed back (executor stopping)"),
             ("outcome-cancelled", "cancelled"), ("outcome-running", "running"), ("outcome-committed retry", "retry (outlined)"),
         ]
         let items = entries.map { entry in

@@ -25,6 +25,7 @@ enum RunReportPageAssets {
         .outcome-committed { fill: #4caf50; } .outcome-staged { fill: #a5d6a7; } .outcome-failed { fill: #e53935; }
         .outcome-lost { fill: url(#hatch); } .outcome-superseded { fill: url(#stripes); }
         .outcome-cancelled { fill: #eceff1; stroke-dasharray: 3 2; } .outcome-running { fill: #90caf9; }
+        .outcome-handed_back { fill: #ffe082; }
         .legend .outcome-lost { fill: #f2b8b5; } .legend .outcome-superseded { fill: #a9b4bf; }
         .bar.retry, .swatch.retry { stroke: #e65100; stroke-width: 2.5; }
         .bar.open { stroke-dasharray: 4 2; }

@@ -94,6 +94,10 @@ public struct WireFrameDecoder: NIOSingleStepByteToMessageDecoder {
     private static func badMagicDetail(_ byte0: UInt8, _ byte1: UInt8?) -> String {
         let seen = [byte0] + (byte1.map { [$0] } ?? [])
         let hex = seen.map { "0x" + String($0, radix: 16, uppercase: true) }.joined(separator: " ")
+        // 0x16 0x03 opens a TLS handshake record, 0x15 0x03 a TLS alert: one side was given TLS and the other not.
+        if byte0 == 0x15 || byte0 == 0x16, byte1 == 0x03 {
+            return "not a Sluice wire frame: starts with \(hex), a TLS record: the peer speaks TLS on this connection and this side does not"
+        }
         return "not a Sluice wire frame: starts with \(hex) where the magic 0x53 0x4C (\"SL\") belongs"
     }
 

@@ -8,6 +8,10 @@ public enum ExecutorMessage: WireApplicationMessage {
     case taskResult(TaskResult)
     /// A task failed.
     case taskFailed(TaskFailure)
+    /// The executor is stopping: it takes no new task (protocol version 4).
+    case draining(WireMessage.Draining)
+    /// A draining executor gives back an attempt it will not finish (protocol version 4).
+    case taskHandedBack(WireMessage.TaskHandedBack)
     /// The executor ends the session (draining, stopping); the connection closes after it.
     case shutdown(reason: String)
 
@@ -18,6 +22,8 @@ public enum ExecutorMessage: WireApplicationMessage {
         case .taskProgress(let progress): .taskProgress(progress)
         case .taskResult(let result): .taskResult(result)
         case .taskFailed(let failure): .taskFailed(failure)
+        case .draining(let draining): .draining(draining)
+        case .taskHandedBack(let handedBack): .taskHandedBack(handedBack)
         case .shutdown(let reason): .shutdown(.init(reason: reason))
         }
     }
@@ -27,6 +33,8 @@ public enum ExecutorMessage: WireApplicationMessage {
         case .taskProgress(let progress): self = .taskProgress(progress)
         case .taskResult(let result): self = .taskResult(result)
         case .taskFailed(let failure): self = .taskFailed(failure)
+        case .draining(let draining): self = .draining(draining)
+        case .taskHandedBack(let handedBack): self = .taskHandedBack(handedBack)
         case .shutdown(let shutdown): self = .shutdown(reason: shutdown.reason)
         default: return nil
         }

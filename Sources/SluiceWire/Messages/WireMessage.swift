@@ -31,6 +31,10 @@ public enum WireMessage: Sendable, Hashable {
     case taskResult(TaskResult)
     /// TASK_FAILED, executor → driver: a task failed.
     case taskFailed(TaskFailure)
+    /// DRAINING, executor → driver (version 4): the executor takes no new task and is about to leave.
+    case draining(Draining)
+    /// TASK_HANDED_BACK, executor → driver (version 4): a draining executor gives back an unfinished attempt.
+    case taskHandedBack(TaskHandedBack)
 
     /// The message type byte of a frame header.
     public enum ID: UInt8, Sendable, Hashable, CaseIterable, CustomStringConvertible {
@@ -46,6 +50,8 @@ public enum WireMessage: Sendable, Hashable {
         case taskProgress = 0x12
         case taskResult = 0x13
         case taskFailed = 0x14
+        case draining = 0x15
+        case taskHandedBack = 0x16
 
         /// The name docs/protocol.md uses: `HELLO`, `ASSIGN_TASK`.
         public var description: String {
@@ -62,13 +68,24 @@ public enum WireMessage: Sendable, Hashable {
             case .taskProgress: "TASK_PROGRESS"
             case .taskResult: "TASK_RESULT"
             case .taskFailed: "TASK_FAILED"
+            case .draining: "DRAINING"
+            case .taskHandedBack: "TASK_HANDED_BACK"
+            }
+        }
+
+        /// The first protocol version that has this message: a session of an older version refuses it as
+        /// `unexpected_message` in both directions (docs/protocol.md §9).
+        public var introducedIn: UInt16 {
+            switch self {
+            case .draining, .taskHandedBack: 4
+            default: 1
             }
         }
 
         /// Which side may send this message; nil when both may.
         public var sender: WireRole? {
             switch self {
-            case .hello, .auth, .taskProgress, .taskResult, .taskFailed: .executor
+            case .hello, .auth, .taskProgress, .taskResult, .taskFailed, .draining, .taskHandedBack: .executor
             case .challenge, .welcome, .runConfig, .assignTask: .driver
             case .heartbeat, .error, .shutdown: nil
             }
@@ -98,6 +115,8 @@ public enum WireMessage: Sendable, Hashable {
         case .taskProgress: .taskProgress
         case .taskResult: .taskResult
         case .taskFailed: .taskFailed
+        case .draining: .draining
+        case .taskHandedBack: .taskHandedBack
         }
     }
 
@@ -118,6 +137,8 @@ public enum WireMessage: Sendable, Hashable {
             case .taskProgress: message = .taskProgress(try .decode(from: &payload))
             case .taskResult: message = .taskResult(try .decode(from: &payload))
             case .taskFailed: message = .taskFailed(try .decode(from: &payload))
+            case .draining: message = .draining(try .decode(from: &payload))
+            case .taskHandedBack: message = .taskHandedBack(try .decode(from: &payload))
             }
             guard payload.readableBytes == 0 else {
                 throw WireDecodingError(
@@ -146,6 +167,8 @@ public enum WireMessage: Sendable, Hashable {
         case .taskProgress(let progress): progress.encode(into: &buffer)
         case .taskResult(let result): result.encode(into: &buffer)
         case .taskFailed(let failure): failure.encode(into: &buffer)
+        case .draining(let draining): draining.encode(into: &buffer)
+        case .taskHandedBack(let handedBack): handedBack.encode(into: &buffer)
         }
     }
 }

@@ -338,6 +338,10 @@ package struct WireSessionStateMachine {
             guard id.sender == localRole || id == .shutdown, !id.isHandshake else {
                 return .reject(SluiceError(.internalError, "the \(localRole) cannot send \(id)"))
             }
+            guard id.introducedIn <= negotiatedVersion else {
+                return .reject(SluiceError(.wireUnsupportedVersion,
+                                           "cannot send \(id) in a version-\(negotiatedVersion) session: it needs version \(id.introducedIn)"))
+            }
             if id == .shutdown {
                 state = .shuttingDown(deadline: now + closeGracePeriod)
                 return .writeThenCloseOutput
@@ -366,6 +370,9 @@ package struct WireSessionStateMachine {
     }
 
     // MARK: Helpers
+
+    /// The version the handshake chose (the oldest this build speaks until then).
+    var negotiatedVersion: UInt16 { peer?.protocolVersion ?? WireProtocol.supportedVersions.lowerBound }
 
     /// How messages and errors name the other side: `executor "e-1"`, `the executor`, `the driver`.
     var peerName: String {
@@ -436,6 +443,9 @@ package struct WireSessionStateMachine {
         default:
             guard message.id.sender == localRole.peer, !message.id.isHandshake else {
                 return unexpected(message, expecting: "a message from the \(localRole.peer)", now: now)
+            }
+            guard message.id.introducedIn <= negotiatedVersion else {
+                return unexpected(message, expecting: "a message of protocol version \(negotiatedVersion)", now: now)
             }
             return .deliver(message)
         }
