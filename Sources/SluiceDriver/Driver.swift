@@ -92,7 +92,8 @@ public struct Driver: Sendable {
             let served: Result<([TableReport], [ExcludedExecutorReport]), SluiceError>
             do throws(SluiceError) {
                 let planned = await plan(tables, runID: runID, in: view, sink: sink, prepare: true, logger: logger)
-                let coordinator = RunCoordinator(runID: runID, policy: pipeline.run.retryPolicy, tables: planned.runs,
+                let coordinator = RunCoordinator(runID: runID, policy: pipeline.run.retryPolicy, scheduling: pipeline.run.schedulingPolicy,
+                                                 tables: planned.runs,
                                                  failed: planned.failed, sink: sink, bookmarks: bookmarks, now: now, clock: clock,
                                                  logger: logger)
                 if !planned.runs.isEmpty {

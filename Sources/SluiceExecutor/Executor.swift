@@ -25,6 +25,9 @@ public struct ExecutorService: Service {
     }
 
     public func run() async throws {
+        if let slowdown = TestSlowdown.fromEnvironment() {
+            logger.warning("executor.test_slowdown", metadata: ["sluice.task": "\(slowdown.label)", "sluice.delay": "\(slowdown.delay)"])
+        }
         try await cancelWhenGracefulShutdown {
             try await self.serveDrivers()
         }
@@ -86,6 +89,7 @@ public struct ExecutorService: Service {
             // tasks fail with the reason, retryably, so the driver tries other executors and reports it.
             var loaded: Result<TaskRunner, SluiceError> = .failure(
                 SluiceError(.internalError, "task assigned before the run configuration"))
+            let running = RunningAttempts()
             do {
                 try await withThrowingDiscardingTaskGroup { tasks in
                     for try await message in inbound {
@@ -99,10 +103,16 @@ public struct ExecutorService: Service {
                         case .assignTask(let task):
                             switch loaded {
                             case .success(let runner):
-                                tasks.addTask { await Self.execute(task, runner: runner, outbound: outbound) }
+                                let key = RunningAttempts.Key(taskID: task.id, attempt: task.attempt)
+                                let handle = running.start(key) { await Self.execute(task, runner: runner, outbound: outbound, logger: logger) }
+                                tasks.addTask { await running.wait(for: key, handle) }
                             case .failure(let error):
                                 try await outbound.send(.taskFailed(TaskFailure(taskID: task.id, attempt: task.attempt, error: error)))
                             }
+                        case .cancelTask(let taskID, let attempt):
+                            let found = running.cancel(RunningAttempts.Key(taskID: taskID, attempt: attempt))
+                            logger.info("task.cancel", metadata: ["sluice.task.id": "\(taskID)", "sluice.attempt": "\(attempt)",
+                                                                  "sluice.task.running": "\(found)"])
                         case .shutdown(let reason):
                             logger.info("executor.shutdown", metadata: ["sluice.reason": "\(reason)"])
                             tasks.cancelAll()
@@ -117,19 +127,35 @@ public struct ExecutorService: Service {
         }
     }
 
-    /// Runs one task and sends its outcome; progress goes out while it runs.
-    static func execute(_ task: TaskSpec, runner: TaskRunner, outbound: WireOutbound<ExecutorMessage>) async {
-        let (progress, reporter) = AsyncStream.makeStream(of: UInt64.self, bufferingPolicy: .bufferingNewest(1))
+    /// Runs one task and sends its outcome; progress (rows read, then rows loaded) goes out while it runs. A
+    /// cancelled attempt sends no failure: the driver cancelled it and counts on it no more. A result that was
+    /// complete anyway is still sent, so that the driver discards what it staged.
+    static func execute(_ task: TaskSpec, runner: TaskRunner, outbound: WireOutbound<ExecutorMessage>, logger: Logger) async {
+        typealias Progress = WireMessage.TaskProgress
+        let (progress, reporter) = AsyncStream.makeStream(of: Progress.self, bufferingPolicy: .bufferingNewest(1))
         await withDiscardingTaskGroup { group in
             group.addTask {
-                for await rows in progress {
-                    try? await outbound.send(.taskProgress(.init(taskID: task.id, attempt: task.attempt, rows: rows)))
+                for await report in progress {
+                    try? await outbound.send(.taskProgress(report))
                 }
             }
-            let outcome = await runner.run(task) { rows in reporter.yield(rows) }
+            do {
+                try await TestSlowdown.fromEnvironment()?.wait(before: task)
+            } catch {
+                reporter.finish()
+                logger.info("task.cancelled", metadata: ["sluice.task": "\(task.label)", "sluice.attempt": "\(task.attempt)"])
+                return
+            }
+            let outcome = await runner.run(task) { rows in
+                reporter.yield(Progress(taskID: task.id, attempt: task.attempt, rows: rows, phase: .extracting))
+            } loaded: { rows in
+                reporter.yield(Progress(taskID: task.id, attempt: task.attempt, rows: rows, phase: .loading))
+            }
             reporter.finish()
             switch outcome {
             case .succeeded(let result): try? await outbound.send(.taskResult(result))
+            case .failed(let failure) where failure.error.code == .taskCancelled:
+                logger.info("task.cancelled", metadata: ["sluice.task": "\(task.label)", "sluice.attempt": "\(task.attempt)"])
             case .failed(let failure): try? await outbound.send(.taskFailed(failure))
             }
         }

@@ -10,6 +10,10 @@ enum Event: CustomStringConvertible {
     case lose(String)
     case approve(String)
     case commitFailed(UInt64)
+    /// The driver committed what the task staged.
+    case committed(UInt64)
+    /// The attempt reported that its counts moved.
+    case progress(UInt64, attempt: UInt32, on: String)
     /// Move the clock, then fire the timer.
     case advance(Duration)
 
@@ -21,6 +25,8 @@ enum Event: CustomStringConvertible {
         case .lose(let id): "lose \(id)"
         case .approve(let table): "approve \(table)"
         case .commitFailed(let task): "commit of \(task) fails"
+        case .committed(let task): "commit of \(task) succeeds"
+        case .progress(let task, let attempt, let on): "\(task)@\(attempt) progresses on \(on)"
         case .advance(let duration): "advance \(seconds(duration))"
         }
     }
@@ -45,6 +51,13 @@ func describe(_ actions: [Scheduler.Action], _ scheduler: Scheduler) -> [String]
         case .discard(let result, _): "discard \(result.taskID)@\(result.attempt)"
         case .tableSucceeded(let table, _): "succeeded \(table)"
         case .tableFailed(let table, let error): "failed \(table): \(error.message)"
+        case .speculate(let spec, let executor): "speculate \(spec.id)@\(spec.attempt)->\(executor)"
+        case .cancelAttempt(let task, let attempt, let executor, let reason):
+            switch reason {
+            case .stalled(let error): "cancel \(task)@\(attempt) on \(executor): \(error.code.name)"
+            case .superseded: "cancel \(task)@\(attempt) on \(executor): superseded"
+            case .tableEnded: "cancel \(task)@\(attempt) on \(executor): table ended"
+            }
         }
     }
     if let due = scheduler.nextRetryDue { lines.append("due \(seconds(due.offset))") }
@@ -66,6 +79,11 @@ extension TaskScheduler where C == ManualClock {
             return approveCommits(table)
         case .commitFailed(let task):
             return commitFailed(task, error: SluiceError(.internalError, "attach of \(task) failed"))
+        case .committed(let task):
+            return taskCommitted(task)
+        case .progress(let task, let attempt, let on):
+            taskProgressed(task, attempt: attempt, executor: on)
+            return []
         case .advance(let duration):
             clock.advance(by: duration)
             return timerFired()

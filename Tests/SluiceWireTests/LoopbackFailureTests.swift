@@ -200,8 +200,8 @@ struct LoopbackFailureTests {
         let port = server.port
         let hello = Array(RawPeers.frame(.hello(Fixtures.hello)).readableBytesView)
         var future = Fixtures.hello
-        future.minVersion = 4
-        future.maxVersion = 5
+        future.minVersion = 5
+        future.maxVersion = 6
         var generator = SystemRandomNumberGenerator()
         let noise = [0xFF] + (0..<4096).map { _ in UInt8.random(in: 0...255, using: &generator) }
         let cases: [(String, [UInt8], Bool, WireErrorCode, String?)] = [
@@ -216,7 +216,7 @@ struct LoopbackFailureTests {
             ("trailing bytes", Array(RawPeers.frame(.heartbeat).readableBytesView.prefix(8)) + [0x01, 0xAA], false,
              .protocolError, "malformed HEARTBEAT payload: 1 bytes left over after the last field"),
             ("future version", Array(RawPeers.frame(.hello(future)).readableBytesView), false, .unsupportedVersion,
-             "no common protocol version: the executor offers 4...5, the driver speaks 3...3"),
+             "no common protocol version: the executor offers 5...6, the driver speaks 4...4"),
             ("silence", [], false, .handshakeTimeout, "handshake not completed within 8 s"),
         ]
         try await withTimeout(60, "raw sockets") {

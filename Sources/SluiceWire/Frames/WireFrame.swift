@@ -28,9 +28,9 @@ public enum WireFrame {
 /// Protocol-wide constants of the handshake (docs/protocol.md §5).
 public enum WireProtocol {
     /// The protocol version this build speaks best.
-    public static let currentVersion: UInt16 = 3
+    public static let currentVersion: UInt16 = 4
     /// Every protocol version this build can speak.
-    public static let supportedVersions: ClosedRange<UInt16> = 3...3
+    public static let supportedVersions: ClosedRange<UInt16> = 4...4
     /// Size of the client and server nonces in HELLO and CHALLENGE.
     public static let nonceSize = 32
     /// Size of an HMAC-SHA256 proof in AUTH and WELCOME.

@@ -31,6 +31,8 @@ public enum WireMessage: Sendable, Hashable {
     case taskResult(TaskResult)
     /// TASK_FAILED, executor → driver: a task failed.
     case taskFailed(TaskFailure)
+    /// CANCEL_TASK, driver → executor: stop one attempt and remove what it wrote.
+    case cancelTask(CancelTask)
 
     /// The message type byte of a frame header.
     public enum ID: UInt8, Sendable, Hashable, CaseIterable, CustomStringConvertible {
@@ -46,6 +48,7 @@ public enum WireMessage: Sendable, Hashable {
         case taskProgress = 0x12
         case taskResult = 0x13
         case taskFailed = 0x14
+        case cancelTask = 0x15
 
         /// The name docs/protocol.md uses: `HELLO`, `ASSIGN_TASK`.
         public var description: String {
@@ -62,6 +65,7 @@ public enum WireMessage: Sendable, Hashable {
             case .taskProgress: "TASK_PROGRESS"
             case .taskResult: "TASK_RESULT"
             case .taskFailed: "TASK_FAILED"
+            case .cancelTask: "CANCEL_TASK"
             }
         }
 
@@ -69,7 +73,7 @@ public enum WireMessage: Sendable, Hashable {
         public var sender: WireRole? {
             switch self {
             case .hello, .auth, .taskProgress, .taskResult, .taskFailed: .executor
-            case .challenge, .welcome, .runConfig, .assignTask: .driver
+            case .challenge, .welcome, .runConfig, .assignTask, .cancelTask: .driver
             case .heartbeat, .error, .shutdown: nil
             }
         }
@@ -98,6 +102,7 @@ public enum WireMessage: Sendable, Hashable {
         case .taskProgress: .taskProgress
         case .taskResult: .taskResult
         case .taskFailed: .taskFailed
+        case .cancelTask: .cancelTask
         }
     }
 
@@ -118,6 +123,7 @@ public enum WireMessage: Sendable, Hashable {
             case .taskProgress: message = .taskProgress(try .decode(from: &payload))
             case .taskResult: message = .taskResult(try .decode(from: &payload))
             case .taskFailed: message = .taskFailed(try .decode(from: &payload))
+            case .cancelTask: message = .cancelTask(try .decode(from: &payload))
             }
             guard payload.readableBytes == 0 else {
                 throw WireDecodingError(
@@ -146,6 +152,7 @@ public enum WireMessage: Sendable, Hashable {
         case .taskProgress(let progress): progress.encode(into: &buffer)
         case .taskResult(let result): result.encode(into: &buffer)
         case .taskFailed(let failure): failure.encode(into: &buffer)
+        case .cancelTask(let cancel): cancel.encode(into: &buffer)
         }
     }
 }
