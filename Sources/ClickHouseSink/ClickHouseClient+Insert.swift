@@ -95,7 +95,8 @@ extension ClickHouseClient {
         } else {
             .stream(length: nil) { (buffer) throws(SluiceError) -> Int in try body.fill(buffer) }
         }
-        let request = try makeRequest(settings: settings, contentType: "application/octet-stream", extraParameters: parameters, body: stream)
+        var request = try makeRequest(settings: settings, contentType: "application/octet-stream", extraParameters: parameters, body: stream)
+        request.timeouts = config.insertTimeouts
         let started = ContinuousClock.now
         logger.debug("clickhouse.insert.started", metadata: ["clickhouse.table": "\(database).\(table)",
                                                              "clickhouse.insert.compression": "\(compression)"])

@@ -16,6 +16,9 @@ public struct ClickHouseConfig: Sendable {
     /// the way to change settings over HTTP.
     public var settings: [String: String]
     public var timeouts: HTTPTimeouts
+    /// The limits of inserts, in place of ``timeouts``; nil: ``timeouts``. A shard insert may rightly take longer
+    /// than any total limit, so the sink bounds its inactivity instead (``ClickHouseSettings/timeout``).
+    public var insertTimeouts: HTTPTimeouts?
     public var tls: HTTPTLSOptions
     /// The largest query result read into memory; a larger one fails with `http_response_too_large`. Default 256 MiB.
     public var maxResultBytes: Int
@@ -40,6 +43,12 @@ public struct ClickHouseConfig: Sendable {
         self.maxResultBytes = maxResultBytes
         self.verifyTableBeforeInsert = verifyTableBeforeInsert
         self.compression = compression
+    }
+
+    /// Limits for inserts that fail only when nothing moves: no byte either way for `inactivity` (libcurl's
+    /// low-speed limit of 1 byte/s over that time), whatever the insert's total length.
+    public static func insertTimeouts(inactivity: Duration) -> HTTPTimeouts {
+        HTTPTimeouts(lowSpeed: .init(bytesPerSecond: 1, duration: inactivity))
     }
 
     /// `host:port` of the server, for messages.

@@ -27,7 +27,9 @@ public struct ClickHouseSettings: Sendable, Hashable, Decodable {
     public var settings: [String: String]
     /// A PEM file of the CA certificates an `https` server's certificate must chain to, instead of the system's.
     public var caFile: String?
-    /// Default 300s per request.
+    /// Default 300s. An insert fails when no byte moves either way for this long (libcurl's low-speed limit of
+    /// 1 byte/s over `timeout`), however long a big shard takes while it moves; any other request fails when it
+    /// takes longer than this as a whole.
     public var timeout: ConfigDuration
     /// Which column types the clean and curated layers get: chosen from the server's version (`auto`, the default)
     /// or pinned (`legacy`, `modern`). The metadata tables keep their types on every server.
@@ -97,9 +99,10 @@ public struct ClickHouseSettings: Sendable, Hashable, Decodable {
     public func client(logger: Logger) throws(SluiceError) -> ClickHouseClient {
         var timeouts = HTTPTimeouts()
         timeouts.total = .microseconds(timeout.microseconds)
-        let config = ClickHouseConfig(url: url, user: user, password: try password.resolve()?.value, database: "default",
+        var config = ClickHouseConfig(url: url, user: user, password: try password.resolve()?.value, database: "default",
                                       settings: settings, timeouts: timeouts, tls: HTTPTLSOptions(caFile: caFile),
                                       compression: compression)
+        config.insertTimeouts = ClickHouseConfig.insertTimeouts(inactivity: .microseconds(timeout.microseconds))
         try config.validate()
         return ClickHouseClient(config: config, logger: logger)
     }

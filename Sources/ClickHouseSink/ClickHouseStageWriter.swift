@@ -46,7 +46,10 @@ public struct ClickHouseStageWriter: SinkWriter {
             let receipt = ClickHouseStageReceipt(stageTable: stage, rows: held)
             return SinkReceipt(rows: held, payload: try .json(kind: ClickHouseTarget.kind, receipt))
         } catch {
-            try? await client.execute(ClickHouseDDL.dropTable(database: target.database, table: stage))
+            // In a task of its own: when the attempt was cancelled (the driver gave up on it), this task's requests
+            // are cancelled at once, and the staging table must still go.
+            let drop = ClickHouseDDL.dropTable(database: target.database, table: stage)
+            await Task { [client] in try? await client.execute(drop) }.value
             throw error.adding(context)
         }
     }

@@ -133,6 +133,17 @@ public struct RunSettings: Sendable, Decodable {
     /// The longest a run may take; then its unfinished tables fail and keep their bookmarks (default none). A hung
     /// server then costs one run, not the schedule.
     public var timeout: ConfigDuration?
+    /// An attempt that reports no progress (rows read, rows loaded) for this long is cancelled and fails, retryably,
+    /// with `task_stalled` (default 10m; 0: never). Heartbeats keep an executor's connection alive, not a stuck task.
+    public var taskStallTimeout: ConfigDuration
+    /// At most this many tables have tasks running at once, in configuration order; the next starts when one ends
+    /// (default: every table at once).
+    public var maxParallelTables: Int?
+    /// The first table that fails fails the rest of the run: their running attempts are cancelled and they keep
+    /// their bookmarks (default false: the other tables carry on).
+    public var failFast: Bool
+    /// Speculative copies of slow attempts (default off).
+    public var speculation: SpeculationConfig
 
     public init() {
         retries = 3
@@ -143,11 +154,15 @@ public struct RunSettings: Sendable, Decodable {
         executorTimeout = .seconds(10)
         batchRows = 65_536
         executorWait = .seconds(60)
+        taskStallTimeout = .seconds(600)
+        failFast = false
+        speculation = SpeculationConfig()
     }
 
     enum CodingKeys: String, CodingKey {
         case retries, retryBackoff, retryBackoffMax, excludeExecutorAfter, heartbeatInterval, executorTimeout, batchRows, executorMemory
         case executorWait, timeout
+        case taskStallTimeout, maxParallelTables, failFast, speculation
     }
 
     public init(from decoder: any Decoder) throws {
@@ -166,6 +181,13 @@ public struct RunSettings: Sendable, Decodable {
         if let timeout, timeout.microseconds <= 0 {
             throw DecodingError.dataCorruptedError(forKey: .timeout, in: c, debugDescription: "timeout must be a positive duration (30m, 2h)")
         }
+        taskStallTimeout = try c.decodeIfPresent(ConfigDuration.self, forKey: .taskStallTimeout) ?? taskStallTimeout
+        maxParallelTables = try c.decodeIfPresent(Int.self, forKey: .maxParallelTables)
+        if let maxParallelTables, maxParallelTables < 1 {
+            throw DecodingError.dataCorruptedError(forKey: .maxParallelTables, in: c, debugDescription: "max_parallel_tables must be at least 1")
+        }
+        failFast = try c.decodeIfPresent(Bool.self, forKey: .failFast) ?? failFast
+        speculation = try c.decodeIfPresent(SpeculationConfig.self, forKey: .speculation) ?? speculation
     }
 }
 

@@ -99,7 +99,8 @@ public struct Driver: Sendable {
                 let planned = await plan(tables, runID: runID, in: view, sink: sink, prepare: true, resume: resume, logger: logger)
                 let manifests = ShardManifests(staging: pipeline.staging, pipeline: pipeline.pipeline, runID: runID, logger: logger)
                 for run in planned.runs { await manifests.planned(run) }
-                let coordinator = RunCoordinator(runID: runID, policy: pipeline.run.retryPolicy, tables: planned.runs,
+                let coordinator = RunCoordinator(runID: runID, policy: pipeline.run.retryPolicy, scheduling: pipeline.run.schedulingPolicy,
+                                                 tables: planned.runs,
                                                  failed: planned.failed, sink: sink, bookmarks: bookmarks, now: now, clock: clock,
                                                  manifests: manifests, logger: logger)
                 await metrics?.serving(coordinator)

@@ -8,13 +8,14 @@ public import SluiceWire
 /// The driver's live state during a run: the scheduler, the connected executors and the table runs. Every
 /// event goes through this actor, which asks the scheduler what to do and does it: sends tasks, wakes the scheduler
 /// when a retry's backoff ends, commits what attempts staged (once per task), discards what superseded attempts
-/// staged, stops using executors the scheduler excludes, finishes tables (the sink's final step, then the bookmark)
-/// and cleans up after them.
+/// staged, stops using executors the scheduler excludes, cancels attempts that stalled or lost a speculative race
+/// (CANCEL_TASK), finishes tables (the sink's final step, then the bookmark) and cleans up after them.
 public actor RunCoordinator {
     public typealias Send = @Sendable (DriverMessage) async throws -> Void
 
     private var scheduler: TaskScheduler<ContinuousClock>
-    /// Wakes the scheduler when the earliest waiting retry may run (``TaskScheduler/nextRetryDue``).
+    /// Wakes the scheduler when a retry's backoff ends, an attempt may have stalled or may need a speculative copy
+    /// (``TaskScheduler/nextWakeUp``).
     private var retryTimer: Task<Void, Never>?
     private var retryTimerDue: ContinuousClock.Instant?
     private var links: [String: Send] = [:]
@@ -29,6 +30,8 @@ public actor RunCoordinator {
     private var pendingWork = 0
     private var waiters: [CheckedContinuation<Void, Never>] = []
     private var rowsInFlight: [UInt64: UInt64] = [:]
+    /// The last progress each live attempt reported: only a change restarts its stall timer.
+    private var lastProgress: [ProgressKey: WireMessage.TaskProgress] = [:]
     /// Per task, the tables whose staged rows were committed (a task loads its table and its children's).
     private var committedOutputs: [UInt64: Set<String>] = [:]
     public private(set) var lastExecutorSeen = ContinuousClock.now
@@ -41,14 +44,15 @@ public actor RunCoordinator {
     ///   - failed: tables that could not be planned, reported as they are.
     ///   - now: the wall clock in microseconds since the epoch (bookmarks record when backfill changed).
     ///   - policy: retries, their backoff, and when an executor is excluded.
+    ///   - scheduling: the stall timeout, speculation, tables at once and fail-fast.
     ///   - clock: the run's clock, which the report's attempt times count from.
     ///   - manifests: where what tasks staged is recorded for `--resume` (nil: nowhere).
-    public init(runID: String, policy: RetryPolicy, tables: [TableRun], failed: [TableReport] = [], sink: any Sink,
-                bookmarks: any BookmarkStore, now: @escaping @Sendable () -> Int64, clock: RunClock = RunClock(),
-                manifests: ShardManifests? = nil, logger: Logger) {
+    public init(runID: String, policy: RetryPolicy, scheduling: SchedulingPolicy = SchedulingPolicy(), tables: [TableRun],
+                failed: [TableReport] = [], sink: any Sink, bookmarks: any BookmarkStore, now: @escaping @Sendable () -> Int64,
+                clock: RunClock = RunClock(), manifests: ShardManifests? = nil, logger: Logger) {
         self.clock = clock
         self.manifests = manifests
-        scheduler = TaskScheduler(policy: policy, clock: ContinuousClock())
+        scheduler = TaskScheduler(policy: policy, scheduling: scheduling, clock: ContinuousClock())
         self.runID = runID
         self.sink = sink
         self.bookmarks = bookmarks
@@ -61,8 +65,12 @@ public actor RunCoordinator {
 
     private var failedReports: [TableReport]
 
-    /// Hands every table's tasks to the scheduler.
+    /// Hands every table's tasks to the scheduler (with `run.fail_fast`, none when a table already failed to plan).
     public func start() async {
+        if scheduler.scheduling.failFast, let failed = failedReports.first {
+            await abandon(SluiceError(.runFailFast, "run.fail_fast is set and table \(failed.table) failed before it started: the other tables were not run and keep their bookmarks"))
+            return
+        }
         for name in order {
             guard let table = tables[name] else { continue }
             await perform(scheduler.add(table: name, tasks: table.tasks))
@@ -147,8 +155,8 @@ public actor RunCoordinator {
                                                        "sluice.tasks": "\(running.count)"])
         }
         for taskID in running {
-            guard let spec = scheduler.spec(of: taskID) else { continue }
-            tables[spec.table]?.attemptFailed(taskID: taskID, attempt: spec.attempt, error: reason, lost: true, at: clock.now())
+            guard let spec = scheduler.spec(of: taskID), let attempt = scheduler.liveAttempt(of: taskID, on: id) else { continue }
+            tables[spec.table]?.attemptFailed(taskID: taskID, attempt: attempt, error: reason, lost: true, at: clock.now())
             rowsInFlight[taskID] = nil
         }
         await perform(scheduler.executorLost(id, reason: reason))
@@ -157,22 +165,25 @@ public actor RunCoordinator {
     public func received(_ message: ExecutorMessage, from id: String) async {
         switch message {
         case .taskProgress(let progress):
-            rowsInFlight[progress.taskID] = progress.rows
+            let key = ProgressKey(taskID: progress.taskID, attempt: progress.attempt)
+            guard scheduler.isLive(progress.taskID, attempt: progress.attempt, executor: id), lastProgress[key] != progress else { return }
+            lastProgress[key] = progress
+            scheduler.taskProgressed(progress.taskID, attempt: progress.attempt, executor: id)
+            if progress.phase == .extracting { rowsInFlight[progress.taskID] = max(rowsInFlight[progress.taskID] ?? 0, progress.rows) }
         case .taskResult(let result):
-            rowsInFlight[result.taskID] = nil
+            forgetProgress(of: result.taskID)
             logger.debug("task.staged", metadata: ["sluice.task.id": "\(result.taskID)", "sluice.rows": "\(result.rowsStaged)"])
-            if let spec = scheduler.spec(of: result.taskID), spec.attempt == result.attempt,
-               scheduler.state(of: result.taskID) == .running(executor: id) {
+            if let spec = scheduler.spec(of: result.taskID), scheduler.isLive(result.taskID, attempt: result.attempt, executor: id) {
                 tables[spec.table]?.attemptStaged(result, at: clock.now())
                 await manifests?.staged(table: spec.table, partition: Int(spec.partitionIndex), result: result)
             }
             await perform(scheduler.taskSucceeded(result, executor: id))
         case .taskFailed(let failure):
-            rowsInFlight[failure.taskID] = nil
             logger.warning("task.failed", metadata: ["sluice.task.id": "\(failure.taskID)", "sluice.attempt": "\(failure.attempt)",
                                                      "sluice.error": "\(failure.error)", "sluice.retryable": "\(failure.retryable)"])
-            if let spec = scheduler.spec(of: failure.taskID), spec.attempt == failure.attempt,
-               scheduler.state(of: failure.taskID) == .running(executor: id) {
+            if let spec = scheduler.spec(of: failure.taskID), scheduler.isLive(failure.taskID, attempt: failure.attempt, executor: id) {
+                lastProgress[ProgressKey(taskID: failure.taskID, attempt: failure.attempt)] = nil
+                rowsInFlight[failure.taskID] = nil
                 tables[spec.table]?.attemptFailed(taskID: failure.taskID, attempt: failure.attempt, error: failure.error, lost: false,
                                                   at: clock.now())
             }
@@ -184,11 +195,11 @@ public actor RunCoordinator {
             lastExecutorSeen = .now
             await perform(scheduler.executorDraining(id))
         case .taskHandedBack(let handedBack):
-            rowsInFlight[handedBack.taskID] = nil
             logger.info("task.handed_back", metadata: ["sluice.executor.id": "\(id)", "sluice.task.id": "\(handedBack.taskID)",
                                                        "sluice.attempt": "\(handedBack.attempt)"])
-            if let spec = scheduler.spec(of: handedBack.taskID), spec.attempt == handedBack.attempt,
-               scheduler.state(of: handedBack.taskID) == .running(executor: id) {
+            if let spec = scheduler.spec(of: handedBack.taskID), scheduler.isLive(handedBack.taskID, attempt: handedBack.attempt, executor: id) {
+                lastProgress[ProgressKey(taskID: handedBack.taskID, attempt: handedBack.attempt)] = nil
+                rowsInFlight[handedBack.taskID] = nil
                 tables[spec.table]?.attemptHandedBack(taskID: handedBack.taskID, attempt: handedBack.attempt, at: clock.now())
             }
             await perform(scheduler.taskHandedBack(handedBack.taskID, attempt: handedBack.attempt, executor: id))
@@ -229,14 +240,13 @@ public actor RunCoordinator {
                     "sluice.error": "\(exclusion.error)",
                 ])
             case .assign(let task, let executor):
-                guard let send = links[executor] else { continue }
-                tables[task.table]?.attemptStarted(task, executor: executor, at: clock.now())
-                do {
-                    try await send(.assignTask(task))
-                } catch {
-                    let failure = (error as? SluiceError) ?? SluiceError(.executorLost, "cannot send a task to \(executor)")
-                    await executorLeft(executor, error: failure)
-                }
+                await assign(task, to: executor, speculative: false)
+            case .speculate(let task, let executor):
+                logger.info("task.speculate", metadata: ["sluice.task.id": "\(task.id)", "sluice.task": "\(task.label)",
+                                                         "sluice.attempt": "\(task.attempt)", "sluice.executor.id": "\(executor)"])
+                await assign(task, to: executor, speculative: true)
+            case .cancelAttempt(let taskID, let attempt, let executor, let reason):
+                await cancel(taskID: taskID, attempt: attempt, on: executor, reason: reason)
             case .tableStaged(let table, let results):
                 for result in results { tables[table]?.attemptStaged(result, at: clock.now()) }
                 if let error = tables[table]?.rejectedRatioExceeded(results: results) {
@@ -264,9 +274,49 @@ public actor RunCoordinator {
         armRetryTimer()
     }
 
-    /// Arms the timer for the earliest retry still waiting out its backoff, unless one as early is armed.
+    /// Sends a task to an executor; one that cannot be reached is lost.
+    private func assign(_ task: TaskSpec, to executor: String, speculative: Bool) async {
+        guard let send = links[executor] else { return }
+        tables[task.table]?.attemptStarted(task, executor: executor, speculative: speculative, at: clock.now())
+        do {
+            try await send(.assignTask(task))
+        } catch {
+            let failure = (error as? SluiceError) ?? SluiceError(.executorLost, "cannot send a task to \(executor)")
+            await executorLeft(executor, error: failure)
+        }
+    }
+
+    /// Tells the executor to stop an attempt the scheduler gave up on, and records why. The executor may be gone;
+    /// then there is nothing to stop. What the attempt staged, should its result still come, is discarded.
+    private func cancel(taskID: UInt64, attempt: UInt32, on executor: String,
+                        reason: TaskScheduler<ContinuousClock>.CancelReason) async {
+        lastProgress[ProgressKey(taskID: taskID, attempt: attempt)] = nil
+        if let table = scheduler.spec(of: taskID)?.table {
+            switch reason {
+            case .stalled(let error):
+                logger.warning("task.stalled", metadata: ["sluice.task.id": "\(taskID)", "sluice.attempt": "\(attempt)",
+                                                          "sluice.executor.id": "\(executor)", "sluice.error": "\(error)"])
+                rowsInFlight[taskID] = nil
+                tables[table]?.attemptFailed(taskID: taskID, attempt: attempt, error: error, lost: false, at: clock.now())
+            case .superseded:
+                logger.info("task.cancelled", metadata: ["sluice.task.id": "\(taskID)", "sluice.attempt": "\(attempt)", "sluice.reason": "superseded"])
+                tables[table]?.attemptCancelled(taskID: taskID, attempt: attempt, why: "another attempt of the task staged first", at: clock.now())
+            case .tableEnded:
+                tables[table]?.attemptCancelled(taskID: taskID, attempt: attempt, why: "its table ended", at: clock.now())
+            }
+        }
+        try? await links[executor]?(.cancelTask(taskID: taskID, attempt: attempt))
+    }
+
+    private func forgetProgress(of taskID: UInt64) {
+        rowsInFlight[taskID] = nil
+        lastProgress = lastProgress.filter { $0.key.taskID != taskID }
+    }
+
+    /// Arms the timer for the scheduler's next deadline (a backoff ending, a stall, a speculation), unless one as
+    /// early is armed.
     private func armRetryTimer() {
-        guard !isFinished, let due = scheduler.nextRetryDue else { return }
+        guard !isFinished, let due = scheduler.nextWakeUp else { return }
         if let armed = retryTimerDue, armed <= due { return }
         retryTimer?.cancel()
         retryTimerDue = due
@@ -403,6 +453,12 @@ public actor RunCoordinator {
         waiters = []
         for waiter in waiting { waiter.resume() }
     }
+}
+
+/// One attempt of a task, for its last reported progress.
+struct ProgressKey: Hashable {
+    var taskID: UInt64
+    var attempt: UInt32
 }
 
 extension SluiceError.Code {

@@ -12,3 +12,15 @@ extension RunSettings {
                     excludeExecutorAfter: excludeExecutorAfter)
     }
 }
+
+extension RunSettings {
+    /// The scheduler's stall timeout, speculation, tables at once and fail-fast from the `run:` section.
+    public var schedulingPolicy: SchedulingPolicy {
+        let speculation = self.speculation.enabled
+            ? SpeculationPolicy(multiplier: self.speculation.multiplier, minimumRuntime: .microseconds(self.speculation.minRuntime.microseconds),
+                                quantile: self.speculation.quantile)
+            : nil
+        return SchedulingPolicy(stallTimeout: taskStallTimeout.microseconds > 0 ? .microseconds(taskStallTimeout.microseconds) : nil,
+                                speculation: speculation, maxParallelTables: maxParallelTables, failFast: failFast)
+    }
+}

@@ -103,9 +103,25 @@ public struct TableRun: Sendable {
         for index in children.indices { children[index].planningTook(seconds) }
     }
 
-    mutating func attemptStarted(_ task: TaskSpec, executor: String, at instant: RunInstant) {
-        update(task.id) { $0.attempts.append(AttemptReport(attempt: task.attempt, executor: executor, outcome: .running, started: instant)) }
-        for index in children.indices { children[index].attemptStarted(task, executor: executor, at: instant) }
+    /// An attempt was assigned; `speculative` when it is a copy of a slow attempt that still runs.
+    mutating func attemptStarted(_ task: TaskSpec, executor: String, speculative: Bool = false, at instant: RunInstant) {
+        update(task.id) {
+            var attempt = AttemptReport(attempt: task.attempt, executor: executor, outcome: .running, started: instant)
+            if speculative { attempt.speculative = true }
+            $0.attempts.append(attempt)
+        }
+        for index in children.indices { children[index].attemptStarted(task, executor: executor, speculative: speculative, at: instant) }
+    }
+
+    /// The driver cancelled a running attempt that is not needed any more (another attempt of its task staged
+    /// first, or its table ended): `why` says which.
+    mutating func attemptCancelled(taskID: UInt64, attempt: UInt32, why: String, at instant: RunInstant) {
+        updateAttempt(taskID, attempt) {
+            $0.outcome = .cancelled
+            $0.error = why
+            if $0.endSeconds == nil { $0.ended(at: instant) }
+        }
+        for index in children.indices { children[index].attemptCancelled(taskID: taskID, attempt: attempt, why: why, at: instant) }
     }
 
     /// The attempt's result arrived (or, for tables that commit together, is being committed): it ended when the

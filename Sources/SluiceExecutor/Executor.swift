@@ -35,6 +35,9 @@ public struct ExecutorService: Service {
     }
 
     public func run() async throws {
+        if let slowdown = TestSlowdown.fromEnvironment() {
+            logger.warning("executor.test_slowdown", metadata: ["sluice.task": "\(slowdown.label)", "sluice.delay": "\(slowdown.delay)"])
+        }
         try await withGracefulShutdownHandler {
             try await self.serveDrivers()
         } onGracefulShutdown: {

@@ -13,6 +13,7 @@ extension ExecutorService {
     /// without waiting for them (the process exits and takes their threads with it).
     func serve(_ connection: DriverConnection) async throws {
         let session = SessionTasks()
+        let attempts = RunningAttempts()
         // DRAINING and TASK_HANDED_BACK came with protocol version 4; a version-3 driver just sees the executor
         // leave, and counts what it still ran as lost.
         let canDrain = connection.protocolVersion >= 4
@@ -38,12 +39,18 @@ extension ExecutorService {
                                 _ = session.finished(taskID: task.id, attempt: task.attempt)
                                 try await outbound.send(.taskFailed(TaskFailure(taskID: task.id, attempt: task.attempt, error: error)))
                             case (.success(let runner), .run):
-                                Task { [metrics] in await Self.execute(task, runner: runner, outbound: outbound, session: session, metrics: metrics) }
+                                attempts.start(.init(taskID: task.id, attempt: task.attempt)) { [metrics, logger] in
+                                    await Self.execute(task, runner: runner, outbound: outbound, session: session, metrics: metrics, logger: logger)
+                                }
                             case (_, .handBack):
                                 // Assigned before the driver read DRAINING: given back at once, not run.
                                 logger.info("executor.task.handed_back", metadata: ["sluice.task.id": "\(task.id)", "sluice.attempt": "\(task.attempt)"])
                                 if canDrain { try await outbound.send(.taskHandedBack(.init(taskID: task.id, attempt: task.attempt))) }
                             }
+                        case .cancelTask(let taskID, let attempt):
+                            let found = attempts.cancel(.init(taskID: taskID, attempt: attempt))
+                            logger.info("task.cancel", metadata: ["sluice.task.id": "\(taskID)", "sluice.attempt": "\(attempt)",
+                                                                  "sluice.task.running": "\(found)"])
                         case .shutdown(let reason):
                             logger.info("executor.shutdown", metadata: ["sluice.reason": "\(reason)"])
                             break receiving
@@ -92,24 +99,41 @@ extension ExecutorService {
         try? await outbound.send(.shutdown(reason: "executor \(options.executorID) drained (SIGTERM)"))
     }
 
-    /// Runs one task and sends its outcome, unless it was handed back meanwhile; progress goes out while it runs.
+    /// Runs one task and sends its outcome, unless it was handed back meanwhile; progress (rows read, then rows
+    /// loaded) goes out while it runs. A cancelled attempt (CANCEL_TASK) sends no failure: the driver counts on it no
+    /// more. A result that was complete anyway is still sent, so that the driver discards what it staged.
     static func execute(
-        _ task: TaskSpec, runner: TaskRunner, outbound: WireOutbound<ExecutorMessage>, session: SessionTasks, metrics: ExecutorMetrics?
+        _ task: TaskSpec, runner: TaskRunner, outbound: WireOutbound<ExecutorMessage>, session: SessionTasks,
+        metrics: ExecutorMetrics?, logger: Logger
     ) async {
+        typealias Progress = WireMessage.TaskProgress
         metrics?.taskStarted()
-        let (progress, reporter) = AsyncStream.makeStream(of: UInt64.self, bufferingPolicy: .bufferingNewest(1))
+        let (progress, reporter) = AsyncStream.makeStream(of: Progress.self, bufferingPolicy: .bufferingNewest(1))
         await withDiscardingTaskGroup { group in
             group.addTask {
-                for await rows in progress where session.isRunning(task) {
-                    try? await outbound.send(.taskProgress(.init(taskID: task.id, attempt: task.attempt, rows: rows)))
+                for await report in progress where session.isRunning(task) {
+                    try? await outbound.send(.taskProgress(report))
                 }
             }
-            let outcome = await runner.run(task) { rows in reporter.yield(rows) }
+            let outcome: TaskRunner.Outcome
+            do {
+                try await TestSlowdown.fromEnvironment()?.wait(before: task)
+                outcome = await runner.run(task) { rows in
+                    reporter.yield(Progress(taskID: task.id, attempt: task.attempt, rows: rows, phase: .extracting))
+                } loaded: { rows in
+                    reporter.yield(Progress(taskID: task.id, attempt: task.attempt, rows: rows, phase: .loading))
+                }
+            } catch {
+                outcome = .failed(TaskFailure(taskID: task.id, attempt: task.attempt,
+                                              error: SluiceError(.taskCancelled, "cancelled before it started")))
+            }
             reporter.finish()
             metrics?.taskEnded(task, outcome)
             guard session.finished(taskID: task.id, attempt: task.attempt) else { return }
             switch outcome {
             case .succeeded(let result): try? await outbound.send(.taskResult(result))
+            case .failed(let failure) where failure.error.code == .taskCancelled:
+                logger.info("task.cancelled", metadata: ["sluice.task": "\(task.label)", "sluice.attempt": "\(task.attempt)"])
             case .failed(let failure): try? await outbound.send(.taskFailed(failure))
             }
         }

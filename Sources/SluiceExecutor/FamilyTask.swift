@@ -42,15 +42,17 @@ extension TaskRunner {
         }
     }
 
-    func extractFamily(_ task: TaskSpec, table: TableWork, progress: @escaping @Sendable (UInt64) -> Void) async throws(SluiceError)
+    func extractFamily(_ task: TaskSpec, table: TableWork, progress: @escaping @Sendable (UInt64) -> Void,
+                       cancellation: CancelSignal? = nil) async throws(SluiceError)
         -> Extraction
     {
         try await BlockingIO.run(name: "sluice.extract") { () throws(SluiceError) -> Extraction in
-            try extractFamilyBlocking(task, table: table, progress: progress)
+            try extractFamilyBlocking(task, table: table, progress: progress, cancellation: cancellation)
         }
     }
 
-    private func extractFamilyBlocking(_ task: TaskSpec, table: TableWork, progress: @escaping @Sendable (UInt64) -> Void)
+    private func extractFamilyBlocking(_ task: TaskSpec, table: TableWork, progress: @escaping @Sendable (UInt64) -> Void,
+                                       cancellation: CancelSignal?)
         throws(SluiceError) -> Extraction
     {
         guard task.related.count == table.children.count else {
@@ -90,7 +92,7 @@ extension TaskRunner {
             guard parentKeys.count == 1, let parentKey = parentKeys.first, let keyIndex = table.stagedSchema.index(of: parentKey) else {
                 throw SluiceError(.invalidRunPlan, "the children of \(table.table) refer to \(parentKeys.sorted()); one key column of it is supported")
             }
-            let read = try pump(task.read, table: table, into: parent, progress: progress, observe: { batch throws(SluiceError) in
+            let read = try pump(task.read, table: table, into: parent, progress: progress, cancellation: cancellation, observe: { batch throws(SluiceError) in
                 let deleted = Self.deletedFlags(batch, table: table)
                 let slots = fates.record(batch.columns[keyIndex]) { row in deleted[row] ? .deleted : .live }
                 for index in reconciliations.indices {
@@ -127,7 +129,7 @@ extension TaskRunner {
                 }
                 var seen = [Bool](repeating: false, count: fates.keys.count)
                 var orphans = false
-                _ = try pump(related.read, table: child, into: output, progress: nil, provided: provided, observe: { batch throws(SluiceError) in
+                _ = try pump(related.read, table: child, into: output, progress: nil, cancellation: cancellation, provided: provided, observe: { batch throws(SluiceError) in
                     let keyColumn = batch.columns[childKey]
                     let slots = fates.keys.slots(of: keyColumn)
                     for (row, slot) in slots.enumerated() {

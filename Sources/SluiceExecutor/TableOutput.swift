@@ -110,6 +110,11 @@ final class TableOutput {
         try? FileManager.default.removeItem(atPath: Self.provisionalPath(shardPath))
     }
 
+    /// Removes the finished shard and quarantine file (a cancelled attempt keeps nothing).
+    func removeFiles() {
+        for path in [shardPath, quarantinePath] { try? FileManager.default.removeItem(atPath: path) }
+    }
+
     /// What the task reports for this table, once the sink staged the shard.
     func output(receipt: ConnectorPayload) -> TaskOutput {
         TaskOutput(table: table.table, rowsExtracted: rowsExtracted, rowsStaged: rowsStaged, rowsDeleted: rowsDeleted,

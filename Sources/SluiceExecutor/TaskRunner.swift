@@ -36,8 +36,22 @@ public struct TaskRunner: Sendable {
         case failed(TaskFailure)
     }
 
-    /// Runs `task`; `progress` is called with the rows read so far (from the reading thread).
-    public func run(_ task: TaskSpec, progress: @escaping @Sendable (UInt64) -> Void) async -> Outcome {
+    /// Runs `task`; `progress` is called with the rows read so far (from the reading thread: at the first batch,
+    /// then every ``progressInterval``), `loaded` with the rows handed to the sink so far (at every batch of the
+    /// shard), so that the driver's stall timeout sees both phases move. Cancelling the calling task stops the
+    /// attempt at its next batch (or its insert at once) and removes its files; it then fails with `task_cancelled`.
+    public func run(_ task: TaskSpec, progress: @escaping @Sendable (UInt64) -> Void,
+                    loaded: @escaping @Sendable (UInt64) -> Void = { _ in }) async -> Outcome {
+        let cancellation = CancelSignal()
+        return await withTaskCancellationHandler {
+            await run(task, cancellation: cancellation, progress: progress, loaded: loaded)
+        } onCancel: {
+            cancellation.raise()
+        }
+    }
+
+    private func run(_ task: TaskSpec, cancellation: CancelSignal, progress: @escaping @Sendable (UInt64) -> Void,
+                     loaded: @escaping @Sendable (UInt64) -> Void) async -> Outcome {
         var logger = logger
         logger[metadataKey: "sluice.task"] = "\(task.label)"
         logger[metadataKey: "sluice.attempt"] = "\(task.attempt)"
@@ -49,16 +63,26 @@ public struct TaskRunner: Sendable {
             if task.read.kind == StagedShardRead.kind { return .succeeded(try await restage(task, progress: progress)) }
             let started = ContinuousClock.now
             let extraction = task.related.isEmpty
-                ? try await extract(task, table: table, progress: progress)
-                : try await extractFamily(task, table: table, progress: progress)
+                ? try await extract(task, table: table, progress: progress, cancellation: cancellation)
+                : try await extractFamily(task, table: table, progress: progress, cancellation: cancellation)
             let extracted = ContinuousClock.now
             logger.debug("task.extracted", metadata: ["sluice.rows": "\(extraction.outputs[0].rowsExtracted)"])
             var outputs: [TaskOutput] = []
+            let sent = LoadCounter(report: loaded, cancellation: cancellation)
             for output in extraction.outputs {
                 // The shard's row groups, each within the budget's row-group bytes, reach the sink in blocks of its
                 // block bytes: memory holds one row group and one block's copy, never the shard.
-                let shard = ByteBoundedBatches(try ShardBatchSource(path: output.shardPath), maxBytes: memory.blockBytes)
-                let receipt = try await writer.stage(shard, schema: output.table.stagedSchema, for: task, into: output.table.sink)
+                let shard = ReportingBatchSource(
+                    source: ByteBoundedBatches(try ShardBatchSource(path: output.shardPath), maxBytes: memory.blockBytes), counter: sent)
+                let receipt: SinkReceipt
+                do throws(SluiceError) {
+                    try cancellation.check()
+                    receipt = try await writer.stage(shard, schema: output.table.stagedSchema, for: task, into: output.table.sink)
+                } catch {
+                    // A cancelled attempt leaves no files: the driver keeps nothing of it.
+                    if cancellation.isRaised { extraction.outputs.forEach { $0.removeFiles() } }
+                    throw error
+                }
                 guard receipt.rows == output.rowsStaged else {
                     throw SluiceError(.stagingIO, "the sink staged \(receipt.rows) of the shard's \(output.rowsStaged) rows",
                                       context: ErrorContext(table: output.table.table))
@@ -74,7 +98,10 @@ public struct TaskRunner: Sendable {
                 loadMicroseconds: Self.microseconds(ContinuousClock.now - extracted)))
         } catch {
             // Whether a retry can help was decided where the error was made (SluiceError.retryable).
-            let error = error.adding(context)
+            var error = error.adding(context)
+            if cancellation.isRaised, error.code != .taskCancelled {
+                error = SluiceError(.taskCancelled, "the attempt was cancelled", context: error.context, underlying: "\(error)")
+            }
             logger.warning("task.failed", metadata: ["sluice.error": "\(error)", "sluice.retryable": "\(error.retryable)"])
             return .failed(TaskFailure(taskID: task.id, attempt: task.attempt, error: error))
         }
@@ -124,11 +151,12 @@ public struct TaskRunner: Sendable {
 
     /// Reads the partition through the stages into the shard (and quarantined rows into the quarantine file), all
     /// on one thread of its own.
-    func extract(_ task: TaskSpec, table: TableWork, progress: @escaping @Sendable (UInt64) -> Void) async throws(SluiceError) -> Extraction {
+    func extract(_ task: TaskSpec, table: TableWork, progress: @escaping @Sendable (UInt64) -> Void,
+                 cancellation: CancelSignal? = nil) async throws(SluiceError) -> Extraction {
         try await BlockingIO.run(name: "sluice.extract") { () throws(SluiceError) -> Extraction in
             let output = try TableOutput(table: table, shardPath: task.shardPath, attempt: task.attempt, format: shardFormat)
             do throws(SluiceError) {
-                let read = try pump(task.read, table: table, into: output, progress: progress)
+                let read = try pump(task.read, table: table, into: output, progress: progress, cancellation: cancellation)
                 try output.finishShard()
                 _ = try output.finishQuarantine()
                 return Extraction(outputs: [output], maxCursor: read.maxCursor)
@@ -143,14 +171,16 @@ public struct TaskRunner: Sendable {
     /// batch (deletions included) and `quarantined` every set of rows a rule set aside, before they are written.
     /// `provided` holds join tables the task built itself (a child's parent rows), by join name.
     func pump(_ read: ConnectorPayload, table: TableWork, into output: TableOutput, progress: (@Sendable (UInt64) -> Void)?,
-              provided: [String: JoinTable] = [:], observe: ((RecordBatch) throws(SluiceError) -> Void)? = nil,
+              cancellation: CancelSignal? = nil, provided: [String: JoinTable] = [:], observe: ((RecordBatch) throws(SluiceError) -> Void)? = nil,
               quarantined: ((QuarantinedRows) throws(SluiceError) -> Void)? = nil) throws(SluiceError) -> ReadStats {
         let chain = try stages(for: table, provided: provided)
         var context = StageContext()
-        var lastProgress = ContinuousClock.now
+        // The first batch is reported at once, so a running task never shows 0 rows for a whole interval.
+        var lastProgress: ContinuousClock.Instant?
         let options = ReadOptions(batchRows: work.batchRows, batchBytes: memory.batchBytes, specialValues: table.specialValues,
                                   table: table.table)
         let stats = try reader.read(read, schema: table.readSchema, options: options) { batch throws(SluiceError) in
+            try cancellation?.check()
             context.firstRow = Int(output.rowsExtracted) + 1
             output.extracted(batch.rowCount)
             let staged = try chain.apply(batch, context: &context)
@@ -164,7 +194,7 @@ public struct TaskRunner: Sendable {
             }
             context.deletions.removeAll()
             context.quarantined.removeAll()
-            if let progress, ContinuousClock.now - lastProgress >= progressInterval {
+            if let progress, lastProgress.map({ ContinuousClock.now - $0 >= progressInterval }) ?? true {
                 lastProgress = .now
                 progress(output.rowsExtracted)
             }

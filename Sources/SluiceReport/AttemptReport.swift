@@ -14,7 +14,9 @@ public struct AttemptReport: Sendable, Hashable, Codable {
         /// It reported success after another attempt had replaced it (or after its table ended); what it staged
         /// was discarded.
         case superseded
-        /// Still running when its table ended (the table failed or the run was stopped); nothing of it was kept.
+        /// Still running when its table ended (the table failed or the run was stopped), or stopped by the driver
+        /// because another attempt of its task staged first (speculation); nothing of it was kept. ``error`` says
+        /// why when the driver cancelled it.
         case cancelled
 
         /// Whether the attempt ended without its rows being kept.
@@ -44,6 +46,8 @@ public struct AttemptReport: Sendable, Hashable, Codable {
     public var retryable: Bool?
     /// For a failed attempt that was retried: how long the next attempt waited (its backoff).
     public var retryAfterSeconds: Double?
+    /// True for a speculative copy of a slow attempt (`run.speculation`); absent otherwise.
+    public var speculative: Bool?
 
     public init(attempt: UInt32, executor: String, outcome: Outcome, started: RunInstant? = nil) {
         self.attempt = attempt
@@ -66,7 +70,7 @@ public struct AttemptReport: Sendable, Hashable, Codable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case attempt, executor, outcome, error, retryable, retryAfterSeconds = "retry_after_seconds"
+        case attempt, executor, outcome, error, retryable, speculative, retryAfterSeconds = "retry_after_seconds"
         case startSeconds = "start_seconds", startedAt = "started_at", endSeconds = "end_seconds", finishedAt = "finished_at"
         case rowsExtracted = "rows_extracted", rowsStaged = "rows_staged", shardBytes = "shard_bytes"
         case extractSeconds = "extract_seconds", loadSeconds = "load_seconds"

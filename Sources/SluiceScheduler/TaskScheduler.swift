@@ -26,6 +26,11 @@ public import SluiceCore
 /// - Reports for an attempt that is no longer current (a late result from an executor declared dead) are
 ///   ignored, so a task is counted once; what such an attempt staged is discarded (``Action/discard``).
 /// - A table succeeds when all its tasks were committed.
+/// - Liveness (``SchedulingPolicy``, in `TaskScheduler+Liveness.swift`): an attempt silent past the stall timeout is
+///   cancelled and fails retryably; a slow attempt may get one speculative copy on another executor, and the first of
+///   the two to stage wins while the other is cancelled (``Action/cancelAttempt(taskID:attempt:executor:reason:)``);
+///   at most ``SchedulingPolicy/maxParallelTables`` tables have tasks out; with ``SchedulingPolicy/failFast`` the
+///   first failed table fails the rest.
 public struct TaskScheduler<C: Clock>: Sendable where C.Duration == Duration {
     public typealias ExecutorID = String
 
@@ -33,6 +38,12 @@ public struct TaskScheduler<C: Clock>: Sendable where C.Duration == Duration {
     public enum Action: Sendable, Equatable {
         /// Send `task` to `executor`.
         case assign(TaskSpec, to: ExecutorID)
+        /// Send `task`, a speculative second attempt of a slow running task, to `executor`; its shard paths are its
+        /// own (``speculativeShardPath(_:attempt:)``), so the two attempts never write the same file.
+        case speculate(TaskSpec, to: ExecutorID)
+        /// Tell `executor` to stop `attempt` of a task and drop what it wrote; later reports of it are ignored (and
+        /// a late result discarded).
+        case cancelAttempt(taskID: UInt64, attempt: UInt32, executor: ExecutorID, reason: CancelReason)
         /// An attempt failed and its task runs again: `task` carries the next attempt's number and is not assigned
         /// before `after` has passed (zero: as soon as an executor has room).
         case retryScheduled(TaskSpec, after: Duration)
@@ -52,9 +63,20 @@ public struct TaskScheduler<C: Clock>: Sendable where C.Duration == Duration {
         case tableFailed(table: String, error: SluiceError)
     }
 
+    /// Why the scheduler cancels an attempt.
+    public enum CancelReason: Sendable, Equatable {
+        /// No progress for the stall timeout: the attempt failed with this error (and may be retried).
+        case stalled(SluiceError)
+        /// Another attempt of the same task staged first.
+        case superseded
+        /// Its table ended (``SchedulingPolicy/failFast``).
+        case tableEnded
+    }
+
     /// The life of one task.
     public enum TaskState: Sendable, Equatable {
         case waiting
+            /// Its first live attempt runs on `executor` (a speculative copy may run elsewhere too).
         case running(executor: ExecutorID)
         /// The attempt succeeded; what it staged waits for the other tasks of its table.
         case staged(TaskResult)
@@ -76,9 +98,25 @@ public struct TaskScheduler<C: Clock>: Sendable where C.Duration == Duration {
         var notBefore: C.Instant?
         /// Attempts a draining executor handed back: they do not count against the task's retries.
         var handedBack: UInt32 = 0
+        /// The attempts running now: one, or two while a speculative copy runs.
+        var live: [LiveAttempt] = []
+        /// Whether the task got its speculative copy already (one per task and run).
+        var speculated = false
+
+        /// The attempts that count against ``TaskScheduler/maxAttempts``: all but those handed back.
+        var attemptsCounted: UInt32 { spec.attempt - handedBack }
 
         /// How recently the task failed on `executor`: -1 never, higher is more recent.
         func lastFailure(on executor: ExecutorID) -> Int { failedOn.lastIndex(of: executor) ?? -1 }
+    }
+
+    /// An attempt running now, with the times the liveness rules need.
+    struct LiveAttempt: Sendable {
+        var attempt: UInt32
+        var executor: ExecutorID
+        var startedAt: C.Instant
+        var lastProgress: C.Instant
+        var speculative: Bool
     }
 
     struct ExecutorEntry: Sendable {
@@ -88,17 +126,22 @@ public struct TaskScheduler<C: Clock>: Sendable where C.Duration == Duration {
     }
 
     public let policy: RetryPolicy
+    public let scheduling: SchedulingPolicy
     public let clock: C
     private var random: SplitMix64
     private var streaks: ExecutorFailureStreaks
     /// Excluded executors, in the order they were excluded.
     public private(set) var exclusions: [ExecutorExclusion] = []
-    private var tasks: [UInt64: TaskEntry] = [:]
+    var tasks: [UInt64: TaskEntry] = [:]
     private var waiting: [UInt64] = []
-    private var executors: [ExecutorID: ExecutorEntry] = [:]
-    private var executorOrder: [ExecutorID] = []
-    private var tablesByName: [String: [UInt64]] = [:]
-    private var finishedTables: [String: Bool] = [:]
+    var executors: [ExecutorID: ExecutorEntry] = [:]
+    var executorOrder: [ExecutorID] = []
+    var tablesByName: [String: [UInt64]] = [:]
+    /// Tables in the order they were added: ``SchedulingPolicy/maxParallelTables`` admits them in this order.
+    var tableOrder: [String] = []
+    var finishedTables: [String: Bool] = [:]
+    /// Per table, how long each staged attempt ran: the speculation rule's median.
+    var stagedDurations: [String: [Duration]] = [:]
     /// Tables whose staged rows the driver approved: their tasks commit as they stage.
     private var approvedTables: Set<String> = []
     /// Executors that said they are draining (stopping): they finish or hand back what they run and get nothing new.
@@ -107,9 +150,12 @@ public struct TaskScheduler<C: Clock>: Sendable where C.Duration == Duration {
     /// - Parameters:
     ///   - policy: how many retries, their backoff, and when to exclude an executor.
     ///   - clock: where `now` comes from.
+    ///   - scheduling: stall timeout, speculation, tables at once, fail-fast.
     ///   - seed: the jitter generator's seed (fixed in tests, random by default).
-    public init(policy: RetryPolicy, clock: C, seed: UInt64 = .random(in: 0...UInt64.max)) {
+    public init(policy: RetryPolicy, scheduling: SchedulingPolicy = SchedulingPolicy(), clock: C,
+                seed: UInt64 = .random(in: 0...UInt64.max)) {
         self.policy = policy
+        self.scheduling = scheduling
         self.clock = clock
         random = SplitMix64(seed: seed)
         streaks = ExecutorFailureStreaks(limit: policy.excludeExecutorAfter)
@@ -124,6 +170,7 @@ public struct TaskScheduler<C: Clock>: Sendable where C.Duration == Duration {
     public mutating func add(table: String, tasks specs: [TaskSpec]) -> [Action] {
         precondition(tablesByName[table] == nil, "table \(table) added twice")
         tablesByName[table] = specs.map(\.id)
+        tableOrder.append(table)
         for var spec in specs {
             precondition(tasks[spec.id] == nil, "task id \(spec.id) reused")
             spec.attempt = 1
@@ -154,6 +201,8 @@ public struct TaskScheduler<C: Clock>: Sendable where C.Duration == Duration {
         var actions: [Action] = []
         for taskID in entry.running.sorted() {
             guard let task = tasks[taskID] else { continue }
+            // A copy running elsewhere carries on alone.
+            if dropLiveAttempt(taskID, on: id) { continue }
             // Whatever ended the connection, the task is not at fault: retried, at once, elsewhere.
             var error = reason.adding(ErrorContext(table: task.spec.table, task: task.spec.label))
             error.retryable = true
@@ -173,10 +222,14 @@ public struct TaskScheduler<C: Clock>: Sendable where C.Duration == Duration {
     /// counted neither against the task's retries nor against the executor. A report about an attempt that is not
     /// current is ignored.
     public mutating func taskHandedBack(_ taskID: UInt64, attempt: UInt32, executor: ExecutorID) -> [Action] {
-        guard var task = tasks[taskID], isCurrent(task, attempt: attempt, executor: executor) else { return [] }
+        guard tasks[taskID].map({ isCurrent($0, attempt: attempt, executor: executor) }) == true else { return [] }
         executors[executor]?.running.remove(taskID)
+        // A speculative sibling still running carries the task on alone.
+        if dropLiveAttempt(taskID, on: executor) { return assign() }
+        guard var task = tasks[taskID] else { return [] }
         task.spec.attempt += 1
         task.handedBack += 1
+        task.live = []
         task.state = .waiting
         task.notBefore = nil
         tasks[taskID] = task
@@ -194,14 +247,19 @@ public struct TaskScheduler<C: Clock>: Sendable where C.Duration == Duration {
         executors[executor]?.running.remove(result.taskID)
         streaks.succeeded(on: executor)
         let table = task.spec.table
+        if let winner = task.live.first(where: { $0.attempt == result.attempt && $0.executor == executor }) {
+            stagedDurations[table, default: []].append(winner.startedAt.duration(to: clock.now))
+        }
+        // The first attempt to stage wins; a copy still running is stopped and what it writes is thrown away.
+        let losers = cancelLiveAttempts(of: &task, except: result.attempt, reason: .superseded)
         if approvedTables.contains(table) {
             task.state = .committing(result)
             tasks[result.taskID] = task
-            return [.commit(result, table: table)] + assign()
+            return losers + [.commit(result, table: table)] + assign()
         }
         task.state = .staged(result)
         tasks[result.taskID] = task
-        return stagedIfComplete(table) + assign()
+        return losers + stagedIfComplete(table) + assign()
     }
 
     /// The driver checked the table's staged rows as a whole: commit each task's.
@@ -227,7 +285,9 @@ public struct TaskScheduler<C: Clock>: Sendable where C.Duration == Duration {
         guard var task = tasks[taskID], case .committing(let result) = task.state else { return [] }
         task.state = .succeeded(result)
         tasks[taskID] = task
-        return finishTableIfDone(task.spec.table)
+        let finished = finishTableIfDone(task.spec.table)
+        // A table that ends makes room for the next (run.max_parallel_tables).
+        return finished.isEmpty ? [] : finished + assign()
     }
 
     /// The commit failed: the attempt counts as failed (retried after its backoff if attempts remain and the error
@@ -250,12 +310,23 @@ public struct TaskScheduler<C: Clock>: Sendable where C.Duration == Duration {
             exclusions.append(exclusion)
             actions.append(.executorExcluded(exclusion))
         }
+        if failure.retryable, dropLiveAttempt(failure.taskID, on: executor) {
+            // Its speculative sibling (or original) still runs: that one decides the task.
+            return actions + assign()
+        }
+        if var task = tasks[failure.taskID] {
+            // Retrying cannot help: stop a sibling that would fail the same way.
+            actions += cancelLiveAttempts(of: &task, except: failure.attempt, reason: .tableEnded)
+            tasks[failure.taskID] = task
+        }
         return actions + attemptFailed(failure.taskID, on: executor, error: failure.error, backoff: true) + assign()
     }
 
-    /// Time passed: assigns the retries whose backoff is over (call it at ``nextRetryDue``).
+    /// Time passed: fails the attempts that stalled, assigns the retries whose backoff is over and launches the
+    /// speculative copies that are due (call it at ``nextWakeUp``).
     public mutating func timerFired() -> [Action] {
-        assign()
+        let stalled = failStalledAttempts()
+        return stalled + assign()
     }
 
     // MARK: queries
@@ -268,6 +339,16 @@ public struct TaskScheduler<C: Clock>: Sendable where C.Duration == Duration {
     public var isFinished: Bool { finishedTables.count == tablesByName.count }
 
     public var executorCount: Int { executors.count }
+
+    /// The executor a task's retry or copy should go to: a usable one with room, other than `excluding`, that the task
+    /// has not failed on (else failed on longest ago), the least loaded first.
+    func bestExecutor(for task: TaskEntry, excluding: Set<ExecutorID> = []) -> ExecutorID? {
+        executorOrder.filter { (executors[$0]?.free ?? 0) > 0 && isUsable($0) && !excluding.contains($0) }.min { lhs, rhs in
+            let (left, right) = (task.lastFailure(on: lhs), task.lastFailure(on: rhs))
+            if left != right { return left < right }
+            return (executors[lhs]?.free ?? 0) > (executors[rhs]?.free ?? 0)
+        }
+    }
 
     /// Connected executors that may get tasks (not excluded).
     public var usableExecutorCount: Int { executors.keys.reduce(0) { $0 + (isUsable($1) ? 1 : 0) } }
@@ -303,6 +384,7 @@ public struct TaskScheduler<C: Clock>: Sendable where C.Duration == Duration {
                 case .waiting?, .running?, .staged?: tasks[id]?.state = .cancelled
                 default: break
                 }
+                tasks[id]?.live = []
             }
         }
         waiting.removeAll()
@@ -326,15 +408,17 @@ public struct TaskScheduler<C: Clock>: Sendable where C.Duration == Duration {
 
     // MARK: internals
 
-    private func isCurrent(_ task: TaskEntry, attempt: UInt32, executor: ExecutorID) -> Bool {
-        task.spec.attempt == attempt && task.state == .running(executor: executor)
+    func isCurrent(_ task: TaskEntry, attempt: UInt32, executor: ExecutorID) -> Bool {
+        guard case .running = task.state else { return false }
+        return task.live.contains { $0.attempt == attempt && $0.executor == executor }
     }
 
     /// The current attempt of a task failed: retry it (after its backoff, with `backoff`) or fail its table.
-    private mutating func attemptFailed(_ taskID: UInt64, on executor: ExecutorID?, error: SluiceError, backoff: Bool) -> [Action] {
+    mutating func attemptFailed(_ taskID: UInt64, on executor: ExecutorID?, error: SluiceError, backoff: Bool) -> [Action] {
         guard var task = tasks[taskID] else { return [] }
         if let executor { task.failedOn.append(executor) }
-        if error.retryable && task.spec.attempt - task.handedBack < maxAttempts && finishedTables[task.spec.table] == nil {
+        task.live = []
+        if error.retryable && task.attemptsCounted < maxAttempts && finishedTables[task.spec.table] == nil {
             let delay = backoff ? policy.delay(afterFailedAttempt: task.spec.attempt, random: nextRandom()) : .zero
             task.spec.attempt += 1
             task.state = .waiting
@@ -348,18 +432,37 @@ public struct TaskScheduler<C: Clock>: Sendable where C.Duration == Duration {
         return failTable(task.spec.table, error: error)
     }
 
-    private mutating func failTable(_ table: String, error: SluiceError) -> [Action] {
+    mutating func failTable(_ table: String, error: SluiceError) -> [Action] {
         guard finishedTables[table] == nil else { return [] }
+        guard scheduling.failFast else { return markFailed(table, error: error, cancelRunning: false) }
+        var actions = markFailed(table, error: error, cancelRunning: true)
+        for other in tableOrder where finishedTables[other] == nil {
+            let stopped = SluiceError(.runFailFast, "run.fail_fast is set and table \(table) failed: \(other) was stopped and keeps its bookmark",
+                                      context: ErrorContext(table: other))
+            actions += markFailed(other, error: stopped, cancelRunning: true)
+        }
+        return actions
+    }
+
+    /// Marks `table` failed; its waiting and staged tasks are dropped, and its running attempts cancelled with
+    /// `cancelRunning` (else they run on and their results are discarded).
+    private mutating func markFailed(_ table: String, error: SluiceError, cancelRunning: Bool) -> [Action] {
         finishedTables[table] = false
+        var cancels: [Action] = []
         for id in tablesByName[table] ?? [] {
             switch tasks[id]?.state {
             // Staged rows are never committed now; the sink's clean-up removes them.
             case .waiting?, .staged?: tasks[id]?.state = .cancelled
+            case .running? where cancelRunning:
+                guard var task = tasks[id] else { continue }
+                cancels += cancelLiveAttempts(of: &task, except: nil, reason: .tableEnded)
+                task.state = .cancelled
+                tasks[id] = task
             default: break
             }
         }
         waiting.removeAll { tasks[$0]?.state == .cancelled }
-        return [.tableFailed(table: table, error: error)]
+        return [.tableFailed(table: table, error: error)] + cancels
     }
 
     /// `.tableStaged` once every task of an unapproved table staged its rows.
@@ -391,13 +494,13 @@ public struct TaskScheduler<C: Clock>: Sendable where C.Duration == Duration {
 
     /// Hands waiting tasks whose backoff is over to usable executors with free slots, spreading load: each round
     /// gives one task to each executor that has room, least-loaded first. Tasks still backing off keep their place.
-    private mutating func assign() -> [Action] {
+    mutating func assign() -> [Action] {
         let now = clock.now
+        let admitted = admittedTables
         var actions: [Action] = []
         var index = 0
         while index < waiting.count {
-            let candidates = executorOrder.filter { (executors[$0]?.free ?? 0) > 0 && isUsable($0) }
-            guard !candidates.isEmpty else { break }
+            guard executorOrder.contains(where: { (executors[$0]?.free ?? 0) > 0 && isUsable($0) }) else { break }
             let taskID = waiting[index]
             guard var task = tasks[taskID], task.state == .waiting else {
                 waiting.remove(at: index)
@@ -407,18 +510,20 @@ public struct TaskScheduler<C: Clock>: Sendable where C.Duration == Duration {
                 index += 1
                 continue
             }
+            guard admitted.contains(task.spec.table) else {
+                index += 1
+                continue
+            }
+            guard let executor = bestExecutor(for: task) else { break }
             waiting.remove(at: index)
-            let executor = candidates.min { lhs, rhs in
-                let (left, right) = (task.lastFailure(on: lhs), task.lastFailure(on: rhs))
-                if left != right { return left < right }
-                return (executors[lhs]?.free ?? 0) > (executors[rhs]?.free ?? 0)
-            }!
             task.state = .running(executor: executor)
             task.notBefore = nil
+            task.live = [LiveAttempt(attempt: task.spec.attempt, executor: executor, startedAt: now, lastProgress: now, speculative: false)]
             tasks[taskID] = task
             executors[executor]?.running.insert(taskID)
             actions.append(.assign(task.spec, to: executor))
         }
-        return actions
+        // Slots nothing waiting could take may run copies of slow attempts.
+        return actions + speculate()
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import SluiceConfig
+import SluiceCore
 import SluiceDriver
 import SluiceReport
 import SluiceScheduler
@@ -13,6 +14,32 @@ import Testing
         let policy = RunSettings().retryPolicy
         #expect(policy == RetryPolicy(retries: 3, backoff: .seconds(5), backoffMax: .seconds(30), jitter: 0.25, excludeExecutorAfter: 3))
         #expect(policy.shortestTotalWait == .seconds(35) && policy.shortestTotalWait > .seconds(30))
+    }
+
+    /// The liveness defaults (a 10 min stall timeout, no speculation, every table at once, no fail-fast) and the
+    /// keys that change them, as the scheduler gets them; `task_stall_timeout: 0` turns the timeout off.
+    @Test func livenessSettingsReachTheScheduler() throws {
+        #expect(RunSettings().schedulingPolicy == SchedulingPolicy(stallTimeout: .seconds(600)))
+        func load(_ speculation: String) throws -> RunSettings {
+            let path = NSTemporaryDirectory() + "sluice-run-\(UUID().uuidString).yaml"
+            defer { try? FileManager.default.removeItem(atPath: path) }
+            try """
+                pipeline: p
+                source: {postgres: {host: h, database: d, user: u}}
+                sink: {clickhouse: {url: "http://h:8123"}}
+                staging: {directory: /tmp/s}
+                run: {task_stall_timeout: 0, max_parallel_tables: 2, fail_fast: true, speculation: \(speculation)}
+                tables:
+                  - {name: t, primary_key: [id], columns: [{name: id, type: int64, nullable: false}]}
+                """.write(toFile: path, atomically: true, encoding: .utf8)
+            return try PipelineLoader(environment: [:]).load(path: path).run
+        }
+        let run = try load("{enabled: true, multiplier: 2, min_runtime: 1m, quantile: 0.5}")
+        #expect(run.schedulingPolicy == SchedulingPolicy(
+            stallTimeout: nil, speculation: SpeculationPolicy(multiplier: 2, minimumRuntime: .seconds(60), quantile: 0.5),
+            maxParallelTables: 2, failFast: true))
+        let error = #expect(throws: SluiceError.self) { try load("{enabled: true, quantile: 2}") }
+        #expect(error?.context.key == "run.speculation.quantile" && error?.message.contains("0...1") == true, "\(String(describing: error))")
     }
 
     @Test func theReportNamesExcludedExecutors() throws {

@@ -10,8 +10,16 @@ enum Event: CustomStringConvertible {
     case lose(String)
     case approve(String)
     case commitFailed(UInt64)
+    /// The driver committed what the task staged.
+    case committed(UInt64)
+    /// The attempt reported that its counts moved.
+    case progress(UInt64, attempt: UInt32, on: String)
     /// Move the clock, then fire the timer.
     case advance(Duration)
+    /// The executor is stopping (DRAINING).
+    case drain(String)
+    /// A draining executor gave the attempt back (TASK_HANDED_BACK).
+    case handBack(UInt64, attempt: UInt32, on: String)
 
     var description: String {
         switch self {
@@ -21,7 +29,11 @@ enum Event: CustomStringConvertible {
         case .lose(let id): "lose \(id)"
         case .approve(let table): "approve \(table)"
         case .commitFailed(let task): "commit of \(task) fails"
+        case .committed(let task): "commit of \(task) succeeds"
+        case .progress(let task, let attempt, let on): "\(task)@\(attempt) progresses on \(on)"
         case .advance(let duration): "advance \(seconds(duration))"
+        case .drain(let id): "\(id) drains"
+        case .handBack(let task, let attempt, let on): "\(task)@\(attempt) handed back by \(on)"
         }
     }
 }
@@ -45,6 +57,13 @@ func describe(_ actions: [Scheduler.Action], _ scheduler: Scheduler) -> [String]
         case .discard(let result, _): "discard \(result.taskID)@\(result.attempt)"
         case .tableSucceeded(let table, _): "succeeded \(table)"
         case .tableFailed(let table, let error): "failed \(table): \(error.message)"
+        case .speculate(let spec, let executor): "speculate \(spec.id)@\(spec.attempt)->\(executor)"
+        case .cancelAttempt(let task, let attempt, let executor, let reason):
+            switch reason {
+            case .stalled(let error): "cancel \(task)@\(attempt) on \(executor): \(error.code.name)"
+            case .superseded: "cancel \(task)@\(attempt) on \(executor): superseded"
+            case .tableEnded: "cancel \(task)@\(attempt) on \(executor): table ended"
+            }
         }
     }
     if let due = scheduler.nextRetryDue { lines.append("due \(seconds(due.offset))") }
@@ -66,9 +85,18 @@ extension TaskScheduler where C == ManualClock {
             return approveCommits(table)
         case .commitFailed(let task):
             return commitFailed(task, error: SluiceError(.internalError, "attach of \(task) failed"))
+        case .committed(let task):
+            return taskCommitted(task)
+        case .progress(let task, let attempt, let on):
+            taskProgressed(task, attempt: attempt, executor: on)
+            return []
         case .advance(let duration):
             clock.advance(by: duration)
             return timerFired()
+        case .drain(let id):
+            return executorDraining(id)
+        case .handBack(let task, let attempt, let on):
+            return taskHandedBack(task, attempt: attempt, executor: on)
         }
     }
 }

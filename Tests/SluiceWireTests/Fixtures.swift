@@ -60,21 +60,23 @@ enum Fixtures {
     }
 
     static let hello = WireMessage.Hello(
-        minVersion: 3, maxVersion: 3, slots: 4, clientNonce: nonce(0), executorID: "exec-1")
+        minVersion: 4, maxVersion: 4, slots: 4, clientNonce: nonce(0), executorID: "exec-1")
 
     /// At least one message of every type, most of them once per nasty string.
     static var allMessages: [WireMessage] {
         var messages: [WireMessage] = [
             .hello(hello),
             .hello(.init(minVersion: 0, maxVersion: .max, slots: .max, clientNonce: nonce(200), executorID: "执行器-🦀")),
-            .challenge(.init(version: 3, serverNonce: nonce(100))),
+            .challenge(.init(version: 4, serverNonce: nonce(100))),
             .auth(.init(proof: nonce(7))),
             .welcome(.init(proof: nonce(9), sessionID: .max, heartbeatIntervalMillis: 5000, heartbeatTimeoutMillis: 15000)),
             .heartbeat,
             .error(.init(code: .authenticationFailed, message: "authentication failed")),
             .error(.init(code: WireErrorCode(rawValue: .max), message: "")),
             .taskProgress(.init(taskID: 0, attempt: 0, rows: 0)),
-            .taskProgress(.init(taskID: .max, attempt: .max, rows: .max)),
+            .taskProgress(.init(taskID: .max, attempt: .max, rows: .max, phase: .loading)),
+            .cancelTask(.init(taskID: 0, attempt: 0)),
+            .cancelTask(.init(taskID: .max, attempt: .max)),
             .assignTask(taskSpec("t", snapshot: nil)),
             .assignTask(TaskSpec(
                 id: 0, attempt: 0, runID: "", table: "", partitionIndex: 0, partitionCount: 0,

@@ -13,8 +13,10 @@ struct GoldenFrameTests {
          "53 4C 01 07 00 00 00 00 08 | 00 00 00 04 64 6F 6E 65"),
         ("ERROR", .error(.init(code: .authenticationFailed, message: "bad proof")),
          "53 4C 01 06 00 00 00 00 0F | 00 04 | 00 00 00 09 62 61 64 20 70 72 6F 6F 66"),
-        ("TASK_PROGRESS", .taskProgress(.init(taskID: 7, attempt: 2, rows: 1000)),
-         "53 4C 01 12 00 00 00 00 14 | 00 00 00 00 00 00 00 07 | 00 00 00 02 | 00 00 00 00 00 00 03 E8"),
+        ("TASK_PROGRESS", .taskProgress(.init(taskID: 7, attempt: 2, rows: 1000, phase: .loading)),
+         "53 4C 01 12 00 00 00 00 15 | 00 00 00 00 00 00 00 07 | 00 00 00 02 | 00 00 00 00 00 00 03 E8 | 01"),
+        ("CANCEL_TASK", .cancelTask(.init(taskID: 7, attempt: 2)),
+         "53 4C 01 17 00 00 00 00 0C | 00 00 00 00 00 00 00 07 | 00 00 00 02"),
         ("HELLO", .hello(.init(minVersion: 2, maxVersion: 2, slots: 4, clientNonce: Fixtures.nonce(0), executorID: "exec-1")),
          """
          53 4C 01 01 00 00 00 00 32 | 00 02 | 00 02 | 00 00 00 04

@@ -216,7 +216,7 @@ struct LoopbackFailureTests {
             ("trailing bytes", Array(RawPeers.frame(.heartbeat).readableBytesView.prefix(8)) + [0x01, 0xAA], false,
              .protocolError, "malformed HEARTBEAT payload: 1 bytes left over after the last field"),
             ("future version", Array(RawPeers.frame(.hello(future)).readableBytesView), false, .unsupportedVersion,
-             "no common protocol version: the executor offers 5...6, the driver speaks 3...4"),
+             "no common protocol version: the executor offers 5...6, the driver speaks 4...4"),
             ("silence", [], false, .handshakeTimeout, "handshake not completed within 8 s"),
         ]
         try await withTimeout(60, "raw sockets") {

@@ -58,7 +58,7 @@ struct MessageRoundTripTests {
     func applicationMessages() {
         let driverMessages: [DriverMessage] = [
             .runConfig(.init(runID: "r", plan: "y")), .assignTask(Fixtures.taskSpec("t")),
-            .shutdown(reason: "done"),
+            .cancelTask(taskID: 7, attempt: 2), .shutdown(reason: "done"),
         ]
         for message in driverMessages {
             #expect(DriverMessage(wireMessage: message.wireMessage) == message)

@@ -3,9 +3,9 @@ import SluiceCore
 @testable import SluiceWire
 import Testing
 
-/// Version 4 added DRAINING and TASK_HANDED_BACK; a version-3 session (an executor of the previous release) must
-/// neither send nor accept them (docs/protocol.md §9).
-@Suite("Protocol versions 3 and 4")
+/// Version 4 added DRAINING, TASK_HANDED_BACK and CANCEL_TASK and changed TASK_PROGRESS, so this build speaks it
+/// alone and refuses an executor of the release before (docs/protocol.md §9).
+@Suite("Protocol version 4")
 struct ProtocolVersionTests {
     typealias Machine = WireSessionStateMachine
     static let t0 = SessionStateMachineTests.t0
@@ -24,16 +24,16 @@ struct ProtocolVersionTests {
         return (driver, executor)
     }
 
-    @Test("this build speaks 3 and 4, and two builds of it agree on 4")
+    @Test("this build speaks version 4 only, and two builds of it agree on 4")
     func negotiatesFour() throws {
-        #expect(WireProtocol.supportedVersions == 3...4)
+        #expect(WireProtocol.supportedVersions == 4...4)
         let (driver, executor) = try established(executorVersions: WireProtocol.supportedVersions)
         #expect(driver.peer?.protocolVersion == 4 && executor.peer?.protocolVersion == 4)
     }
 
-    @Test("a version-4 session carries DRAINING and TASK_HANDED_BACK from the executor")
+    @Test("a version-4 session carries DRAINING and TASK_HANDED_BACK from the executor, CANCEL_TASK from the driver")
     func versionFourDelivers() throws {
-        var (driver, executor) = try established(executorVersions: 3...4)
+        var (driver, executor) = try established(executorVersions: 4...4)
         #expect(executor.outboundMessage(.draining, now: Self.t0) == .write)
         #expect(executor.outboundMessage(.taskHandedBack, now: Self.t0) == .write)
         let draining = WireMessage.draining(.init(reason: "SIGTERM", graceMillis: 20_000))
@@ -41,25 +41,28 @@ struct ProtocolVersionTests {
         let back = WireMessage.taskHandedBack(.init(taskID: 3, attempt: 1))
         #expect(driver.messageReceived(back, now: Self.t0) == .deliver(back))
         #expect(driver.outboundMessage(.draining, now: Self.t0) != .write, "only executors drain")
+        #expect(driver.outboundMessage(.cancelTask, now: Self.t0) == .write)
+        let cancel = WireMessage.cancelTask(.init(taskID: 3, attempt: 1))
+        #expect(executor.messageReceived(cancel, now: Self.t0) == .deliver(cancel))
+        #expect(executor.outboundMessage(.cancelTask, now: Self.t0) != .write, "only drivers cancel")
     }
 
-    @Test("a version-3 session refuses them both ways")
-    func versionThreeRefuses() throws {
-        var (driver, executor) = try established(executorVersions: 3...3)
-        #expect(driver.peer?.protocolVersion == 3)
-        guard case .reject(let error) = executor.outboundMessage(.draining, now: Self.t0) else {
-            Issue.record("a version-3 executor sent DRAINING")
+    @Test("an executor of the release before (version 3) is refused with both ranges named")
+    func versionThreeIsRefused() {
+        var driver = SessionStateMachineTests.driver()
+        _ = driver.channelActive(now: Self.t0)
+        var executor = SessionStateMachineTests.executor(versions: 3...3)
+        guard case .send(let hello) = executor.channelActive(now: Self.t0) else {
+            Issue.record("the executor sent no HELLO")
             return
         }
-        #expect(error.code == .wireUnsupportedVersion)
-        #expect(error.message.contains("needs version 4"))
-        let action = driver.messageReceived(.taskHandedBack(.init(taskID: 3, attempt: 1)), now: Self.t0)
-        guard case .fail(let failure, let frame) = action else {
-            Issue.record("a version-3 driver accepted TASK_HANDED_BACK: \(action)")
+        guard case .fail(let failure, let frame) = driver.messageReceived(hello, now: Self.t0) else {
+            Issue.record("a version-4 driver accepted a version-3 HELLO")
             return
         }
-        #expect(failure.code == .wireUnexpectedMessage)
-        #expect(frame?.code == .unexpectedMessage)
+        #expect(failure.code == .wireUnsupportedVersion)
+        #expect(failure.message.contains("3...3") && failure.message.contains("4...4"))
+        #expect(frame?.code == .unsupportedVersion)
     }
 
     @Test("the frames are as docs/protocol.md §10 shows them")

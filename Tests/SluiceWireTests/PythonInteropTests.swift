@@ -91,9 +91,8 @@ struct PythonInteropTests {
         #expect(status == 0, "python output: \(output)")
         let lines = try Self.json(output)
         let welcome = lines.first { $0["welcome"] != nil }?["welcome"] as? [String: Any]
-        // The peer implements version 3 (it sends none of version 4's DRAINING and TASK_HANDED_BACK): an executor of the
-        // release before is still served, at its version.
-        #expect(welcome?["version"] as? Int == 3)
+        // The peer implements version 4 from docs/protocol.md (TASK_PROGRESS with its phase byte).
+        #expect(welcome?["version"] as? Int == 4)
         #expect(welcome?["interval"] as? Int == 100)
         #expect(welcome?["timeout"] as? Int == 1000)
         let runConfig = lines.first { $0["runConfig"] != nil }?["runConfig"] as? [String: String]

@@ -50,7 +50,7 @@ enum RawPeers {
         _ inbound: inout NIOAsyncChannelInboundStream<WireMessage>.AsyncIterator,
         _ outbound: NIOAsyncChannelOutboundWriter<ByteBuffer>, secret: WireSecret, executorID: String
     ) async throws -> WireMessage.Welcome {
-        let hello = WireMessage.Hello(minVersion: 3, maxVersion: 3, slots: 2, clientNonce: Fixtures.nonce(9), executorID: executorID)
+        let hello = WireMessage.Hello(minVersion: 4, maxVersion: 4, slots: 2, clientNonce: Fixtures.nonce(9), executorID: executorID)
         try await outbound.write(frame(.hello(hello)))
         guard case .challenge(let challenge) = try await inbound.next() else {
             throw SluiceError(.internalError, "raw executor: expected CHALLENGE")
@@ -72,7 +72,7 @@ enum RawPeers {
         guard case .hello(let hello) = try await inbound.next() else {
             throw SluiceError(.internalError, "raw driver: expected HELLO")
         }
-        let challenge = WireMessage.Challenge(version: 3, serverNonce: Fixtures.nonce(0x77))
+        let challenge = WireMessage.Challenge(version: 4, serverNonce: Fixtures.nonce(0x77))
         try await outbound.write(frame(.challenge(challenge)))
         guard case .auth = try await inbound.next() else {
             throw SluiceError(.internalError, "raw driver: expected AUTH")

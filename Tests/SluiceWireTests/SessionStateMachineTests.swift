@@ -29,7 +29,7 @@ struct SessionStateMachineTests {
             handshakeTimeout: .seconds(10), closeGracePeriod: .milliseconds(500))
     }
 
-    static let hello = WireMessage.Hello(minVersion: 3, maxVersion: 4, slots: 4, clientNonce: Fixtures.nonce(0), executorID: "exec-1")
+    static let hello = WireMessage.Hello(minVersion: 4, maxVersion: 4, slots: 4, clientNonce: Fixtures.nonce(0), executorID: "exec-1")
     static let challenge = WireMessage.Challenge(version: 4, serverNonce: Fixtures.nonce(0x20))
     static let peer = WireSessionPeer(
         protocolVersion: 4, sessionID: 77, executorID: "exec-1", slots: 4, heartbeatInterval: .seconds(1),
@@ -112,7 +112,7 @@ struct SessionStateMachineTests {
         let action = driver.messageReceived(.hello(hello), now: Self.t0)
         expectFailure(
             action, .wireUnsupportedVersion, frame: .unsupportedVersion,
-            message: "executor \"exec-1\" speaks protocol versions 5...6; this driver speaks 3...4")
+            message: "executor \"exec-1\" speaks protocol versions 5...6; this driver speaks 4...4")
         #expect(driver.nextWakeup == Self.t0 + .milliseconds(500), "lingers for the grace period")
     }
 

@@ -85,6 +85,7 @@ extension RunReportHTML {
         let y = laneTop + Geometry.lanePadding + Double(bar.row) * (Geometry.rowHeight + Geometry.rowGap)
         var classes = ["bar", "outcome-\(bar.outcome.rawValue)"]
         if bar.isRetry { classes.append("retry") }
+        if bar.isSpeculative { classes.append("speculative") }
         if bar.outcome.isProblem { classes.append("problem") }
         if bar.open { classes.append("open") }
         return "<rect class=\"\(classes.joined(separator: " "))\" data-task=\"\(bar.task)\" data-attempt=\"\(bar.attempt)\" "
@@ -96,7 +97,7 @@ extension RunReportHTML {
     /// What hovering a bar says, one fact per line.
     static func tooltip(_ bar: TimelineLayout.Bar) -> String {
         let attempt = bar.report
-        var lines = ["\(bar.tables.joined(separator: " + ")) · task \(bar.task) · attempt \(bar.attempt)\(bar.isRetry ? " (retry)" : "")"]
+        var lines = ["\(bar.tables.joined(separator: " + ")) · task \(bar.task) · attempt \(bar.attempt)\(bar.isRetry ? " (retry)" : "")\(bar.isSpeculative ? " (speculative copy)" : "")"]
         lines.append("executor \(bar.executor)")
         lines.append("partition: \(bar.partition)")
         lines.append("outcome: \(bar.outcome.rawValue)")
@@ -119,6 +120,7 @@ extension RunReportHTML {
             ("outcome-committed", "committed"), ("outcome-staged", "staged, not committed"), ("outcome-failed", "failed"),
             ("outcome-lost", "executor lost"), ("outcome-superseded", "superseded (discarded)"), ("outcome-handed_back", "handed back (executor stopping)"),
             ("outcome-cancelled", "cancelled"), ("outcome-running", "running"), ("outcome-committed retry", "retry (outlined)"),
+            ("outcome-committed speculative", "speculative copy (dashed outline)"),
         ]
         let items = entries.map { entry in
             "<li><svg width=\"22\" height=\"12\" aria-hidden=\"true\"><rect class=\"swatch \(entry.0)\" x=\"1\" y=\"1\" width=\"20\" "

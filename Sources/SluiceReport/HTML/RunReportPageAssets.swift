@@ -28,6 +28,7 @@ enum RunReportPageAssets {
         .outcome-handed_back { fill: #ffe082; }
         .legend .outcome-lost { fill: #f2b8b5; } .legend .outcome-superseded { fill: #a9b4bf; }
         .bar.retry, .swatch.retry { stroke: #e65100; stroke-width: 2.5; }
+        .bar.speculative, .swatch.speculative { stroke: #6a1b9a; stroke-width: 2.5; stroke-dasharray: 4 2; }
         .bar.open { stroke-dasharray: 4 2; }
         .bar.focus { stroke: #0d47a1; stroke-width: 3; }
         body.only-problems .bar:not(.problem):not(.retry) { opacity: .15; }

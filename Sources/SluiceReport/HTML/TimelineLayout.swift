@@ -24,7 +24,9 @@ public struct TimelineLayout: Sendable, Hashable {
         public var row: Int = 0
         public var report: AttemptReport
 
-        public var isRetry: Bool { index > 0 }
+        /// A speculative copy of a slow attempt (`run.speculation`), which runs beside it rather than after it.
+        public var isSpeculative: Bool { report.speculative == true }
+        public var isRetry: Bool { index > 0 && !isSpeculative }
     }
 
     public struct Lane: Sendable, Hashable {

@@ -29,9 +29,10 @@ public enum WireFrame {
 public enum WireProtocol {
     /// The protocol version this build speaks best.
     public static let currentVersion: UInt16 = 4
-    /// Every protocol version this build can speak: 4 adds DRAINING and TASK_HANDED_BACK; a version-3 peer (the
-    /// release before) is still served, without them.
-    public static let supportedVersions: ClosedRange<UInt16> = 3...4
+    /// Every protocol version this build can speak. Version 4 (DRAINING, TASK_HANDED_BACK, CANCEL_TASK and the
+    /// phase of TASK_PROGRESS) changed a payload, so a version-3 peer is refused: driver and executors come from
+    /// the same release.
+    public static let supportedVersions: ClosedRange<UInt16> = 4...4
     /// Size of the client and server nonces in HELLO and CHALLENGE.
     public static let nonceSize = 32
     /// Size of an HMAC-SHA256 proof in AUTH and WELCOME.

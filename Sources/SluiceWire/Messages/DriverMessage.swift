@@ -6,6 +6,8 @@ public enum DriverMessage: WireApplicationMessage {
     case runConfig(WireMessage.RunConfig)
     /// A task to run.
     case assignTask(TaskSpec)
+    /// Stop one attempt of a task and remove what it wrote (it stalled, or another attempt won).
+    case cancelTask(taskID: UInt64, attempt: UInt32)
     /// The driver ends the session; the connection closes after it.
     case shutdown(reason: String)
 
@@ -15,6 +17,7 @@ public enum DriverMessage: WireApplicationMessage {
         switch self {
         case .runConfig(let config): .runConfig(config)
         case .assignTask(let task): .assignTask(task)
+        case .cancelTask(let taskID, let attempt): .cancelTask(.init(taskID: taskID, attempt: attempt))
         case .shutdown(let reason): .shutdown(.init(reason: reason))
         }
     }
@@ -23,6 +26,7 @@ public enum DriverMessage: WireApplicationMessage {
         switch message {
         case .runConfig(let config): self = .runConfig(config)
         case .assignTask(let task): self = .assignTask(task)
+        case .cancelTask(let cancel): self = .cancelTask(taskID: cancel.taskID, attempt: cancel.attempt)
         case .shutdown(let shutdown): self = .shutdown(reason: shutdown.reason)
         default: return nil
         }

@@ -35,6 +35,8 @@ public enum WireMessage: Sendable, Hashable {
     case draining(Draining)
     /// TASK_HANDED_BACK, executor → driver (version 4): a draining executor gives back an unfinished attempt.
     case taskHandedBack(TaskHandedBack)
+    /// CANCEL_TASK, driver → executor: stop one attempt and remove what it wrote.
+    case cancelTask(CancelTask)
 
     /// The message type byte of a frame header.
     public enum ID: UInt8, Sendable, Hashable, CaseIterable, CustomStringConvertible {
@@ -52,6 +54,7 @@ public enum WireMessage: Sendable, Hashable {
         case taskFailed = 0x14
         case draining = 0x15
         case taskHandedBack = 0x16
+        case cancelTask = 0x17
 
         /// The name docs/protocol.md uses: `HELLO`, `ASSIGN_TASK`.
         public var description: String {
@@ -70,6 +73,7 @@ public enum WireMessage: Sendable, Hashable {
             case .taskFailed: "TASK_FAILED"
             case .draining: "DRAINING"
             case .taskHandedBack: "TASK_HANDED_BACK"
+            case .cancelTask: "CANCEL_TASK"
             }
         }
 
@@ -77,7 +81,7 @@ public enum WireMessage: Sendable, Hashable {
         /// `unexpected_message` in both directions (docs/protocol.md §9).
         public var introducedIn: UInt16 {
             switch self {
-            case .draining, .taskHandedBack: 4
+            case .draining, .taskHandedBack, .cancelTask: 4
             default: 1
             }
         }
@@ -86,7 +90,7 @@ public enum WireMessage: Sendable, Hashable {
         public var sender: WireRole? {
             switch self {
             case .hello, .auth, .taskProgress, .taskResult, .taskFailed, .draining, .taskHandedBack: .executor
-            case .challenge, .welcome, .runConfig, .assignTask: .driver
+            case .challenge, .welcome, .runConfig, .assignTask, .cancelTask: .driver
             case .heartbeat, .error, .shutdown: nil
             }
         }
@@ -117,6 +121,7 @@ public enum WireMessage: Sendable, Hashable {
         case .taskFailed: .taskFailed
         case .draining: .draining
         case .taskHandedBack: .taskHandedBack
+        case .cancelTask: .cancelTask
         }
     }
 
@@ -139,6 +144,7 @@ public enum WireMessage: Sendable, Hashable {
             case .taskFailed: message = .taskFailed(try .decode(from: &payload))
             case .draining: message = .draining(try .decode(from: &payload))
             case .taskHandedBack: message = .taskHandedBack(try .decode(from: &payload))
+            case .cancelTask: message = .cancelTask(try .decode(from: &payload))
             }
             guard payload.readableBytes == 0 else {
                 throw WireDecodingError(
@@ -169,6 +175,7 @@ public enum WireMessage: Sendable, Hashable {
         case .taskFailed(let failure): failure.encode(into: &buffer)
         case .draining(let draining): draining.encode(into: &buffer)
         case .taskHandedBack(let handedBack): handedBack.encode(into: &buffer)
+        case .cancelTask(let cancel): cancel.encode(into: &buffer)
         }
     }
 }

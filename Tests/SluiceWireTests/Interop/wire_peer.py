@@ -15,12 +15,12 @@ import struct
 import sys
 
 MAGIC = b"SL"
-VERSION = 3  # the protocol version this peer speaks
+VERSION = 4  # the protocol version this peer speaks
 HEADER = struct.Struct(">2sBBBI")  # magic, format version, type, flags, payload length
 TYPES = {
     "HELLO": 0x01, "CHALLENGE": 0x02, "AUTH": 0x03, "WELCOME": 0x04, "HEARTBEAT": 0x05, "ERROR": 0x06,
     "SHUTDOWN": 0x07, "RUN_CONFIG": 0x10, "ASSIGN_TASK": 0x11, "TASK_PROGRESS": 0x12, "TASK_RESULT": 0x13,
-    "TASK_FAILED": 0x14,
+    "TASK_FAILED": 0x14, "DRAINING": 0x15, "TASK_HANDED_BACK": 0x16, "CANCEL_TASK": 0x17,
 }
 NAMES = {v: k for k, v in TYPES.items()}
 
@@ -170,7 +170,7 @@ def main():
         elif kind == "ASSIGN_TASK":
             task = decode_task(r)
             print(json.dumps({"task": task}), flush=True)
-            sock.sendall(frame("TASK_PROGRESS", struct.pack(">QIQ", task["id"], task["attempt"], 3)))
+            sock.sendall(frame("TASK_PROGRESS", struct.pack(">QIQB", task["id"], task["attempt"], 3, 0)))
             # taskID, attempt, extractMicroseconds, loadMicroseconds, maxCursor, the task's output, related outputs
             output = task_output(task["table"], 1000, 999, 7, 1, 5, 4096, task["shardPath"], None,
                                  [(task["readKind"], len(task["readBytes"])), ("", 0)], [("total ≥ 0", 2), ("a", 1)],
