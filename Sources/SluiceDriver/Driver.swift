@@ -94,7 +94,7 @@ public struct Driver: Sendable {
                 let planned = await plan(tables, runID: runID, in: view, sink: sink, prepare: true, logger: logger)
                 let coordinator = RunCoordinator(runID: runID, policy: pipeline.run.retryPolicy, tables: planned.runs,
                                                  failed: planned.failed, sink: sink, bookmarks: bookmarks, now: now, clock: clock,
-                                                 logger: logger)
+                                                 source: view, logger: logger)
                 if !planned.runs.isEmpty {
                     try await serve(runID: runID, startedAt: startedMicroseconds, tables: planned.runs, coordinator: coordinator, logger: logger)
                 }

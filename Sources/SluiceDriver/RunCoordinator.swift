@@ -21,6 +21,9 @@ public actor RunCoordinator {
     private var tables: [String: TableRun] = [:]
     private let order: [String]
     private let sink: any Sink
+    /// The run's view of the source, which points each attempt's reads at its current snapshot (nil: tasks are sent
+    /// as planned).
+    private let source: (any SourceRun)?
     private let bookmarks: any BookmarkStore
     private let runID: String
     private let now: @Sendable () -> Int64
@@ -41,9 +44,12 @@ public actor RunCoordinator {
     ///   - now: the wall clock in microseconds since the epoch (bookmarks record when backfill changed).
     ///   - policy: retries, their backoff, and when an executor is excluded.
     ///   - clock: the run's clock, which the report's attempt times count from.
+    ///   - source: the run's view of the source, asked to bind each attempt before it is sent (``SourceRun/bind(_:)``).
     public init(runID: String, policy: RetryPolicy, tables: [TableRun], failed: [TableReport] = [], sink: any Sink,
-                bookmarks: any BookmarkStore, now: @escaping @Sendable () -> Int64, clock: RunClock = RunClock(), logger: Logger) {
+                bookmarks: any BookmarkStore, now: @escaping @Sendable () -> Int64, clock: RunClock = RunClock(),
+                source: (any SourceRun)? = nil, logger: Logger) {
         self.clock = clock
+        self.source = source
         scheduler = TaskScheduler(policy: policy, clock: ContinuousClock())
         self.runID = runID
         self.sink = sink
@@ -202,9 +208,12 @@ public actor RunCoordinator {
                     "sluice.executor.id": "\(exclusion.executor)", "sluice.failures": "\(exclusion.failures)",
                     "sluice.error": "\(exclusion.error)",
                 ])
-            case .assign(let task, let executor):
+            case .assign(let planned, let executor):
+                guard links[executor] != nil else { continue }
+                let bound = await source?.bind(planned) ?? BoundTask(task: planned, view: nil)
+                let task = bound.task
                 guard let send = links[executor] else { continue }
-                tables[task.table]?.attemptStarted(task, executor: executor, at: clock.now())
+                tables[task.table]?.attemptStarted(task, executor: executor, at: clock.now(), view: bound.view)
                 do {
                     try await send(.assignTask(task))
                 } catch {
@@ -327,6 +336,7 @@ public actor RunCoordinator {
                 update(name, child.name) { $0.finishTook(childSeconds) }
             }
             let bookmark = try run.bookmarkAfter(results: results, now: now(), runID: runID)
+            tables[name]?.noteViews(results: results, bookmark: bookmark?.value ?? run.decision.bookmarkBefore?.text)
             if let bookmark { seconds += try await timed { () async throws(SluiceError) in try await bookmarks.save(bookmark) } }
             tables[name]?.finishTook(seconds)
             tables[name]?.finished(succeeded: true, error: nil, bookmarkAfter: bookmark?.value ?? run.decision.bookmarkBefore?.text,

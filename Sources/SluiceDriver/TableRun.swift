@@ -44,6 +44,8 @@ public struct TableRun: Sendable {
     /// The child tables read with this table's tasks.
     public internal(set) var children: [TableRun]
     public private(set) var report: TableReport
+    /// Which view of the source each attempt read (more than one when the source lost its snapshot mid-run).
+    public private(set) var views = ReadViewLedger()
 
     public init(config: TableConfig, decision: TableDecision, source: SourceTable, target: SinkTarget,
                 partitions: [SourcePartition], work: TableWork, stored: Bookmark?, tasks: [TaskSpec],
@@ -87,9 +89,10 @@ public struct TableRun: Sendable {
         for index in children.indices { children[index].planningTook(seconds) }
     }
 
-    mutating func attemptStarted(_ task: TaskSpec, executor: String, at instant: RunInstant) {
+    mutating func attemptStarted(_ task: TaskSpec, executor: String, at instant: RunInstant, view: ReadView? = nil) {
+        views.record(task: task.id, attempt: task.attempt, view: view)
         update(task.id) { $0.attempts.append(AttemptReport(attempt: task.attempt, executor: executor, outcome: .running, started: instant)) }
-        for index in children.indices { children[index].attemptStarted(task, executor: executor, at: instant) }
+        for index in children.indices { children[index].attemptStarted(task, executor: executor, at: instant, view: view) }
     }
 
     /// The attempt's result arrived (or, for tables that commit together, is being committed): it ended when the
@@ -202,11 +205,20 @@ public struct TableRun: Sendable {
 
     // MARK: the end of the table
 
-    /// The bookmark to save once every task was committed, or nil when it does not move.
+    /// The table's tasks read more than one view of the source: the report says which partitions read which, and
+    /// where that left the bookmark (``ReadViewLedger/note(results:partition:bookmarkCapped:)``).
+    mutating func noteViews(results: [TaskResult], bookmark: String?) {
+        let partitions = Dictionary(uniqueKeysWithValues: tasks.map { ($0.id, Int($0.partitionIndex)) })
+        guard let note = views.note(results: results, partition: { partitions[$0] }, bookmarkCapped: bookmark) else { return }
+        report.warnings.append(note)
+    }
+
+    /// The bookmark to save once every task was committed, or nil when it does not move. When the tasks read more
+    /// than one view of the source, only the oldest view's results count (``ReadViewLedger/bookmarkResults(_:)``).
     func bookmarkAfter(results: [TaskResult], now: Int64, runID: String) throws(SluiceError) -> Bookmark? {
         guard let kind = source.cursorKind else { return nil }
         var extracted: [CursorValue] = []
-        for result in results {
+        for result in views.bookmarkResults(results) {
             guard let text = result.maxCursor else { continue }
             guard let value = CursorValue(text: text, kind: kind) else {
                 throw SluiceError(.bookmarkInvalid, "an executor reported cursor '\(text)', which is not a \(kind.rawValue) value",
