@@ -22,6 +22,11 @@ public struct PostgresConnectionConfig: Sendable, Hashable, CustomStringConverti
     public var connectTimeoutSeconds: Int
     /// `statement_timeout` for every statement of the session; nil or 0 for none.
     public var statementTimeoutMilliseconds: Int?
+    /// TCP keepalives on the client's socket (libpq `keepalives_idle`; probes every third of it, three of them, and
+    /// `tcp_user_timeout` as long as idle plus the probes): a server that vanished without closing the connection
+    /// (a host down, a network cut) fails the session within about twice this instead of hanging a COPY or the run's
+    /// snapshot forever. nil or 0 leaves the operating system's defaults (two hours).
+    public var keepaliveIdleSeconds: Int?
     /// Further attempts after a failed connection (auth failures are never retried).
     public var connectRetries: Int
     /// Delay before the first retry; doubles on each further one up to ``maxRetryDelaySeconds``.
@@ -30,8 +35,8 @@ public struct PostgresConnectionConfig: Sendable, Hashable, CustomStringConverti
 
     public init(host: String, port: Int = 5432, database: String, user: String, password: String? = nil,
                 sslMode: SSLMode = .prefer, sslRootCert: String? = nil, applicationName: String = "sluice",
-                connectTimeoutSeconds: Int = 10, statementTimeoutMilliseconds: Int? = nil, connectRetries: Int = 3,
-                retryDelaySeconds: Double = 0.5, maxRetryDelaySeconds: Double = 10) {
+                connectTimeoutSeconds: Int = 10, statementTimeoutMilliseconds: Int? = nil, keepaliveIdleSeconds: Int? = nil,
+                connectRetries: Int = 3, retryDelaySeconds: Double = 0.5, maxRetryDelaySeconds: Double = 10) {
         self.host = host
         self.port = port
         self.database = database
@@ -42,6 +47,7 @@ public struct PostgresConnectionConfig: Sendable, Hashable, CustomStringConverti
         self.applicationName = applicationName
         self.connectTimeoutSeconds = connectTimeoutSeconds
         self.statementTimeoutMilliseconds = statementTimeoutMilliseconds
+        self.keepaliveIdleSeconds = keepaliveIdleSeconds
         self.connectRetries = connectRetries
         self.retryDelaySeconds = retryDelaySeconds
         self.maxRetryDelaySeconds = maxRetryDelaySeconds
@@ -70,6 +76,11 @@ public struct PostgresConnectionConfig: Sendable, Hashable, CustomStringConverti
             ("connect_timeout", String(max(connectTimeoutSeconds, 0))), ("client_encoding", "UTF8"),
             ("options", options),
         ]
+        if let idle = keepaliveIdleSeconds, idle > 0 {
+            let interval = max(1, idle / 3)
+            result += [("keepalives", "1"), ("keepalives_idle", String(idle)), ("keepalives_interval", String(interval)),
+                       ("keepalives_count", "3"), ("tcp_user_timeout", String((idle + 3 * interval) * 1000))]
+        }
         if let password { result.append(("password", password)) }
         if let sslRootCert { result.append(("sslrootcert", sslRootCert)) }
         return result

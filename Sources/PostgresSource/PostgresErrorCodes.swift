@@ -20,6 +20,9 @@ extension SluiceError.Code {
     /// Any other error reported by the server for a statement; retryable when its SQLSTATE says the cause can pass
     /// (serialization failure, deadlock, resources, shutdown), not otherwise (syntax, data, undefined objects).
     public static let postgresQuery = Self("postgres_query", retryable: false)
+    /// A task could not join the run's exported snapshot (`invalid snapshot identifier`, SQLSTATE 22023): the session
+    /// holding it was lost. Retryable: the driver replaces the snapshot and the retry reads the new one.
+    public static let postgresSnapshotLost = Self("postgres_snapshot_lost", retryable: true)
     /// A COPY BINARY stream that does not follow the format (truncated, garbage, wrong field count).
     public static let postgresCopyFormat = Self("postgres_copy_format", retryable: false)
     /// A source type that cannot be read into the declared target type; found before the run.

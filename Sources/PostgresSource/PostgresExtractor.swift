@@ -44,10 +44,7 @@ public enum PostgresExtractor {
             let connection = try PostgresConnection(config)
             if connection.parameterStatus("server_encoding") == "SQL_ASCII" { decoderOptions.validateUTF8 = true }
             var decoder = try CopyBinaryDecoder(columns: columns, schema: schema, options: decoderOptions)
-            if let snapshot {
-                try connection.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
-                try connection.execute("SET TRANSACTION SNAPSHOT \(try SnapshotHolder.literal(snapshot))")
-            }
+            if let snapshot { try join(connection, snapshot: snapshot) }
             logger?.debug("postgres.copy.start", metadata: ["sluice.table": "\(options.table ?? "")"])
             var batches = 0
             let bytes = try connection.copyOut("COPY (\(query)) TO STDOUT (FORMAT binary)") { chunk in
@@ -70,5 +67,27 @@ public enum PostgresExtractor {
         } catch let error as SluiceError {
             throw error.adding(context)
         }
+    }
+
+    /// Begins the task's transaction in the run's exported snapshot. PostgreSQL answers `invalid snapshot identifier`
+    /// (22023, a data exception, which would fail the table at once) when the session that exported it is gone: that
+    /// becomes ``SluiceError/Code/postgresSnapshotLost``, retryable, because the driver replaces a lost snapshot.
+    static func join(_ connection: PostgresConnection, snapshot: String) throws(SluiceError) {
+        try connection.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        do {
+            try connection.execute("SET TRANSACTION SNAPSHOT \(try SnapshotHolder.literal(snapshot))")
+        } catch {
+            throw snapshotLost(error, snapshot: snapshot) ?? error
+        }
+    }
+
+    /// The error a failed `SET TRANSACTION SNAPSHOT` becomes when it says the snapshot is gone; nil for any other.
+    static func snapshotLost(_ error: SluiceError, snapshot: String) -> SluiceError? {
+        guard error.underlying?.hasPrefix("SQLSTATE 22023") == true, error.message.contains("invalid snapshot identifier") else {
+            return nil
+        }
+        return SluiceError(.postgresSnapshotLost,
+                           "the run's snapshot \(snapshot) is gone (its session was lost); the driver replaces it and the task is retried in the new one",
+                           underlying: error.underlying, retryable: true)
     }
 }

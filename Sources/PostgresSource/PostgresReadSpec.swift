@@ -11,6 +11,9 @@ public struct PostgresReadSpec: Sendable, Hashable, Codable {
     public var columns: [SourceColumn]
     /// The column whose largest value becomes the bookmark (a name among ``columns``).
     public var cursorColumn: String?
+    /// True when the partition must be read in the snapshot it was planned in, even after that snapshot was lost
+    /// (``SnapshotBinding``): ctid block ranges of a table without a cursor. Absent (nil) in older plans: false.
+    public var pinnedToSnapshot: Bool?
 
     public init(query: String, snapshot: String?, columns: [SourceColumn], cursorColumn: String? = nil) {
         self.query = query

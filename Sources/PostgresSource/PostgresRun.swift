@@ -1,28 +1,36 @@
+import Logging
 import SluiceConfig
 import SluiceCore
 import SluiceExpressions
 import SluicePipeline
 
 /// One run's view of PostgreSQL: an exported snapshot that every task joins (held open by its own connection
-/// until ``close()``), and a planning connection reading the catalogue inside the same snapshot, so partition
-/// bounds and the tasks see the same data.
+/// until ``close()``, watched, and replaced when lost: ``RunSnapshots``), and a planning connection reading the
+/// catalogue inside the first snapshot, so partition bounds and the tasks see the same data.
 final class PostgresRun: SourceRun, @unchecked Sendable {
-    // @unchecked: `snapshot` and `planning` are set in init and never reassigned; both classes serialise their
-    // own libpq calls with a lock, and the driver plans tables one at a time.
-    private let snapshot: SnapshotHolder?
+    // @unchecked: every stored property is set in init and never reassigned; `planning` serialises its own libpq
+    // calls with a lock, `snapshots` is an actor, and the driver plans tables one at a time.
+    private let snapshots: RunSnapshots?
+    /// The snapshot planning reads, and every partition is planned with.
+    private let firstSnapshotID: String?
     private let planning: PostgresConnection
 
     /// Blocking: call on a thread of its own.
-    init(config: PostgresConnectionConfig, consistent: Bool) throws(SluiceError) {
-        let snapshot = consistent ? try SnapshotHolder(config: config) : nil
-        do {
-            planning = try PostgresConnection(config)
-            if let snapshot { try Self.join(planning, snapshot: snapshot.snapshotID) }
-        } catch {
-            snapshot?.close()
-            throw error
-        }
-        self.snapshot = snapshot
+    init(config: PostgresConnectionConfig, consistent: Bool, failover: Bool, logger: Logger)
+        throws(SluiceError)
+    {
+        let snapshots = consistent ? try RunSnapshots(config: config, failover: failover, logger: logger) : nil
+        let firstSnapshotID = snapshots?.firstID
+        // Should this fail, the snapshot's session closes with its connection when `snapshots` goes.
+        planning = try PostgresConnection(config)
+        if let firstSnapshotID { try Self.join(planning, snapshot: firstSnapshotID) }
+        self.snapshots = snapshots
+        self.firstSnapshotID = firstSnapshotID
+    }
+
+    /// Starts checking the snapshot's session every `interval` (``RunSnapshots/startWatching(every:)``).
+    func startWatching(every interval: Duration) async {
+        await snapshots?.startWatching(every: interval)
     }
 
     private static func join(_ connection: PostgresConnection, snapshot: String) throws(SluiceError) {
@@ -37,7 +45,7 @@ final class PostgresRun: SourceRun, @unchecked Sendable {
         async throws(SluiceError) -> T
     {
         let planning = self.planning
-        let snapshotID = snapshot?.snapshotID
+        let snapshotID = firstSnapshotID
         return try await BlockingIO.run(name: "sluice.postgres.plan") { () throws(SluiceError) -> T in
             do throws(SluiceError) {
                 return try work(PostgresCatalog(planning))
@@ -157,7 +165,10 @@ final class PostgresRun: SourceRun, @unchecked Sendable {
 
     func partitions(_ request: ReadRequest) async throws(SluiceError) -> SourceReadPlan {
         let table = request.table
-        let snapshotID = snapshot?.snapshotID
+        let snapshotID = firstSnapshotID
+        // Rows move between ctid blocks when updated: a table without a cursor (whose next run cannot catch a row
+        // that moved into a partition read before the failover) keeps such partitions in the first snapshot.
+        let pinned = table.cursor == nil && table.partition.effectiveStrategy == .ctid
         var predicates: [PostgresPredicate] = table.filters.map { .sql($0) }
         if let deleted = table.deletedWhen, request.deletedRows == .exclude {
             predicates.append(.sql("(\(deleted)) IS NOT TRUE"))
@@ -206,7 +217,8 @@ final class PostgresRun: SourceRun, @unchecked Sendable {
             for entry in plan.entries {
                 var partitionQuery = query
                 if let predicate = entry.predicate { partitionQuery.predicates.append(predicate) }
-                let spec = try partitionQuery.readSpec(snapshot: snapshotID, cursorColumn: cursorSource)
+                var spec = try partitionQuery.readSpec(snapshot: snapshotID, cursorColumn: cursorSource)
+                if pinned { spec.pinnedToSnapshot = true }
                 var related: [ConnectorPayload] = []
                 for child in children {
                     var childQuery = child
@@ -220,9 +232,10 @@ final class PostgresRun: SourceRun, @unchecked Sendable {
         }
     }
 
-    /// The partition's reads (its table's and its children's) in this run's snapshot.
+    /// The partition's reads (its table's and its children's) in this run's first snapshot (each attempt is pointed at the
+    /// current one when it is sent, ``bind(_:)``).
     func rebind(_ partition: SourcePartition) throws(SluiceError) -> SourcePartition {
-        let snapshotID = snapshot?.snapshotID
+        let snapshotID = firstSnapshotID
         func rebound(_ read: ConnectorPayload) throws(SluiceError) -> ConnectorPayload {
             var spec = try read.decodeJSON(PostgresReadSpec.self, kind: PostgresReadSpec.kind)
             spec.snapshot = snapshotID
@@ -267,12 +280,18 @@ final class PostgresRun: SourceRun, @unchecked Sendable {
         return from <= to
     }
 
+    func bind(_ task: TaskSpec) async -> BoundTask {
+        guard let snapshots else { return BoundTask(task: task, view: nil) }
+        // A retry's previous attempt may have failed because the snapshot was lost: ask before sending it again.
+        if task.attempt > 1 { await snapshots.check() }
+        return SnapshotBinding.bind(task, snapshots: await snapshots.ids)
+    }
+
     func close() async {
-        let snapshot = self.snapshot
         let planning = self.planning
-        await BlockingIO.run(name: "sluice.postgres.snapshot") {
-            if snapshot != nil { try? planning.execute("COMMIT") }
-            snapshot?.close()
+        if snapshots != nil {
+            await BlockingIO.run(name: "sluice.postgres.snapshot") { try? planning.execute("COMMIT") }
         }
+        await snapshots?.close()
     }
 }

@@ -18,12 +18,22 @@ public struct PostgresSettings: Sendable, Hashable, Decodable {
     public var applicationName: String
     /// Default 10s.
     public var connectTimeout: ConfigDuration
-    /// Per statement, including each COPY; none by default.
-    public var statementTimeout: ConfigDuration?
+    /// Per statement of the tasks' COPY sessions and of planning; default 1h, 0s for none. A bound, not a budget: a
+    /// partition that takes longer fails every attempt, so size partitions (`rows_per_task`) well below it. The run's
+    /// snapshot session never has one.
+    public var statementTimeout: ConfigDuration
+    /// TCP keepalive idle time of every session (``PostgresConnectionConfig/keepaliveIdleSeconds``); default 30s,
+    /// 0s for the operating system's defaults.
+    public var tcpKeepalive: ConfigDuration
+    /// How often the driver checks that the run's snapshot session is alive; default 5s.
+    public var snapshotCheckInterval: ConfigDuration
+    /// Whether a lost snapshot is replaced by a new one for the partitions not yet read (docs/postgres.md, "When
+    /// the snapshot is lost"); default true. false keeps the one snapshot: every later task then fails.
+    public var snapshotFailover: Bool
 
     enum CodingKeys: String, CodingKey {
         case host, port, database, user, password, passwordFile, sslmode, sslrootcert, applicationName
-        case connectTimeout, statementTimeout
+        case connectTimeout, statementTimeout, tcpKeepalive, snapshotCheckInterval, snapshotFailover
     }
 
     public init(from decoder: any Decoder) throws {
@@ -42,7 +52,14 @@ public struct PostgresSettings: Sendable, Hashable, Decodable {
         sslrootcert = try c.decodeIfPresent(String.self, forKey: .sslrootcert)
         applicationName = try c.decodeIfPresent(String.self, forKey: .applicationName) ?? "sluice"
         connectTimeout = try c.decodeIfPresent(ConfigDuration.self, forKey: .connectTimeout) ?? .seconds(10)
-        statementTimeout = try c.decodeIfPresent(ConfigDuration.self, forKey: .statementTimeout)
+        statementTimeout = try c.decodeIfPresent(ConfigDuration.self, forKey: .statementTimeout) ?? .seconds(3_600)
+        tcpKeepalive = try c.decodeIfPresent(ConfigDuration.self, forKey: .tcpKeepalive) ?? .seconds(30)
+        snapshotCheckInterval = try c.decodeIfPresent(ConfigDuration.self, forKey: .snapshotCheckInterval) ?? .seconds(5)
+        if snapshotCheckInterval.microseconds < 100_000 {
+            throw DecodingError.dataCorruptedError(forKey: .snapshotCheckInterval, in: c,
+                                                   debugDescription: "check the snapshot at most every 100ms")
+        }
+        snapshotFailover = try c.decodeIfPresent(Bool.self, forKey: .snapshotFailover) ?? true
     }
 
     /// libpq settings, with the password resolved in this process (from its environment or a secret file).
@@ -51,7 +68,8 @@ public struct PostgresSettings: Sendable, Hashable, Decodable {
             host: host, port: port, database: database, user: user, password: try password.resolve()?.value,
             sslMode: sslmode, sslRootCert: sslrootcert,
             applicationName: applicationName, connectTimeoutSeconds: Int(max(1, connectTimeout.microseconds / 1_000_000)),
-            statementTimeoutMilliseconds: statementTimeout.map { Int($0.microseconds / 1_000) })
+            statementTimeoutMilliseconds: Int(statementTimeout.microseconds / 1_000),
+            keepaliveIdleSeconds: Int(tcpKeepalive.microseconds / 1_000_000))
     }
 
     /// `postgres user@host:port/database`, for messages.

@@ -36,9 +36,11 @@ public struct PostgresTableSource: Source {
     }
 
     public func openRun(consistent: Bool) async throws(SluiceError) -> any SourceRun {
-        let config = connection
-        return try await BlockingIO.run(name: "sluice.postgres.snapshot") { () throws(SluiceError) -> PostgresRun in
-            try PostgresRun(config: config, consistent: consistent)
+        let (config, failover, logger) = (connection, settings.snapshotFailover, logger)
+        let run = try await BlockingIO.run(name: "sluice.postgres.snapshot") { () throws(SluiceError) -> PostgresRun in
+            try PostgresRun(config: config, consistent: consistent, failover: failover, logger: logger)
         }
+        await run.startWatching(every: .microseconds(settings.snapshotCheckInterval.microseconds))
+        return run
     }
 }

@@ -102,7 +102,7 @@ public struct Driver: Sendable {
                 let coordinator = RunCoordinator(runID: runID, policy: pipeline.run.retryPolicy, scheduling: pipeline.run.schedulingPolicy,
                                                  tables: planned.runs,
                                                  failed: planned.failed, sink: sink, bookmarks: bookmarks, now: now, clock: clock,
-                                                 manifests: manifests, logger: logger)
+                                                 manifests: manifests, source: view, logger: logger)
                 await metrics?.serving(coordinator)
                 if !planned.runs.isEmpty {
                     try await serve(runID: runID, startedAt: startedMicroseconds, tables: planned.runs, coordinator: coordinator, logger: logger)

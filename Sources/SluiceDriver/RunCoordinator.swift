@@ -22,6 +22,9 @@ public actor RunCoordinator {
     private var tables: [String: TableRun] = [:]
     private let order: [String]
     private let sink: any Sink
+    /// The run's view of the source, which points each attempt's reads at its current snapshot (nil: tasks are sent
+    /// as planned).
+    private let source: (any SourceRun)?
     private let bookmarks: any BookmarkStore
     private let runID: String
     private let now: @Sendable () -> Int64
@@ -47,11 +50,13 @@ public actor RunCoordinator {
     ///   - scheduling: the stall timeout, speculation, tables at once and fail-fast.
     ///   - clock: the run's clock, which the report's attempt times count from.
     ///   - manifests: where what tasks staged is recorded for `--resume` (nil: nowhere).
+    ///   - source: the run's view of the source, asked to bind each attempt before it is sent (``SourceRun/bind(_:)``).
     public init(runID: String, policy: RetryPolicy, scheduling: SchedulingPolicy = SchedulingPolicy(), tables: [TableRun],
                 failed: [TableReport] = [], sink: any Sink, bookmarks: any BookmarkStore, now: @escaping @Sendable () -> Int64,
-                clock: RunClock = RunClock(), manifests: ShardManifests? = nil, logger: Logger) {
+                clock: RunClock = RunClock(), manifests: ShardManifests? = nil, source: (any SourceRun)? = nil, logger: Logger) {
         self.clock = clock
         self.manifests = manifests
+        self.source = source
         scheduler = TaskScheduler(policy: policy, scheduling: scheduling, clock: ContinuousClock())
         self.runID = runID
         self.sink = sink
@@ -275,9 +280,13 @@ public actor RunCoordinator {
     }
 
     /// Sends a task to an executor; one that cannot be reached is lost.
-    private func assign(_ task: TaskSpec, to executor: String, speculative: Bool) async {
+    private func assign(_ planned: TaskSpec, to executor: String, speculative: Bool) async {
+        guard links[executor] != nil else { return }
+        // The source points the reads at the view they should read now (a replacement snapshot after a lost one).
+        let bound = await source?.bind(planned) ?? BoundTask(task: planned, view: nil)
+        let task = bound.task
         guard let send = links[executor] else { return }
-        tables[task.table]?.attemptStarted(task, executor: executor, speculative: speculative, at: clock.now())
+        tables[task.table]?.attemptStarted(task, executor: executor, speculative: speculative, at: clock.now(), view: bound.view)
         do {
             try await send(.assignTask(task))
         } catch {
@@ -403,6 +412,7 @@ public actor RunCoordinator {
                 update(name, child.name) { $0.finishTook(childSeconds) }
             }
             let bookmark = try run.bookmarkAfter(results: results, now: now(), runID: runID)
+            tables[name]?.noteViews(results: results, bookmark: bookmark?.value ?? run.decision.bookmarkBefore?.text)
             if let bookmark { seconds += try await timed { () async throws(SluiceError) in try await bookmarks.save(bookmark) } }
             await manifests?.ended(table: name, succeeded: true)
             tables[name]?.finishTook(seconds)

@@ -50,6 +50,8 @@ public struct TableRun: Sendable {
     /// rows were read at the earlier run's snapshot, so a row updated since in one of those partitions is not in this
     /// run; the bookmark stays at or below this value so that the next run reads it (``bookmarkAfter(results:now:runID:)``).
     public private(set) var bookmarkCap: CursorValue?
+    /// Which view of the source each attempt read (more than one when the source lost its snapshot mid-run).
+    public private(set) var views = ReadViewLedger()
 
     public init(config: TableConfig, decision: TableDecision, source: SourceTable, target: SinkTarget,
                 partitions: [SourcePartition], work: TableWork, stored: Bookmark?, tasks: [TaskSpec],
@@ -103,14 +105,19 @@ public struct TableRun: Sendable {
         for index in children.indices { children[index].planningTook(seconds) }
     }
 
-    /// An attempt was assigned; `speculative` when it is a copy of a slow attempt that still runs.
-    mutating func attemptStarted(_ task: TaskSpec, executor: String, speculative: Bool = false, at instant: RunInstant) {
+    /// An attempt was assigned, reading `view` of the source (nil: the source has one); `speculative` when it is a copy
+    /// of a slow attempt that still runs.
+    mutating func attemptStarted(_ task: TaskSpec, executor: String, speculative: Bool = false, at instant: RunInstant,
+                                 view: ReadView? = nil) {
+        views.record(task: task.id, attempt: task.attempt, view: view)
         update(task.id) {
             var attempt = AttemptReport(attempt: task.attempt, executor: executor, outcome: .running, started: instant)
             if speculative { attempt.speculative = true }
             $0.attempts.append(attempt)
         }
-        for index in children.indices { children[index].attemptStarted(task, executor: executor, speculative: speculative, at: instant) }
+        for index in children.indices {
+            children[index].attemptStarted(task, executor: executor, speculative: speculative, at: instant, view: view)
+        }
     }
 
     /// The driver cancelled a running attempt that is not needed any more (another attempt of its task staged
@@ -243,11 +250,20 @@ public struct TableRun: Sendable {
 
     // MARK: the end of the table
 
-    /// The bookmark to save once every task was committed, or nil when it does not move.
+    /// The table's tasks read more than one view of the source: the report says which partitions read which, and
+    /// where that left the bookmark (``ReadViewLedger/note(results:partition:bookmarkCapped:)``).
+    mutating func noteViews(results: [TaskResult], bookmark: String?) {
+        let partitions = Dictionary(uniqueKeysWithValues: tasks.map { ($0.id, Int($0.partitionIndex)) })
+        guard let note = views.note(results: results, partition: { partitions[$0] }, bookmarkCapped: bookmark) else { return }
+        report.warnings.append(note)
+    }
+
+    /// The bookmark to save once every task was committed, or nil when it does not move. When the tasks read more
+    /// than one view of the source, only the oldest view's results count (``ReadViewLedger/bookmarkResults(_:)``).
     func bookmarkAfter(results: [TaskResult], now: Int64, runID: String) throws(SluiceError) -> Bookmark? {
         guard let kind = source.cursorKind else { return nil }
         var extracted: [CursorValue] = []
-        for result in results {
+        for result in views.bookmarkResults(results) {
             guard let text = result.maxCursor else { continue }
             guard let value = CursorValue(text: text, kind: kind) else {
                 throw SluiceError(.bookmarkInvalid, "an executor reported cursor '\(text)', which is not a \(kind.rawValue) value",

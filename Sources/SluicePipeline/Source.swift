@@ -50,6 +50,13 @@ public protocol SourceRun: Sendable {
     /// reads the partitions its predecessor did not stage with the same predicates, in its own snapshot.
     func rebind(_ partition: SourcePartition) throws(SluiceError) -> SourcePartition
 
+    /// Points the reads of a task attempt about to be sent at the view it should read now, and says which view that
+    /// is. A source whose view can be lost and replaced mid-run (PostgreSQL's exported snapshot) rewrites the payloads;
+    /// the default keeps them and names no view. A retry (``TaskSpec/attempt`` > 1) may check the view first, since its
+    /// previous attempt may have failed because the view was gone. Never throws: a view that cannot be replaced now
+    /// leaves the reads as they are, their attempt fails (retryably) and its retry asks again.
+    func bind(_ task: TaskSpec) async -> BoundTask
+
     /// Ends the view (releases the snapshot). Tasks cannot read it afterwards.
     func close() async
 }

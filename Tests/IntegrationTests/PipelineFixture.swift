@@ -84,7 +84,7 @@ struct PipelineFixture {
     func run(_ config: String, _ extra: [String] = [], environment: [String: String] = [:]) throws -> RunOutcome {
         let report = directory + "/report-\(UUID().uuidString).json"
         let result = try Shell.execute(Paths.sluice, ["run", "--config", config, "--local", "2", "--report", report] + extra,
-                                       environment: environment)
+                                       environment: env.overrides.merging(environment) { $1 })
         let json = (try? JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: report)))) as? [String: Any]
         let table = (json?["tables"] as? [[String: Any]])?.first ?? [:]
         return RunOutcome(status: result.status, output: result.stdout + result.stderr, reportPath: report, report: json ?? [:],

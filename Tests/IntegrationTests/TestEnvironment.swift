@@ -12,6 +12,15 @@ struct TestEnvironment {
     let clickhouseURL: String
     let clickhouseUser: String
     let clickhousePassword: String
+    /// Variables that differ from this process's environment for psql and `sluice` (a private PostgreSQL's port).
+    var overrides: [String: String] = [:]
+
+    /// The same services with PostgreSQL at `port` instead (a ``PrivatePostgres`` with the same roles and passwords).
+    func withPostgres(port: Int) -> TestEnvironment {
+        var copy = self
+        copy.overrides["PGPORT"] = "\(port)"
+        return copy
+    }
 
     static func load(sourceLocation: SourceLocation = #_sourceLocation) throws -> TestEnvironment {
         let env = ProcessInfo.processInfo.environment
@@ -35,13 +44,13 @@ struct TestEnvironment {
         let name = "\(prefix)_\(UInt32.random(in: 0...UInt32.max))"
         _ = try Shell.run("psql", ["-v", "ON_ERROR_STOP=1", "-q", "-d", "postgres", "-U", "postgres", "-c",
                                    "CREATE DATABASE \(name) OWNER \(pgUser)"],
-                          environment: ["PGPASSWORD": pgSuperPassword])
+                          environment: overrides.merging(["PGPASSWORD": pgSuperPassword]) { $1 })
         return name
     }
 
     func dropDatabase(_ name: String) {
         _ = try? Shell.run("psql", ["-q", "-d", "postgres", "-U", "postgres", "-c", "DROP DATABASE IF EXISTS \(name) WITH (FORCE)"],
-                           environment: ["PGPASSWORD": pgSuperPassword])
+                           environment: overrides.merging(["PGPASSWORD": pgSuperPassword]) { $1 })
     }
 
     /// Runs SQL through psql (as the test user) in `database`; returns stdout.
@@ -50,7 +59,7 @@ struct TestEnvironment {
         var arguments = ["-v", "ON_ERROR_STOP=1", "-q", "-A", "-t", "-d", database]
         for (key, value) in variables { arguments += ["-v", "\(key)=\(value)"] }
         if let file { arguments += ["-f", file] } else { arguments += ["-c", sql] }
-        return try Shell.run("psql", arguments)
+        return try Shell.run("psql", arguments, environment: overrides)
     }
 
     /// Runs a ClickHouse query over HTTP with curl; returns the body. HTTP errors throw.

@@ -108,8 +108,10 @@ struct ExtractorTests {
         #expect(now.rows == 991 && now.changed == 10)
         holder.close()
         let error = await #expect(throws: SluiceError.self) { _ = try await notes(holder.snapshotID) }
-        #expect(error?.code == .postgresQuery)  // the snapshot is gone once the holder closed
-        #expect(error?.retryable == false, "\(String(describing: error))")
+        // The snapshot is gone once the holder closed: retryable, because the driver replaces a lost snapshot.
+        #expect(error?.code == .postgresSnapshotLost, "\(String(describing: error))")
+        #expect(error?.retryable == true, "\(String(describing: error))")
+        #expect(error?.underlying?.contains("SQLSTATE 22023") == true, "\(String(describing: error))")
     }
 
     @Test func consumerErrorsStopTheCopyAndPropagate() async throws {
