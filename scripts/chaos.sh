@@ -105,7 +105,7 @@ start_driver() {
     local name=$1 config=$2; shift 2
     PORT=$(( 21000 + RANDOM % 3000 ))
     REPORT=$WORK/$name-report.json
-    "$SLUICE" driver --config "$config" --listen "127.0.0.1:$PORT" --report "$REPORT" "$@" >"$WORK/$name-driver.log" 2>&1 &
+    "$SLUICE" driver --config "$config" --listen "${LISTEN_HOST:-127.0.0.1}:$PORT" --report "$REPORT" "$@" >"$WORK/$name-driver.log" 2>&1 &
     DRIVER_PID=$!
     PIDS+=("$DRIVER_PID")
     for _ in $(seq 1 200); do grep -q driver.listening "$WORK/$name-driver.log" 2>/dev/null && return 0; sleep 0.1; done
@@ -342,7 +342,49 @@ scenario_sigterm_executor() {
     verify sigterm_executor
 }
 
-ALL=(kill_extract kill_load stall flaky_task kill_driver postgres_restart clickhouse_outage wrong_token_and_garbage sigterm_executor)
+scenario_network_cut() {
+    fresh_destination
+    # Executor "cut" runs in a network namespace of its own, joined to the host by a veth pair (host 10.231.0.1,
+    # namespace 10.231.0.2). PostgreSQL and ClickHouse listen on 127.0.0.1 only, so relays on the host's end of the
+    # link reach them; the executor gets their addresses through its own environment, as a pod would.
+    local host=10.231.0.1 ns=sluice-chaos
+    if ! ip netns add "$ns" 2>"$WORK/netns.err"; then
+        log "FAIL network_cut: ip netns is not allowed here ($(cat "$WORK/netns.err"))"; FAILED+=("network_cut (netns)"); return 0
+    fi
+    ip link add sluice-chaos0 type veth peer name sluice-chaos1
+    ip link set sluice-chaos1 netns "$ns"
+    ip addr add "$host/30" dev sluice-chaos0 && ip link set sluice-chaos0 up
+    ip netns exec "$ns" ip addr add 10.231.0.2/30 dev sluice-chaos1
+    ip netns exec "$ns" ip link set sluice-chaos1 up
+    ip netns exec "$ns" ip link set lo up
+    local chport=${SLUICE_CLICKHOUSE_URL##*:} relay
+    for port in "$PGPORT" "$chport"; do
+        python3 "$ROOT/Tests/IntegrationTests/Tools/tcp_relay.py" "$host" "$port" 127.0.0.1 "$port" >"$WORK/relay-$port.log" 2>&1 &
+        relay=$!; PIDS+=("$relay")
+        until_seconds 10 grep -q LISTENING "$WORK/relay-$port.log"
+    done
+    # The driver listens on every address: the host's executors connect over loopback, "cut" over the link.
+    LISTEN_HOST=0.0.0.0 start_driver network_cut "$CONFIG"
+    PGHOST=$host SLUICE_CLICKHOUSE_URL="http://$host:$chport" ip netns exec "$ns" \
+        "$SLUICE" executor --connect "$host:$PORT" --once --id cut >"$WORK/network_cut-cut.log" 2>&1 &
+    PIDS+=("$!")
+    start_executor network_cut e2
+    # Cut the link while the namespaced executor reads from PostgreSQL: its connections to the driver, PostgreSQL and
+    # ClickHouse all go silent (no reset: the packets just stop).
+    if until_seconds 60 bash -c "ip netns exec $ns ss -Htn state established '( dport = :$PGPORT )' | grep -q ."; then
+        ip link set sluice-chaos0 down; log "cut executor 'cut' off the network mid-extract"
+    else
+        log "FAIL network_cut: executor 'cut' never read from PostgreSQL"; FAILED+=("network_cut (setup)")
+    fi
+    start_executor network_cut e3
+    wait_driver 600 || true
+    grep -q '"executor.lost"\|executor.lost' "$WORK/network_cut-driver.log" && log "  the driver declared 'cut' lost"
+    verify network_cut; expect_outcome network_cut lost
+    ip link del sluice-chaos0 2>/dev/null || true
+    ip netns del "$ns" 2>/dev/null || true
+}
+
+ALL=(kill_extract kill_load stall flaky_task kill_driver postgres_restart clickhouse_outage wrong_token_and_garbage sigterm_executor network_cut)
 [ $# -gt 0 ] && SELECTED=("$@") || SELECTED=("${ALL[@]}")
 START=$(date +%s)
 for name in "${SELECTED[@]}"; do

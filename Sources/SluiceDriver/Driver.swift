@@ -101,7 +101,7 @@ public struct Driver: Sendable {
                 for run in planned.runs { await manifests.planned(run) }
                 let coordinator = RunCoordinator(runID: runID, policy: pipeline.run.retryPolicy, scheduling: pipeline.run.schedulingPolicy,
                                                  tables: planned.runs,
-                                                 failed: planned.failed, sink: sink, bookmarks: bookmarks, now: now, clock: clock,
+                                                 unplanned: planned.unplanned, sink: sink, bookmarks: bookmarks, now: now, clock: clock,
                                                  manifests: manifests, source: view, logger: logger)
                 await metrics?.serving(coordinator)
                 if !planned.runs.isEmpty {
@@ -146,20 +146,21 @@ public struct Driver: Sendable {
     }
 
     /// Plans each table in `view` (and, with `prepare`, creates its target in `sink`). A table that cannot be planned or
-    /// prepared is reported failed; the others get their tasks.
+    /// prepared is reported failed, and one the resumed run loaded already is reported succeeded: both come back in
+    /// `unplanned`, reported as they are; the others get their tasks.
     func plan(_ tables: [TableConfig], runID: String, in view: any SourceRun, sink: any Sink, prepare: Bool, resume: RunResume? = nil,
-              logger: Logger) async -> (runs: [TableRun], failed: [TableReport], errors: [String: SluiceError])
+              logger: Logger) async -> (runs: [TableRun], unplanned: [TableReport], errors: [String: SluiceError])
     {
         let planner = RunPlanner(pipeline: pipeline, runID: runID, options: options.decisionOptions, source: view, sink: sink,
                                  bookmarks: bookmarks, resume: resume)
         var runs: [TableRun] = []
-        var failed: [TableReport] = []
+        var unplanned: [TableReport] = []
         var errors: [String: SluiceError] = [:]
         var nextTaskID: UInt64 = 1
         func fail(_ name: String, _ error: SluiceError) {
             var report = TableReport(table: name, mode: nil)
             report.error = "\(error)"
-            failed.append(report)
+            unplanned.append(report)
             errors[name] = error
             logger.error("table.plan.failed", metadata: ["sluice.table": "\(name)", "sluice.error": "\(error)"])
         }
@@ -180,7 +181,7 @@ public struct Driver: Sendable {
                     var report = TableReport(table: name, mode: nil)
                     report.status = .succeeded
                     report.warnings = ["loaded by run \(resume.run), which this run resumes; not run again"]
-                    failed.append(report)
+                    unplanned.append(report)
                 }
                 logger.info("table.resume.skipped", metadata: ["sluice.table": "\(table.name)", "sluice.resumed_from": "\(resume.run)"])
                 continue
@@ -200,14 +201,14 @@ public struct Driver: Sendable {
             } catch {
                 let error = error.adding(ErrorContext(table: table.name))
                 fail(table.name, error)
-                failed[failed.count - 1].stageSeconds.planning = Self.seconds(.now - planningStarted)
+                unplanned[unplanned.count - 1].stageSeconds.planning = Self.seconds(.now - planningStarted)
                 for child in children {
                     fail(child.name, SluiceError(error.code, "its parent \(table.name) could not be planned: \(error.message)",
                                                  context: ErrorContext(table: child.name), retryable: error.retryable))
                 }
             }
         }
-        return (runs, failed, errors)
+        return (runs, unplanned, errors)
     }
 
     /// The run `--resume` names, with its manifests; nil without `--resume`, or with `--resume last` when the newest

@@ -44,7 +44,8 @@ public actor RunCoordinator {
     private let manifests: ShardManifests?
 
     /// - Parameters:
-    ///   - failed: tables that could not be planned, reported as they are.
+    ///   - unplanned: tables without tasks, reported as they are: those that could not be planned (failed), and those the
+    ///     resumed run loaded already (succeeded).
     ///   - now: the wall clock in microseconds since the epoch (bookmarks record when backfill changed).
     ///   - policy: retries, their backoff, and when an executor is excluded.
     ///   - scheduling: the stall timeout, speculation, tables at once and fail-fast.
@@ -52,7 +53,7 @@ public actor RunCoordinator {
     ///   - manifests: where what tasks staged is recorded for `--resume` (nil: nowhere).
     ///   - source: the run's view of the source, asked to bind each attempt before it is sent (``SourceRun/bind(_:)``).
     public init(runID: String, policy: RetryPolicy, scheduling: SchedulingPolicy = SchedulingPolicy(), tables: [TableRun],
-                failed: [TableReport] = [], sink: any Sink, bookmarks: any BookmarkStore, now: @escaping @Sendable () -> Int64,
+                unplanned: [TableReport] = [], sink: any Sink, bookmarks: any BookmarkStore, now: @escaping @Sendable () -> Int64,
                 clock: RunClock = RunClock(), manifests: ShardManifests? = nil, source: (any SourceRun)? = nil, logger: Logger) {
         self.clock = clock
         self.manifests = manifests
@@ -65,14 +66,14 @@ public actor RunCoordinator {
         self.logger = logger
         for table in tables { self.tables[table.name] = table }
         order = tables.map(\.name)
-        self.failedReports = failed
+        self.unplannedReports = unplanned
     }
 
-    private var failedReports: [TableReport]
+    private var unplannedReports: [TableReport]
 
     /// Hands every table's tasks to the scheduler (with `run.fail_fast`, none when a table already failed to plan).
     public func start() async {
-        if scheduler.scheduling.failFast, let failed = failedReports.first {
+        if scheduler.scheduling.failFast, let failed = unplannedReports.first(where: { $0.status == .failed }) {
             await abandon(SluiceError(.runFailFast, "run.fail_fast is set and table \(failed.table) failed before it started: the other tables were not run and keep their bookmarks"))
             return
         }
@@ -130,7 +131,7 @@ public actor RunCoordinator {
 
     /// Every table's report: planned tables in configuration order, then those that could not be planned.
     public func reports() -> [TableReport] {
-        order.flatMap { name in tables[name].map { [$0.report] + $0.children.map(\.report) } ?? [] } + failedReports
+        order.flatMap { name in tables[name].map { [$0.report] + $0.children.map(\.report) } ?? [] } + unplannedReports
     }
 
     /// Suspends until the run is finished.
