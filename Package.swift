@@ -140,7 +140,7 @@ let package = Package(
         .executableTarget(
             name: "sluice-bench",
             dependencies: ["SluiceCore", "SluiceConfig", "SluicePipeline", "Parquet", "PostgresSource", "ClickHouseSink",
-                           "SluiceExecutor", logging],
+                           "SluiceExecutor", "SluiceDriver", "SluiceReport", "SluiceWire", logging],
             path: "Sources/SluiceBench",
             swiftSettings: strictSettings
         ),

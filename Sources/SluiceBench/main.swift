@@ -8,6 +8,9 @@ let benches: [String: @Sendable ([String]) async throws -> Void] = [
     "transform": TransformBench.run,
     "load": LoadBench.run,
     "insert": InsertBench.run,
+    "scheduler": SchedulerBench.run,
+    // Not a benchmark: the executor `sluice-bench scheduler` starts (bench connectors only).
+    "executor": SchedulerBench.executor,
 ]
 
 let arguments = CommandLine.arguments.dropFirst()
