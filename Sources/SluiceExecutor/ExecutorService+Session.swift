@@ -6,7 +6,7 @@ import Synchronization
 
 extension ExecutorService {
     /// One session with a driver: runs its tasks until the driver says SHUTDOWN or the connection ends, or, once a
-    /// stop is requested, until the drain is over (``drain(_:canDrain:outbound:)``).
+    /// stop is requested, until the drain is over (``drain(_:outbound:)``).
     ///
     /// Tasks run as unstructured tasks, counted in ``SessionTasks``: their reads and writes are blocking calls that
     /// cannot be interrupted, and a drain whose grace period ran out must be able to hand them back and leave
@@ -14,9 +14,6 @@ extension ExecutorService {
     func serve(_ connection: DriverConnection) async throws {
         let session = SessionTasks()
         let attempts = RunningAttempts()
-        // DRAINING and TASK_HANDED_BACK came with protocol version 4; a version-3 driver just sees the executor
-        // leave, and counts what it still ran as lost.
-        let canDrain = connection.protocolVersion >= 4
         try await connection.executeThenClose { inbound, outbound in
             // Until RUN_CONFIG arrives, or when it cannot be loaded (an unset ${VAR} in this executor's environment),
             // tasks fail with the reason, retryably, so the driver tries other executors and reports it.
@@ -24,7 +21,7 @@ extension ExecutorService {
                 SluiceError(.internalError, "task assigned before the run configuration"))
             do {
                 try await withThrowingDiscardingTaskGroup { group in
-                    group.addTask { await drain(session, canDrain: canDrain, outbound: outbound) }
+                    group.addTask { await drain(session, outbound: outbound) }
                     receiving: for try await message in inbound {
                         switch message {
                         case .runConfig(let config):
@@ -45,7 +42,7 @@ extension ExecutorService {
                             case (_, .handBack):
                                 // Assigned before the driver read DRAINING: given back at once, not run.
                                 logger.info("executor.task.handed_back", metadata: ["sluice.task.id": "\(task.id)", "sluice.attempt": "\(task.attempt)"])
-                                if canDrain { try await outbound.send(.taskHandedBack(.init(taskID: task.id, attempt: task.attempt))) }
+                                try await outbound.send(.taskHandedBack(.init(taskID: task.id, attempt: task.attempt)))
                             }
                         case .cancelTask(let taskID, let attempt):
                             let found = attempts.cancel(.init(taskID: taskID, attempt: attempt))
@@ -73,7 +70,7 @@ extension ExecutorService {
     /// Waits for a stop request; then tells the driver (DRAINING), lets running tasks finish within the grace period
     /// (or until a second signal hurries it), hands back the rest and ends the session with SHUTDOWN. Returns without
     /// doing anything when the session ends first (its task is cancelled).
-    func drain(_ session: SessionTasks, canDrain: Bool, outbound: WireOutbound<ExecutorMessage>) async {
+    func drain(_ session: SessionTasks, outbound: WireOutbound<ExecutorMessage>) async {
         while !stop.isRequested {
             guard (try? await Task.sleep(for: .milliseconds(50))) != nil else { return }
         }
@@ -81,7 +78,7 @@ extension ExecutorService {
         let grace = options.gracePeriod
         logger.info("executor.draining", metadata: ["sluice.grace": "\(grace)", "sluice.tasks": "\(session.runningCount)"])
         let graceMillis = UInt32(clamping: grace.components.seconds * 1000 + grace.components.attoseconds / 1_000_000_000_000_000)
-        if canDrain { try? await outbound.send(.draining(.init(reason: "SIGTERM: executor \(options.executorID) is stopping", graceMillis: graceMillis))) }
+        try? await outbound.send(.draining(.init(reason: "SIGTERM: executor \(options.executorID) is stopping", graceMillis: graceMillis)))
         let deadline = ContinuousClock.now + grace
         while !session.isIdle, !stop.isHurried, ContinuousClock.now < deadline {
             guard (try? await Task.sleep(for: .milliseconds(50))) != nil else { return }
@@ -93,9 +90,7 @@ extension ExecutorService {
                 "sluice.reason": "\(stop.isHurried ? "a second signal" : "the grace period of \(grace) ended")",
             ])
         }
-        if canDrain {
-            try? await outbound.send(contentsOf: unfinished.map { .taskHandedBack(.init(taskID: $0.taskID, attempt: $0.attempt)) })
-        }
+        try? await outbound.send(contentsOf: unfinished.map { .taskHandedBack(.init(taskID: $0.taskID, attempt: $0.attempt)) })
         try? await outbound.send(.shutdown(reason: "executor \(options.executorID) drained (SIGTERM)"))
     }
 
