@@ -3,93 +3,174 @@ import Logging
 import SluiceConfig
 import SluiceCore
 import SluiceDriver
-import SluiceExecutor
-import SluicePipeline
 import SluiceReport
 import SluiceWire
 import Synchronization
 
-// `sluice-bench scheduler TASKS EXECUTORS ROWS_PER_TASK`: one run of the real driver (in this process) over TASKS tiny
-// tasks, served to EXECUTORS real executor processes (this binary as `sluice-bench executor`, started by the driver's
-// own `LocalExecutors` exactly as `sluice run --local N` starts `sluice executor`) over the cluster protocol. The
-// bench-only connectors (BenchConnectors.swift) generate each partition's rows from nothing and commit by counting,
-// so what is measured is the runtime: planning, scheduling, the wire, each executor's task path (read, Parquet shard
-// on local disk, stage) and the driver's commits. Prints one JSON object: the task window (first assignment to last
-// result, from the run report), the whole run, the driver process's CPU, and the checks (every task committed once,
-// rows and id sum as generated).
+// `sluice-bench scheduler --staging DIR [--tasks N] [--executors E] [--slots S] [--rows-per-task R]`: one round of
+// bench/scheduler. Runs the real ``SluiceDriver/Driver`` in this process on a pipeline of one table of N partitions
+// (the bench-only ``GenerateSource``; ``DiscardSink`` commits by counting), and E `sluice-bench scheduler-executor`
+// child processes (the real executor with the bench connectors) joined over the cluster protocol on loopback. Each
+// task reads R generated rows, writes them to a Parquet shard under DIR, stages the shard (read back, counted) and
+// reports; the driver commits every task, hashes the shards for the run's manifest and deletes them at the end.
+// Checks that every task was committed exactly once with its rows, then prints one JSON object: the windows
+// (planning, executors ready, first executor registered to table succeeded), the CPU seconds of this process (the
+// driver alone) and of the executors, over the whole run and over the task window.
 enum SchedulerBench {
+    struct Options {
+        var tasks = 10_000
+        var executors = 4
+        var slots = 1
+        var rowsPerTask = 1
+        var staging = ""
+    }
+
     static func run(_ arguments: [String]) async throws {
-        let tasks = arguments.count > 0 ? Int(arguments[0]) ?? 10_000 : 10_000
-        let executors = arguments.count > 1 ? Int(arguments[1]) ?? 4 : 4
-        let rowsPerTask = arguments.count > 2 ? Int(arguments[2]) ?? 1 : 1
-        let staging = NSTemporaryDirectory() + "sluice-bench-scheduler-" + UUID().uuidString
-        defer { try? FileManager.default.removeItem(atPath: staging) }
-        let yaml = """
-        pipeline: bench-scheduler
-        source: {\(BenchConnectors.sourceKind): {}}
-        sink: {\(BenchConnectors.sinkKind): {}}
-        staging: {directory: \(staging), keep_shards: false}
-        run: {heartbeat_interval: 1s, executor_timeout: 10s}
-        tables:
-          - name: tiny
-            primary_key: [id]
-            partition: {column: id, count: \(tasks)}
-            columns:
-              - {name: id, type: int64, nullable: false}
-        """
-        let pipeline = try PipelineLoader(environment: [:]).parse(yaml, file: "bench-scheduler.yaml")
+        let options = try parse(arguments)
+        var bytes = [UInt8](repeating: 0, count: 32)
+        for index in bytes.indices { bytes[index] = .random(in: 0...255) }
+        let token = bytes.map { String(format: "%02x", $0) }.joined()
+        let pipeline = try PipelineLoader(environment: [:]).parse("""
+            pipeline: bench-scheduler
+            source: {\(BenchConnectors.sourceKind): {}}
+            sink: {\(BenchConnectors.sinkKind): {}}
+            staging: {directory: "\(options.staging)"}
+            tables:
+              - name: tiny
+                primary_key: [id]
+                partition: {count: \(options.tasks)}
+                columns:
+                  - {name: id, type: int64, nullable: false}
+            """, file: "bench-scheduler.yaml")
+
+        let marks = RunMarks()
         let ledger = BenchLedger()
         let sink = DiscardSink(ledger: ledger)
-        var logger = Logger(label: "sluice-bench.scheduler")
-        logger.logLevel = .warning
-        // No secret: the driver makes up a token and hands it to the executors it starts, as `sluice run --local` does.
-        var options = DriverOptions(localExecutors: executors, executorSlots: 1, logLevel: "warning")
-        options.listenPort = 0
-        let driver = Driver(pipeline: pipeline, options: options, source: GenerateSource(rowsPerTask: rowsPerTask), sink: sink,
-                            bookmarks: sink, logger: logger)
-        let cpuBefore = ExtractBench.cpuSeconds()
-        let started = ContinuousClock.now
-        let report = try await driver.run()
-        let wall = ContinuousClock.now - started
-        let driverCPU = ExtractBench.cpuSeconds() - cpuBefore
+        var driverOptions = DriverOptions(listenHost: "127.0.0.1", listenPort: 0, localExecutors: 0)
+        driverOptions.secret = try WireSecret(text: token, origin: "the bench's token")
+        var driver = Driver(pipeline: pipeline, options: driverOptions, source: GenerateSource(rowsPerTask: options.rowsPerTask),
+                            sink: sink, bookmarks: sink, logger: Logger(label: "sluice-bench.driver") { _ in MarkingLogHandler(marks: marks) })
+        let children = Children()
+        driver.onListening = { port in
+            marks.mark("spawn")
+            children.start(count: options.executors, port: port, slots: options.slots, token: token)
+            marks.watch(children.pids)
+        }
 
-        let attempts = report.tables.flatMap { $0.tasks.flatMap(\.attempts) }
-        let firstStart = attempts.compactMap(\.startSeconds).min() ?? 0
-        let lastEnd = attempts.compactMap(\.endSeconds).max() ?? 0
-        let window = lastEnd - firstStart
-        let state = ledger.state.withLock { $0 }
-        let expectedRows = UInt64(tasks * rowsPerTask)
-        let n = Int64(tasks * rowsPerTask)
-        let expectedSum = n * (n - 1) / 2
+        let cpuBefore = RunMarks.cpuSeconds()
+        let started = DispatchTime.now().uptimeNanoseconds
+        let report = try await driver.run()
+        let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
+        let driverCPU = RunMarks.cpuSeconds() - cpuBefore
+        let exits = children.waitUntilExit()
+        if let error = children.error { throw ParquetBench.BenchError("cannot start the executors: \(error)") }
+
+        try verify(report, ledger: ledger, options: options, exits: exits)
+        let joined = marks.marks("executor.joined"), spawn = marks.marks("spawn"), planned = marks.marks("driver.listening")
+        guard joined.count == options.executors, let spawned = spawn.first, let listening = planned.first,
+              let runStart = marks.marks("run.start").first, let succeeded = marks.marks("table.succeeded").first else {
+            throw ParquetBench.BenchError("expected \(options.executors) executor.joined and one table.succeeded, saw \(joined.count)")
+        }
+        let first = joined[0], last = joined[joined.count - 1]
+        let window = Double(succeeded.nanoseconds - first.nanoseconds) / 1e9
+        var usage = rusage()
+        getrusage(RUSAGE_CHILDREN.rawValue, &usage)
+        let executorCPU = Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
+        let executorSystem = Double(usage.ru_stime.tv_sec) + Double(usage.ru_stime.tv_usec) / 1e6
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        // The kernel's share (file creation and removal, sockets): what differs most between staging filesystems.
+        let driverSystem = Double(usage.ru_stime.tv_sec) + Double(usage.ru_stime.tv_usec) / 1e6
         let result: [String: Any] = [
-            "tasks": tasks, "executors": executors, "slots_per_executor": 1, "rows_per_task": rowsPerTask,
-            "status": report.tables.first?.status.rawValue ?? "none", "error": report.error ?? "",
-            "attempts": attempts.count, "committed_tasks": state.committed.count, "duplicate_commits": state.duplicates,
-            "rows_committed": state.rows, "rows_expected": expectedRows,
-            "checks_ok": state.committed.count == tasks && state.duplicates == 0 && state.rows == expectedRows && state.idSum == expectedSum,
-            "task_window_seconds": window, "run_seconds": Double(wall.components.seconds) + Double(wall.components.attoseconds) / 1e18,
-            "tasks_per_s": window > 0 ? Double(tasks) / window : 0,
-            "driver_cpu_seconds": driverCPU, "driver_cpu_ms_per_task": driverCPU * 1000 / Double(tasks),
+            "tasks": options.tasks, "executors": options.executors, "slots": options.slots, "rows_per_task": options.rowsPerTask,
+            "run_seconds": seconds,
+            "planning_seconds": Double(listening.nanoseconds - runStart.nanoseconds) / 1e9,
+            "executors_ready_seconds": Double(last.nanoseconds - spawned.nanoseconds) / 1e9,
+            "task_window_seconds": window,
+            "tasks_per_s": Double(options.tasks) / window,
+            "driver_cpu_seconds": driverCPU,
+            "driver_cpu_window_seconds": succeeded.driverCPU - first.driverCPU,
+            "executors_cpu_seconds": executorCPU,
+            "executors_system_cpu_seconds": executorSystem,
+            "driver_system_cpu_seconds": driverSystem,
+            "executors_cpu_window_seconds": succeeded.executorsCPU - first.executorsCPU,
+            "driver_max_rss_mib": usage.ru_maxrss / 1024,
+            "rows_committed": ledger.state.withLock { $0.rows },
+            "attempts": report.tables.reduce(0) { $0 + $1.attempts },
         ]
         FileHandle.standardOutput.write(try JSONSerialization.data(withJSONObject: result, options: [.sortedKeys]) + Data("\n".utf8))
     }
 
-    /// `sluice-bench executor --connect HOST:PORT --id ID --slots N --memory MIB ...`: the real executor service with
-    /// the bench connectors, as the driver's LocalExecutors starts it. Other options are ignored.
-    static func executor(_ arguments: [String]) async throws {
-        func value(_ name: String) -> String? {
-            guard let index = arguments.firstIndex(of: name), index + 1 < arguments.count else { return nil }
-            return arguments[index + 1]
+    /// Fails the round unless the run succeeded and every task was committed exactly once with its generated rows.
+    static func verify(_ report: RunReport, ledger: BenchLedger, options: Options, exits: [Int32]) throws {
+        guard report.succeeded, let table = report.tables.first else {
+            throw ParquetBench.BenchError("the run failed: \(report.error ?? report.tables.compactMap(\.error).joined(separator: "; "))")
         }
-        let connect = value("--connect") ?? "127.0.0.1:7077"
-        let parts = connect.split(separator: ":")
-        var logger = Logger(label: "sluice-bench.executor")
-        logger.logLevel = .warning
-        let options = ExecutorOptions(driverHost: String(parts[0]), driverPort: Int(parts.last ?? "7077") ?? 7077,
-                                      executorID: value("--id") ?? "bench", slots: Int(value("--slots") ?? "1") ?? 1,
-                                      memoryMebibytes: Int(value("--memory") ?? "512") ?? 512, once: true,
-                                      secret: try WireSecret.fromEnvironment(), connectPatience: .seconds(30))
-        let service = ExecutorService(options: options, registry: BenchConnectors.executorRegistry, logger: logger)
-        try await service.serveDrivers()
+        let rows = UInt64(options.tasks * options.rowsPerTask)
+        let expectedSum = Int64(rows) * (Int64(rows) - 1) / 2
+        let ledger = ledger.state.withLock { $0 }
+        let committedTasks = table.tasks.filter { $0.status == .committed }.count
+        var problems: [String] = []
+        if ledger.committed.count != options.tasks { problems.append("\(ledger.committed.count) of \(options.tasks) tasks committed") }
+        if ledger.duplicates > 0 { problems.append("\(ledger.duplicates) tasks committed twice") }
+        if ledger.rows != rows || ledger.idSum != expectedSum {
+            problems.append("committed \(ledger.rows) rows with id sum \(ledger.idSum), generated \(rows) with \(expectedSum)")
+        }
+        if table.rowsLoaded != rows || committedTasks != options.tasks {
+            problems.append("the report says \(table.rowsLoaded) rows loaded, \(committedTasks) tasks committed")
+        }
+        if exits.contains(where: { $0 != 0 }) { problems.append("executors exited with \(exits)") }
+        guard problems.isEmpty else { throw ParquetBench.BenchError("round failed its checks: " + problems.joined(separator: "; ")) }
+    }
+
+    static func parse(_ arguments: [String]) throws -> Options {
+        var options = Options()
+        var iterator = arguments.makeIterator()
+        while let argument = iterator.next() {
+            let value = iterator.next() ?? ""
+            switch argument {
+            case "--tasks": options.tasks = Int(value) ?? options.tasks
+            case "--executors": options.executors = Int(value) ?? options.executors
+            case "--slots": options.slots = Int(value) ?? options.slots
+            case "--rows-per-task": options.rowsPerTask = Int(value) ?? options.rowsPerTask
+            case "--staging": options.staging = value
+            default: throw ParquetBench.BenchError("unknown argument \(argument)")
+            }
+        }
+        guard !options.staging.isEmpty else { throw ParquetBench.BenchError("--staging DIR is required") }
+        return options
+    }
+}
+
+/// The `sluice-bench scheduler-executor` processes of one round.
+final class Children: Sendable {
+    private let state = Mutex<(processes: [Process], error: String?)>(([], nil))
+
+    var pids: [Int32] { state.withLock { $0.processes.map(\.processIdentifier) } }
+    var error: String? { state.withLock { $0.error } }
+
+    func start(count: Int, port: Int, slots: Int, token: String) {
+        var environment = ProcessInfo.processInfo.environment
+        environment["SLUICE_TOKEN"] = token
+        environment[ParentWatch.environmentKey] = String(ProcessInfo.processInfo.processIdentifier)
+        for index in 1...max(1, count) {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: LocalExecutors.currentExecutable)
+            process.arguments = ["scheduler-executor", "--connect", "127.0.0.1:\(port)", "--id", "bench-\(index)", "--slots", "\(slots)"]
+            process.environment = environment
+            do {
+                try process.run()
+                state.withLock { $0.processes.append(process) }
+            } catch {
+                state.withLock { $0.error = "\(error)" }
+                return
+            }
+        }
+    }
+
+    /// Waits for every child to exit; their exit statuses.
+    func waitUntilExit() -> [Int32] {
+        let processes = state.withLock { $0.processes }
+        for process in processes { process.waitUntilExit() }
+        return processes.map(\.terminationStatus)
     }
 }

@@ -9,8 +9,7 @@ let benches: [String: @Sendable ([String]) async throws -> Void] = [
     "load": LoadBench.run,
     "insert": InsertBench.run,
     "scheduler": SchedulerBench.run,
-    // Not a benchmark: the executor `sluice-bench scheduler` starts (bench connectors only).
-    "executor": SchedulerBench.executor,
+    "scheduler-executor": SchedulerExecutor.run,
 ]
 
 let arguments = CommandLine.arguments.dropFirst()

@@ -264,8 +264,9 @@ public actor RunCoordinator {
             case .commit(let result, let table):
                 await commit(result, table: table)
             case .discard(let result, let table):
-                guard let run = tables[table] else { continue }
+                guard tables[table] != nil else { continue }
                 tables[table]?.attemptSuperseded(result, at: clock.now())
+                guard let run = tables[table] else { continue }
                 logger.info("task.superseded", metadata: ["sluice.task.id": "\(result.taskID)", "sluice.attempt": "\(result.attempt)"])
                 pendingWork += 1
                 await discard(result, of: run)
@@ -346,7 +347,8 @@ public actor RunCoordinator {
     /// Makes what the attempt staged part of the sink's tables (the task's, then each child's), then tells the
     /// scheduler. An output a failed commit already made part of its table is not committed again by the retry.
     private func commit(_ result: TaskResult, table name: String) async {
-        guard let run = tables[name] else { return }
+        // No copy of the run is held while it changes: that would copy its report's every task on each commit.
+        guard tables[name] != nil else { return }
         tables[name]?.attemptStaged(result, at: clock.now())
         pendingWork += 1
         defer { pendingWork -= 1 }
@@ -355,7 +357,7 @@ public actor RunCoordinator {
             for output in result.outputs {
                 let table = output.table.isEmpty ? name : output.table
                 failedOutput = table
-                guard let target = run.run(named: table)?.target else {
+                guard let target = tables[name]?.run(named: table)?.target else {
                     throw SluiceError(.invalidRunPlan, "task \(result.taskID) reported rows for \(table), which it does not load")
                 }
                 if committedOutputs[result.taskID, default: []].contains(table) {
@@ -375,7 +377,7 @@ public actor RunCoordinator {
                                       underlying: error.underlying, retryable: error.retryable)
             logger.warning("task.commit.failed", metadata: ["sluice.task.id": "\(result.taskID)", "sluice.error": "\(failure)"])
             tables[name]?.attemptFailed(taskID: result.taskID, attempt: result.attempt, error: failure, lost: false, at: clock.now())
-            await discard(result, of: run, keeping: committedOutputs[result.taskID, default: []])
+            if let run = tables[name] { await discard(result, of: run, keeping: committedOutputs[result.taskID, default: []]) }
             await perform(scheduler.commitFailed(result.taskID, error: failure))
         }
     }
@@ -391,13 +393,13 @@ public actor RunCoordinator {
 
     /// Changes the run of `table`, the task table `name` itself or one of its children.
     private func update(_ name: String, _ table: String, _ change: (inout TableRun) -> Void) {
-        guard var run = tables[name] else { return }
+        // In place: a copy of the run would copy its report's every task on each commit.
+        guard tables[name] != nil else { return }
         if table == name {
-            change(&run)
-        } else if let index = run.children.firstIndex(where: { $0.name == table }) {
-            change(&run.children[index])
+            change(&tables[name]!)
+        } else if let index = tables[name]!.children.firstIndex(where: { $0.name == table }) {
+            change(&tables[name]!.children[index])
         }
-        tables[name] = run
     }
 
     /// Every task was committed: the sink's final step for the table and its children, then the bookmark.
