@@ -85,6 +85,13 @@ let package = Package(
             dependencies: ["SluiceCore", "SluiceConfig", "SluiceExpressions", "SluicePipeline", "CLibPQ", logging],
             swiftSettings: strictSettings
         ),
+        /// Parquet files in a local directory (and, with the S3 module, in a bucket): listing, footers, row-group
+        /// tasks, projection, Hive partition folders, newest-file selection.
+        .target(
+            name: "ParquetSource",
+            dependencies: ["SluiceCore", "SluiceConfig", "SluiceExpressions", "SluicePipeline", "Parquet", logging],
+            swiftSettings: strictSettings
+        ),
         .target(
             name: "ClickHouseSink",
             dependencies: ["SluiceCore", "SluiceConfig", "SluicePipeline", "HTTPTransport", "CLZ4", "CZstd", logging],
@@ -125,7 +132,7 @@ let package = Package(
             name: "sluice",
             dependencies: [
                 "SluiceCore", "SluiceConfig", "SluicePipeline", "SluiceReport", "SluiceDriver", "SluiceExecutor", "SluiceWire", "SluiceWireNIO", "Parquet",
-                "PostgresSource", "ClickHouseSink", "SluiceMetrics", "CMalloc", logging,
+                "PostgresSource", "ParquetSource", "ClickHouseSink", "SluiceMetrics", "CMalloc", logging,
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -169,6 +176,9 @@ let package = Package(
         .testTarget(name: "SluiceExpressionsTests", dependencies: ["SluiceExpressions", "SluiceCore"], swiftSettings: strictSettings),
         .testTarget(name: "PostgresSourceTests", dependencies: ["PostgresSource", "SluiceCore", "SluiceConfig", "SluicePipeline", logging],
                     exclude: ["Fixtures"],
+                    swiftSettings: strictSettings),
+        .testTarget(name: "ParquetSourceTests",
+                    dependencies: ["ParquetSource", "Parquet", "SluiceCore", "SluiceConfig", "SluicePipeline", "SluiceExpressions", logging],
                     swiftSettings: strictSettings),
         .testTarget(name: "HTTPTransportTests", dependencies: ["HTTPTransport", "SluiceCore"], swiftSettings: strictSettings),
         .testTarget(name: "ClickHouseSinkTests",

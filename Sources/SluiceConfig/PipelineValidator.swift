@@ -30,6 +30,9 @@ struct PipelineValidator {
 
     /// A child table (`parent:`) against its parent, and a table's reconciliations against its children.
     func validateFamily(_ table: TableConfig, at path: [PathPart], in config: PipelineConfig) throws(SluiceError) {
+        if let connector = table.sourceConnector, connector != config.source.kind {
+            throw error(path + ["source"], "\(table.name) names source connector '\(connector)', but the pipeline reads from '\(config.source.kind)' (source: {\(config.source.kind): ...}); a pipeline has one source")
+        }
         for (index, validation) in table.validations.enumerated() {
             guard let reconcile = validation.reconcile else { continue }
             guard config.table(named: reconcile.child)?.parent?.table == table.name else {

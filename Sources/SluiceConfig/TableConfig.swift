@@ -5,8 +5,16 @@ public import SluiceCore
 public struct TableConfig: Sendable, Decodable {
     /// The table's name in Sluice (and, by default, in the sink).
     public var name: String
-    /// The source table, `schema.table` or `table` (then `public`).
+    /// The source table, `schema.table` or `table` (then `public`); for a file source, the folder or file under
+    /// the source's root (`events/`). Written as a mapping, `source: {parquet: {path: events/, glob: "*.parquet"}}`,
+    /// its `path` and the connector's options for this table (``sourceOptions``).
     public var source: String
+    /// The connector named by a `source:` written as a mapping (`parquet`); nil for the plain form. It must be the
+    /// pipeline's source connector.
+    public var sourceConnector: String?
+    /// The table's own options for its source connector, from the mapping form of `source:` (everything but
+    /// `path`), read and checked by that connector.
+    public var sourceOptions: [String: String]
     /// The sink table's name; default ``name``.
     public var target: String
     /// Target column names that identify a row; the sink deduplicates on them. Empty for an `append` table.
@@ -73,6 +81,8 @@ public struct TableConfig: Sendable, Decodable {
     public init(name: String, source: String, primaryKey: [String], columns: [ColumnConfig]) {
         self.name = name
         self.source = source
+        sourceConnector = nil
+        sourceOptions = [:]
         target = name
         self.primaryKey = primaryKey
         load = .upsert
@@ -98,7 +108,24 @@ public struct TableConfig: Sendable, Decodable {
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         name = try c.decode(String.self, forKey: .name)
-        source = try c.decodeIfPresent(String.self, forKey: .source) ?? name
+        if let text = try? c.decodeIfPresent(String.self, forKey: .source) {
+            source = text
+            sourceConnector = nil
+            sourceOptions = [:]
+        } else if let mapping = try c.decodeIfPresent([String: [String: String]].self, forKey: .source) {
+            guard mapping.count == 1, let (connector, options) = mapping.first else {
+                throw DecodingError.dataCorruptedError(
+                    forKey: .source, in: c,
+                    debugDescription: "source takes a table name, or one connector's options for this table, e.g. `source: {parquet: {path: events/}}`")
+            }
+            source = options["path"] ?? name
+            sourceConnector = connector
+            sourceOptions = options.filter { $0.key != "path" }
+        } else {
+            source = name
+            sourceConnector = nil
+            sourceOptions = [:]
+        }
         target = try c.decodeIfPresent(String.self, forKey: .target) ?? name
         load = try c.decodeIfPresent(LoadMode.self, forKey: .load) ?? .upsert
         let primaryKey = try c.decodeIfPresent([String].self, forKey: .primaryKey)

@@ -1,8 +1,9 @@
 import ClickHouseSink
+import ParquetSource
 import PostgresSource
 import SluicePipeline
 
 extension ConnectorRegistry {
     /// The connectors this binary ships: register a new source or sink here, and nowhere else.
-    static let builtIn = ConnectorRegistry(sources: [PostgresConnector.source], sinks: [ClickHouseConnector.sink])
+    static let builtIn = ConnectorRegistry(sources: [PostgresConnector.source, ParquetConnector.source], sinks: [ClickHouseConnector.sink])
 }

@@ -229,12 +229,14 @@ struct ScratchPipeline {
         try? FileManager.default.removeItem(atPath: directory)
     }
 
-    /// A pipeline over this fixture's databases whose `tables:` list is `table` (YAML indented by two spaces).
-    func pipeline(table: String, run: String = "{heartbeat_interval: 500ms, executor_timeout: 3s, retries: 1}") throws -> String {
+    /// A pipeline over this fixture's databases whose `tables:` list is `table` (YAML indented by two spaces), reading
+    /// from the fixture's PostgreSQL database unless `source` gives another connector's section (`parquet: {...}`).
+    func pipeline(table: String, run: String = "{heartbeat_interval: 500ms, executor_timeout: 3s, retries: 1}",
+                  source: String? = nil) throws -> String {
         let text = """
         pipeline: exactness
         source:
-          postgres: {host: "${PGHOST}", port: "${PGPORT}", database: \(database), user: "${PGUSER}", password: "${PGPASSWORD}"}
+          \(source ?? "postgres: {host: \"${PGHOST}\", port: \"${PGPORT}\", database: \(database), user: \"${PGUSER}\", password: \"${PGPASSWORD}\"}")
         sink:
           clickhouse: {url: "${SLUICE_CLICKHOUSE_URL}", user: "${SLUICE_CLICKHOUSE_USER}", password: "${SLUICE_CH_PASSWORD}",
                        database: \(clean), metadata_database: \(metadata), curated_database: \(curated)}

@@ -1,0 +1,16 @@
+import Logging
+import SluiceConfig
+import SluiceCore
+public import SluicePipeline
+
+/// The Parquet files source connector, registered under `source: {parquet: ...}`.
+public enum ParquetConnector {
+    public static let source = SourceConnector(
+        kind: ParquetReadSpec.kind,
+        makeSource: { (section, logger) throws(SluiceError) in
+            ParquetSource(settings: try section.decode(ParquetSourceSettings.self), logger: logger)
+        },
+        makeReader: { (section, logger) throws(SluiceError) in
+            ParquetPartitionReader(settings: try section.decode(ParquetSourceSettings.self), logger: logger)
+        })
+}

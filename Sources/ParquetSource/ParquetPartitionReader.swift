@@ -1,0 +1,109 @@
+public import Logging
+import Parquet
+public import SluiceCore
+import SluiceExpressions
+public import SluicePipeline
+
+/// An executor's side of `source: {parquet: ...}`: reads a task's row groups, only the columns the table reads
+/// (projection), converts them to the declared types, adds the partition folders' values, and drops the rows outside
+/// the task's cursor window.
+public struct ParquetPartitionReader: SourceReader {
+    let store: any FileStore
+    let logger: Logger
+
+    public init(settings: ParquetSourceSettings, store: (any FileStore)? = nil, logger: Logger) {
+        self.store = store ?? settings.store()
+        self.logger = logger
+    }
+
+    public func read(_ read: ConnectorPayload, schema: Schema, options: ReadOptions,
+                     consume: (RecordBatch) throws(SluiceError) -> Void) throws(SluiceError) -> ReadStats {
+        let spec = try ParquetReadSpec(payload: read)
+        let cursorIndex = spec.cursorColumn.flatMap(schema.index(of:))
+        let kind = cursorIndex.flatMap { CursorKind(cursorType: schema.fields[$0].type) }
+        var rows: UInt64 = 0
+        var maxCursor: Int64?
+        for part in spec.parts {
+            let context = ErrorContext(file: part.file.file.key, table: options.table)
+            do throws(SluiceError) {
+                let reader = try ParquetFileReader(input: try store.open(part.file.file))
+                // Projection: only the file's columns the table reads; the partition keys come from the folders.
+                let fileColumns = schema.fields.filter { part.file.partition($0.name) == nil }.map(\.name)
+                for name in fileColumns where reader.schema.index(of: name) == nil {
+                    throw SluiceError(.parquetSchemaDrift, "\(part.file.file.key) has no column \(name)", context: ErrorContext(column: name))
+                }
+                var batches = reader.batches(columns: fileColumns, rowGroups: part.rowGroups)
+                while let batch = try batches.next() {
+                    var columns: [Column] = []
+                    for field in schema.fields {
+                        if let value = part.file.partition(field.name) {
+                            columns.append(try Self.constant(value.value, type: field.type, rows: batch.rowCount))
+                            continue
+                        }
+                        let index = batch.schema.index(of: field.name)!
+                        do {
+                            columns.append(try ColumnCast.cast(batch.columns[index], from: batch.schema.fields[index].type, to: field.type))
+                        } catch {
+                            throw error.adding(ErrorContext(column: field.name))
+                        }
+                    }
+                    var converted = try RecordBatch(schema: schema, columns: columns)
+                    if let cursorIndex, let kind {
+                        let cursor = converted.columns[cursorIndex]
+                        var keep = [Bool](repeating: true, count: converted.rowCount)
+                        for row in 0..<converted.rowCount {
+                            if cursor.isNull(row) {
+                                keep[row] = spec.window.includesNulls
+                                continue
+                            }
+                            let value = ParquetSourceRun.integer(cursor, row)
+                            keep[row] = spec.window.holds(value, kind: kind)
+                            if keep[row] { maxCursor = max(maxCursor ?? value, value) }
+                        }
+                        if keep.contains(false) { converted = converted.selecting(keep) }
+                    }
+                    rows += UInt64(converted.rowCount)
+                    try converted.cut(rows: options.batchRows, bytes: options.batchBytes, consume)
+                }
+            } catch {
+                throw error.adding(context)
+            }
+        }
+        var cursor: CursorValue?
+        if let maxCursor, let kind { cursor = CursorValue(kind: kind, value: maxCursor) }
+        return ReadStats(rows: rows, maxCursor: cursor)
+    }
+
+    /// `rows` copies of a partition folder's value, as `type`.
+    static func constant(_ value: String?, type: DataType, rows: Int) throws(SluiceError) -> Column {
+        let one = try ColumnCast.parse([value], as: type)
+        return one.taking([Int32](repeating: 0, count: rows))
+    }
+}
+
+extension RecordBatch {
+    /// The batch cut into batches of at most `rows` rows and about `bytes` bytes each (a row group is one batch when
+    /// it is read; the executor's memory budget wants smaller ones), handed to `consume` in order.
+    func cut(rows: Int, bytes: Int, _ consume: (RecordBatch) throws(SluiceError) -> Void) throws(SluiceError) {
+        var start = 0
+        while start < rowCount {
+            let count = Swift.max(1, Swift.min(rows, bytes == .max ? rows : rowsFitting(from: start, bytes: bytes)))
+            let end = Swift.min(rowCount, start + count)
+            try consume(start == 0 && end == rowCount ? self : slice(start..<end))
+            start = end
+        }
+    }
+}
+
+extension CursorKind {
+    /// The kind of cursor a declared column of `type` is, as the parquet source reads it.
+    init?(cursorType type: DataType) {
+        switch type {
+        case .int8, .int16, .int32, .int64, .uint8, .uint16, .uint32: self = .integer
+        case .date: self = .date
+        case .timestamp: self = .timestamp
+        case .timestampTZ: self = .timestampTZ
+        default: return nil
+        }
+    }
+}

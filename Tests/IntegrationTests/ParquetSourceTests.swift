@@ -1,0 +1,116 @@
+import Foundation
+import Testing
+
+/// `source: {parquet: ...}` for real: a lake written by pyarrow (Hive folders, four writers' settings, NULLs and edge
+/// values in every column, a column whose type differs between files) loaded by `sluice run --local 2` into ClickHouse
+/// and compared row by row with pyarrow's own reading of the same files.
+@Suite(.serialized) struct ParquetSourceTests {
+    static let tool = Paths.repository.appendingPathComponent("Tests/IntegrationTests/Tools/parquet_lake.py").path
+
+    struct Lake {
+        let fixture: ScratchPipeline
+        var root: String { fixture.directory + "/lake" }
+
+        init() throws {
+            fixture = try ScratchPipeline(setup: "SELECT 1")
+            let written = try Shell.execute("/usr/bin/env", ["python3", ParquetSourceTests.tool, "write", fixture.directory + "/lake"])
+            try #require(written.status == 0, "\(written.stderr)")
+        }
+
+        func pipeline(source: String = "events/", extraTable: String = "", rowsPerTask: Int = 1_000) throws -> String {
+            try fixture.pipeline(table: """
+                  - name: events
+                    source: \(source)
+                    primary_key: [id]
+                    out_of_range: set_null
+                    filter: "country <> 'FR'"
+                \(extraTable)
+                    columns:
+                      - {name: id, type: int64, nullable: false}
+                      - {name: name, type: string}
+                      - {name: amount, type: "decimal(38,9)"}
+                      - {name: price, type: float64}
+                      - {name: born, type: date}
+                      - {name: at, type: timestamptz, subseconds: column}
+                      - {name: flag, type: boolean}
+                      - {name: qty, type: int64}
+                      - {name: blob, type: binary}
+                      - {name: country, type: string}
+                      - {name: date, type: date}
+                """, source: "parquet: {path: \(root), rows_per_task: \(rowsPerTask)}")
+        }
+
+        /// ClickHouse's rows (raw, no FINAL) compared with pyarrow's reading of the lake without country=FR.
+        func compare() throws -> String {
+            let tsv = try fixture.clickhouse("""
+                SELECT id, hex(name), toString(amount), toString(price), toString(born), toUInt32(at), at_us, flag, qty, hex(blob),
+                       country, toString(date)
+                FROM \(fixture.clean).events ORDER BY id FORMAT TabSeparated
+                """)
+            let path = fixture.directory + "/clickhouse.tsv"
+            try tsv.write(toFile: path, atomically: true, encoding: .utf8)
+            let result = try Shell.execute("/usr/bin/env", ["python3", ParquetSourceTests.tool, "compare", root, path])
+            return (result.stdout + result.stderr).trimmed
+        }
+    }
+
+    @Test func aLakeLoadsExactlyAsPyarrowReadsIt() throws {
+        let lake = try Lake()
+        defer { lake.fixture.tearDown() }
+        let run = try lake.fixture.run(try lake.pipeline())
+        #expect(run.status == 0, "\(run.output.suffix(3000))")
+        // 4 files, FR's pruned by its folder at planning: its 1,000 rows are never read (not read and filtered).
+        #expect(run.table["rows_extracted"] as? Int == 4_700, "\(run.table)")
+        #expect(try lake.fixture.rawCount("events") == 4_700)
+        let compared = try lake.compare()
+        #expect(compared == "OK 4700", "\(compared)")
+        // 2,000 + 1,500 + 1,200 rows in row groups of 700, 400 and 300 gathered into tasks of about 1,000 rows.
+        let tasks = run.table["tasks"] as? [[String: Any]] ?? []
+        #expect(tasks.count >= 5 && tasks.count <= 8, "\(tasks.count) tasks")
+        // A second run re-reads everything (no cursor) and still holds every row once.
+        let again = try lake.fixture.run(try lake.pipeline())
+        #expect(again.status == 0, "\(again.output.suffix(3000))")
+        #expect(try lake.fixture.rawCount("events") == 4_700)
+        let comparedAgain = try lake.compare()
+        #expect(comparedAgain == "OK 4700", "\(comparedAgain)")
+    }
+
+    @Test func aFileWithoutADeclaredColumnStopsTheTableAndIsNamed() throws {
+        let lake = try Lake()
+        defer { lake.fixture.tearDown() }
+        let config = try lake.fixture.pipeline(table: """
+              - name: drift
+                primary_key: [id]
+                columns:
+                  - {name: id, type: int64, nullable: false}
+                  - {name: qty, type: int64}
+            """, source: "parquet: {path: \(lake.root)}")
+        let run = try lake.fixture.run(config)
+        #expect(run.status != 0)
+        #expect(run.output.contains("parquet_schema_drift"), "\(run.output.suffix(2000))")
+        #expect(run.output.contains("drift/part-1.parquet has no column qty"), "\(run.output.suffix(2000))")
+        #expect(try lake.fixture.clickhouse("EXISTS TABLE \(lake.fixture.clean).drift").trimmed != "1"
+                || lake.fixture.rawCount("drift") == 0)
+    }
+
+    @Test func newestFileLoadsOnlyTheLatestAndSaysWhy() throws {
+        let lake = try Lake()
+        defer { lake.fixture.tearDown() }
+        // Make the DE 2026-11-02 file (1,500 rows) the most recently modified.
+        let newest = lake.root + "/events/country=DE/date=2026-11-02/part-0.parquet"
+        try FileManager.default.setAttributes([.modificationDate: Date().addingTimeInterval(60)], ofItemAtPath: newest)
+        let run = try lake.fixture.run(try lake.pipeline(source: "{parquet: {path: events/, newest: file}}"))
+        #expect(run.status == 0, "\(run.output.suffix(3000))")
+        #expect(try lake.fixture.rawCount("events") == 1_500)
+        #expect(try lake.fixture.clickhouse("SELECT min(id), max(id) FROM \(lake.fixture.clean).events").trimmed == "2001\t3500")
+        #expect(run.output.contains("newest file: events/country=DE/date=2026-11-02/part-0.parquet"), "\(run.output.suffix(2000))")
+    }
+
+    @Test func anUnknownTableOptionIsNamed() throws {
+        let lake = try Lake()
+        defer { lake.fixture.tearDown() }
+        let run = try lake.fixture.run(try lake.pipeline(source: "{parquet: {path: events/, newset: file}}"))
+        #expect(run.status != 0)
+        #expect(run.output.contains("unknown parquet source option 'newset'"), "\(run.output.suffix(2000))")
+    }
+}

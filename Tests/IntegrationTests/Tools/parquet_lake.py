@@ -1,0 +1,140 @@
+#!/usr/bin/env python3
+"""A small data lake written by pyarrow, and the check that ClickHouse holds what pyarrow reads of it.
+
+    parquet_lake.py write DIR      writes DIR/events/country=../date=../part-N.parquet (+ files that must be ignored)
+    parquet_lake.py compare DIR TSV  compares ClickHouse's rows (TSV, columns as ParquetSourceTests selects them)
+                                     with pyarrow's reading of DIR/events without country=FR; prints "OK <rows>" or
+                                     the differences
+
+Used by Tests/IntegrationTests/ParquetSourceTests.swift. The values are the awkward ones: NULLs in every column,
+unicode and empty and 200 KB strings, decimals at 38 digits, dates before 1970 (the sink's Date starts there: the
+table sets them NULL), timestamps with microseconds, floats at the edges, binary with zero bytes, and a column that
+is int32 in some files and int16 in others (both load into the declared int64).
+"""
+import datetime as dt
+import decimal
+import os
+import sys
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+decimal.getcontext().prec = 60
+UTC = dt.timezone.utc
+FILES = [  # (folder, first id, rows, writer options, qty type)
+    ("country=DE/date=2026-11-01", 1, 2000, dict(compression="snappy", row_group_size=700), pa.int32()),
+    ("country=DE/date=2026-11-02", 2001, 1500,
+     dict(compression="zstd", use_dictionary=False, data_page_version="2.0", row_group_size=400), pa.int16()),
+    ("country=FR/date=2026-11-01", 3501, 1000, dict(compression="gzip", row_group_size=1000), pa.int32()),
+    ("country=US/date=2026-11-02", 4501, 1200, dict(compression="none", row_group_size=300, write_statistics=False), pa.int16()),
+]
+
+
+def row(i):
+    """Row `i`: deterministic, with a NULL in every column somewhere."""
+    names = ["plain", "", "Ünïcödé ✓ 日本語 🚀", "tab\there", "line\nbreak", "quote ' \" \\ back"]
+    name = None if i % 11 == 0 else ("x" * 200_000 if i == 7 else names[i % len(names)] + f" {i}")
+    amounts = [decimal.Decimal("99999999999999999999999999999.999999999"), decimal.Decimal("-99999999999999999999999999999.999999999"),
+               decimal.Decimal("0.000000001"), decimal.Decimal("-0.000000001"), decimal.Decimal(0)]
+    amount = None if i % 13 == 0 else (amounts[i % 5] if i % 7 == 0 else decimal.Decimal(i * 1234567) / decimal.Decimal(1000))
+    prices = [0.1 + 0.2, -0.0, 1e308, -1e308, 2.2250738585072014e-308, 123.456]
+    price = None if i % 17 == 0 else prices[i % len(prices)] * (1 if i % 2 else -1)
+    born = None if i % 19 == 0 else dt.date(1950, 1, 1) + dt.timedelta(days=(i * 37) % 60000)  # 1950 .. 2114
+    if born and born > dt.date(2105, 12, 31):
+        born = dt.date(2105, 12, 31)
+    at = None if i % 23 == 0 else dt.datetime(1970, 1, 1, tzinfo=UTC) + dt.timedelta(seconds=i * 86_399.5 + 1, microseconds=i % 1_000_000)
+    flag = None if i % 29 == 0 else (i % 3 == 0)
+    qty = None if i % 31 == 0 else (i % 30_000) - 15_000
+    blob = None if i % 37 == 0 else bytes([i % 256, 0, 255, (i * 7) % 256])
+    return dict(id=i, name=name, amount=amount, price=price, born=born, at=at, flag=flag, qty=qty, blob=blob)
+
+
+def schema(qty_type):
+    return pa.schema([("id", pa.int64()), ("name", pa.string()), ("amount", pa.decimal128(38, 9)), ("price", pa.float64()),
+                      ("born", pa.date32()), ("at", pa.timestamp("us", tz="UTC")), ("flag", pa.bool_()), ("qty", qty_type),
+                      ("blob", pa.binary())])
+
+
+def write(root):
+    events = os.path.join(root, "events")
+    for folder, first, rows, options, qty_type in FILES:
+        os.makedirs(os.path.join(events, folder), exist_ok=True)
+        records = [row(i) for i in range(first, first + rows)]
+        table = pa.Table.from_pylist(records, schema=schema(qty_type))
+        pq.write_table(table, os.path.join(events, folder, "part-0.parquet"), **options)
+        with open(os.path.join(events, folder, ".part-0.parquet.crc"), "wb") as f:
+            f.write(b"not parquet")
+    with open(os.path.join(events, "_SUCCESS"), "w") as f:
+        f.write("")
+    # A second dataset for the drift test: one file lacks `qty`.
+    drift = os.path.join(root, "drift")
+    os.makedirs(drift, exist_ok=True)
+    for n, fields in enumerate([schema(pa.int32()), schema(pa.int32()).remove(schema(pa.int32()).get_field_index("qty"))]):
+        records = [{k: v for k, v in row(i).items() if k in fields.names} for i in range(1 + n * 10, 11 + n * 10)]
+        pq.write_table(pa.Table.from_pylist(records, schema=fields), os.path.join(drift, f"part-{n}.parquet"))
+
+
+def expected(root):
+    rows = {}
+    for folder, first, count, _, _ in FILES:
+        parts = dict(p.split("=") for p in folder.split("/"))
+        if parts["country"] == "FR":
+            continue
+        table = pq.read_table(os.path.join(root, "events", folder, "part-0.parquet"))
+        for r in table.to_pylist():
+            r.update(country=parts["country"], date=parts["date"])
+            rows[r["id"]] = r
+    return rows
+
+
+def render(r):
+    """The row as ParquetSourceTests's SELECT prints it."""
+    def opt(v, f):
+        return "\\N" if v is None else f(v)
+    born = r["born"] if r["born"] is None or r["born"] >= dt.date(1970, 1, 1) else None  # out_of_range: set_null
+    at = r["at"]
+    return [str(r["id"]), opt(r["name"], lambda v: v.encode().hex().upper()),
+            opt(r["amount"], lambda v: f"{v:.9f}"), opt(r["price"], repr),
+            opt(born, lambda v: v.isoformat()),
+            opt(at, lambda v: str(int(v.timestamp()))), opt(at, lambda v: str(v.microsecond)),
+            opt(r["flag"], lambda v: "1" if v else "0"), opt(r["qty"], str),
+            opt(r["blob"], lambda v: v.hex().upper()), r["country"], r["date"]]
+
+
+def compare(root, tsv):
+    want = expected(root)
+    got = {}
+    with open(tsv, encoding="utf-8") as f:
+        for line in f:
+            fields = line.rstrip("\n").split("\t")
+            got[int(fields[0])] = fields
+    problems = []
+    for i in sorted(set(want) | set(got)):
+        if i not in got:
+            problems.append(f"id {i}: missing in ClickHouse")
+            continue
+        if i not in want:
+            problems.append(f"id {i}: in ClickHouse, not in the lake (country=FR pruned?)")
+            continue
+        w = render(want[i])
+        g = got[i]
+        for name, a, b in zip(["id", "name", "amount", "price", "born", "at", "at_us", "flag", "qty", "blob", "country", "date"], w, g):
+            if name == "price" and a != "\\N" and b != "\\N":
+                same = float(a) == float(b) and str(float(a))[0] == str(float(b))[0]  # -0.0 keeps its sign
+            else:
+                same = a == b
+            if not same:
+                problems.append(f"id {i} {name}: lake {a[:80]!r}, ClickHouse {b[:80]!r}")
+    if problems:
+        print(f"{len(problems)} differences", *problems[:40], sep="\n")
+        sys.exit(1)
+    print(f"OK {len(want)}")
+
+
+if __name__ == "__main__":
+    if sys.argv[1] == "write":
+        write(sys.argv[2])
+    elif sys.argv[1] == "compare":
+        compare(sys.argv[2], sys.argv[3])
+    else:
+        sys.exit(__doc__)
