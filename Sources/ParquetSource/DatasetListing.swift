@@ -2,7 +2,8 @@
 import Glibc
 #endif
 import Foundation
-import SluiceCore
+public import SluiceCore
+import SluiceExpressions
 
 /// A file a table reads, with the partition values of its `key=value` folders.
 public struct DatasetFile: Sendable, Hashable, Codable {
@@ -17,6 +18,45 @@ public struct DatasetFile: Sendable, Hashable, Codable {
     }
 
     public func partition(_ key: String) -> PartitionValue? { partitions.first { $0.key == key } }
+}
+
+/// Columns every file has by where it is rather than by what it holds: its key (`events/date=2026-11-01/part-0.parquet`)
+/// and its modification time (S3's LastModified). `_file_modified` makes a cursor that picks up new files: see
+/// docs/parquet-source.md#new-files-only.
+public enum FileColumns {
+    public static let key = "_file_key"
+    public static let modified = "_file_modified"
+    public static let all: [(name: String, type: DataType)] = [(key, .string), (modified, .timestampTZ)]
+}
+
+extension DatasetFile {
+    /// Whether `name` is a column this file's location provides (a partition key or one of ``FileColumns``).
+    func locates(_ name: String) -> Bool {
+        name == FileColumns.key || name == FileColumns.modified || partition(name) != nil
+    }
+
+    /// `rows` copies of the value the file's location gives column `name`, as `type`; nil when the location gives
+    /// no such column. A partition folder's text that does not parse as `type` throws, naming it.
+    func locationColumn(_ name: String, type: DataType, rows: Int) throws(SluiceError) -> Column? {
+        let one: Column
+        switch name {
+        case FileColumns.key:
+            one = try ColumnCast.cast(try ColumnCast.parse([file.key], as: .string), from: .string, to: type)
+        case FileColumns.modified:
+            var builder = ColumnBuilder(type: .timestampTZ, capacity: 1)
+            builder.append(file.modified)
+            one = try ColumnCast.cast(builder.finish(), from: .timestampTZ, to: type)
+        default:
+            guard let value = partition(name) else { return nil }
+            do {
+                one = try ColumnCast.parse([value.value], as: type)
+            } catch {
+                throw SluiceError(.parquetSchemaDrift, "partition folder \(name)=\(value.value ?? "") is not a valid \(type)",
+                                  context: ErrorContext(file: file.key, column: name))
+            }
+        }
+        return rows == 1 ? one : one.taking([Int32](repeating: 0, count: rows))
+    }
 }
 
 /// Which files of a listing a table reads (pure: ``ParquetTableSpec`` applied to keys, no I/O).

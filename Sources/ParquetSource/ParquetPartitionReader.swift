@@ -28,7 +28,7 @@ public struct ParquetPartitionReader: SourceReader {
             do throws(SluiceError) {
                 let reader = try ParquetFileReader(input: try store.open(part.file.file))
                 // Projection: only the file's columns the table reads; the partition keys come from the folders.
-                let fileColumns = schema.fields.filter { part.file.partition($0.name) == nil }.map(\.name)
+                let fileColumns = schema.fields.filter { !part.file.locates($0.name) }.map(\.name)
                 for name in fileColumns where reader.schema.index(of: name) == nil {
                     throw SluiceError(.parquetSchemaDrift, "\(part.file.file.key) has no column \(name)", context: ErrorContext(column: name))
                 }
@@ -36,8 +36,8 @@ public struct ParquetPartitionReader: SourceReader {
                 while let batch = try batches.next() {
                     var columns: [Column] = []
                     for field in schema.fields {
-                        if let value = part.file.partition(field.name) {
-                            columns.append(try Self.constant(value.value, type: field.type, rows: batch.rowCount))
+                        if let constant = try part.file.locationColumn(field.name, type: field.type, rows: batch.rowCount) {
+                            columns.append(constant)
                             continue
                         }
                         let index = batch.schema.index(of: field.name)!
@@ -72,12 +72,6 @@ public struct ParquetPartitionReader: SourceReader {
         var cursor: CursorValue?
         if let maxCursor, let kind { cursor = CursorValue(kind: kind, value: maxCursor) }
         return ReadStats(rows: rows, maxCursor: cursor)
-    }
-
-    /// `rows` copies of a partition folder's value, as `type`.
-    static func constant(_ value: String?, type: DataType, rows: Int) throws(SluiceError) -> Column {
-        let one = try ColumnCast.parse([value], as: type)
-        return one.taking([Int32](repeating: 0, count: rows))
     }
 }
 

@@ -63,6 +63,11 @@ final class ParquetSourceRun: SourceRun {
         for key in dataset.partitionKeys where seen.insert(key).inserted {
             fields.append(SourceField(name: key, sourceType: "partition folder", type: .string, nullable: true))
         }
+        // The file columns only where the table reads them: they are not data added to the files since the declaration.
+        let declaredSources = Set(table.columns.map(\.source))
+        for (name, type) in FileColumns.all where declaredSources.contains(name) && seen.insert(name).inserted {
+            fields.append(SourceField(name: name, sourceType: "file", type: type, nullable: false))
+        }
         try check(table, against: dataset)
         var warnings: [String] = []
         if let choice = dataset.choice { warnings.append(choice) }
@@ -81,6 +86,15 @@ final class ParquetSourceRun: SourceRun {
             for facts in dataset.files {
                 let groups = facts.rowGroupRows.indices.filter { Self.mayHold(facts.cursorRanges[$0], window) }
                 guard !groups.isEmpty else { continue }
+                // A cursor the file's location gives (`_file_modified`, a partition key): one value for the whole file.
+                if let constant = try facts.file.locationColumn(column.source, type: column.type, rows: 1) {
+                    guard !constant.isNull(0) else { continue }
+                    let value = Self.integer(constant, 0)
+                    guard window.holds(value, kind: kind), groups.contains(where: { facts.rowGroupRows[$0] > 0 }) else { continue }
+                    low = min(low ?? value, value)
+                    high = max(high ?? value, value)
+                    continue
+                }
                 let reader = try ParquetFileReader(input: try store.open(facts.file.file))
                 var batches = reader.batches(columns: [column.source], rowGroups: groups)
                 while let batch = try batches.next() {
@@ -160,7 +174,11 @@ final class ParquetSourceRun: SourceRun {
                 }
                 let groups = (0..<reader.rowGroupCount).map { Int64(reader.rowCount(ofRowGroup: $0)) }
                 var ranges: [ClosedRange<Int64>?] = Array(repeating: nil, count: groups.count)
-                if let cursorSource, let field = reader.schema.fields.first(where: { $0.name == cursorSource.source }),
+                if let cursorSource, let constant = try file.locationColumn(cursorSource.source, type: cursorSource.type, rows: 1),
+                   !constant.isNull(0) {
+                    let value = Self.integer(constant, 0)
+                    ranges = Array(repeating: value...value, count: groups.count)
+                } else if let cursorSource, let field = reader.schema.fields.first(where: { $0.name == cursorSource.source }),
                    field.type == cursorSource.type {
                     for group in groups.indices {
                         guard let stats = reader.statistics(rowGroup: group, column: field.name),
@@ -182,15 +200,10 @@ final class ParquetSourceRun: SourceRun {
     /// loads into the declared one.
     private func check(_ table: TableConfig, against dataset: TableDataset) throws(SluiceError) {
         for column in table.columns where column.expression == nil {
-            if dataset.partitionKeys.contains(column.source) {
-                for facts in dataset.files {
-                    let value = facts.file.partition(column.source)?.value
-                    do {
-                        _ = try ColumnCast.parse([value], as: column.type)
-                    } catch {
-                        throw SluiceError(.parquetSchemaDrift, "partition folder \(column.source)=\(value ?? "") is not a valid \(column.type)",
-                                          context: ErrorContext(file: facts.file.file.key, table: table.name, column: column.name))
-                    }
+            if dataset.partitionKeys.contains(column.source) || FileColumns.all.contains(where: { $0.name == column.source }) {
+                for facts in dataset.files where try facts.file.locationColumn(column.source, type: column.type, rows: 1) == nil {
+                    throw SluiceError(.parquetSchemaDrift, "\(facts.file.file.key) is in no \(column.source)=... folder",
+                                      context: ErrorContext(file: facts.file.file.key, table: table.name, column: column.name))
                 }
                 continue
             }
@@ -244,8 +257,8 @@ final class ParquetSourceRun: SourceRun {
         guard !conditions.isEmpty else { return true }
         var columns: [Column] = []
         for field in schema.fields {
-            if let value = file.partition(field.name) {
-                columns.append(try ColumnCast.parse([value.value], as: field.type))
+            if let constant = try file.locationColumn(field.name, type: field.type, rows: 1) {
+                columns.append(constant)
             } else {
                 // Not read by the conditions: NULL, or any value where the column cannot hold NULL.
                 var builder = ColumnBuilder(type: field.type, capacity: 1)

@@ -17,7 +17,8 @@ import Testing
             try #require(written.status == 0, "\(written.stderr)")
         }
 
-        func pipeline(source: String = "events/", extraTable: String = "", rowsPerTask: Int = 1_000) throws -> String {
+        func pipeline(source: String = "events/", extraTable: String = "", extraColumns: String = "",
+                      rowsPerTask: Int = 1_000) throws -> String {
             try fixture.pipeline(table: """
                   - name: events
                     source: \(source)
@@ -37,7 +38,13 @@ import Testing
                       - {name: blob, type: binary}
                       - {name: country, type: string}
                       - {name: date, type: date}
+                \(extraColumns)
                 """, source: "parquet: {path: \(root), rows_per_task: \(rowsPerTask)}")
+        }
+
+        func python(_ arguments: [String]) throws {
+            let result = try Shell.execute("/usr/bin/env", ["python3", ParquetSourceTests.tool] + arguments)
+            try #require(result.status == 0, "\(result.stderr)")
         }
 
         /// ClickHouse's rows (raw, no FINAL) compared with pyarrow's reading of the lake without country=FR.
@@ -104,6 +111,39 @@ import Testing
         #expect(try lake.fixture.rawCount("events") == 1_500)
         #expect(try lake.fixture.clickhouse("SELECT min(id), max(id) FROM \(lake.fixture.clean).events").trimmed == "2001\t3500")
         #expect(run.output.contains("newest file: events/country=DE/date=2026-11-02/part-0.parquet"), "\(run.output.suffix(2000))")
+    }
+
+    @Test func aFileModifiedCursorLoadsOnlyNewFiles() throws {
+        let lake = try Lake()
+        defer { lake.fixture.tearDown() }
+        // The lake's files landed an hour ago.
+        let events = lake.root + "/events"
+        for path in try FileManager.default.subpathsOfDirectory(atPath: events) where path.hasSuffix(".parquet") {
+            try FileManager.default.setAttributes([.modificationDate: Date().addingTimeInterval(-3_600)], ofItemAtPath: events + "/" + path)
+        }
+        let config = try lake.pipeline(extraTable: """
+                cursor: landed_at
+                lag: 0s
+            """, extraColumns: "      - {name: landed_at, source: _file_modified, type: timestamptz, nullable: false}")
+        let first = try lake.fixture.run(config)
+        #expect(first.status == 0, "\(first.output.suffix(3000))")
+        #expect(first.table["rows_extracted"] as? Int == 4_700)
+        #expect(try lake.fixture.rawCount("events") == 4_700)
+        // A new file lands: the next run reads it alone.
+        try lake.python(["more", lake.root])
+        let second = try lake.fixture.run(config)
+        #expect(second.status == 0, "\(second.output.suffix(3000))")
+        #expect(second.table["rows_extracted"] as? Int == 300, "\(second.table)")
+        #expect(try lake.fixture.rawCount("events") == 5_000)
+        let compared = try lake.compare()
+        #expect(compared == "OK 5000", "\(compared)")
+        // The new rows carry their file's landing time; the bookmark is it.
+        #expect(try lake.fixture.clickhouse("SELECT uniqExact(landed_at) FROM \(lake.fixture.clean).events WHERE id > 10000").trimmed == "1")
+        // Nothing new: nothing read, nothing doubled.
+        let third = try lake.fixture.run(config)
+        #expect(third.status == 0, "\(third.output.suffix(3000))")
+        #expect(third.table["rows_extracted"] as? Int == 0, "\(third.table)")
+        #expect(try lake.fixture.rawCount("events") == 5_000)
     }
 
     @Test func anUnknownTableOptionIsNamed() throws {

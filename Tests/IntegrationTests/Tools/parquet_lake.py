@@ -2,6 +2,7 @@
 """A small data lake written by pyarrow, and the check that ClickHouse holds what pyarrow reads of it.
 
     parquet_lake.py write DIR      writes DIR/events/country=../date=../part-N.parquet (+ files that must be ignored)
+    parquet_lake.py more DIR       adds DIR/events/country=DE/date=2026-11-03/part-0.parquet (ids 10001-10300)
     parquet_lake.py compare DIR TSV  compares ClickHouse's rows (TSV, columns as ParquetSourceTests selects them)
                                      with pyarrow's reading of DIR/events without country=FR; prints "OK <rows>" or
                                      the differences
@@ -74,16 +75,29 @@ def write(root):
         pq.write_table(pa.Table.from_pylist(records, schema=fields), os.path.join(drift, f"part-{n}.parquet"))
 
 
+def more(root):
+    """A file landing after the first run: 300 rows, ids 10001-10300, in a new folder."""
+    folder = os.path.join(root, "events", "country=DE", "date=2026-11-03")
+    os.makedirs(folder, exist_ok=True)
+    records = [row(i) for i in range(10001, 10301)]
+    pq.write_table(pa.Table.from_pylist(records, schema=schema(pa.int32())), os.path.join(folder, "part-0.parquet"))
+
+
 def expected(root):
+    """Every row of every Parquet file under events/ (not _ or . files), with its folders' values, without country=FR."""
     rows = {}
-    for folder, first, count, _, _ in FILES:
-        parts = dict(p.split("=") for p in folder.split("/"))
-        if parts["country"] == "FR":
+    events = os.path.join(root, "events")
+    for directory, folders, names in os.walk(events):
+        folders[:] = [f for f in folders if not f.startswith(("_", "."))]
+        parts = dict(p.split("=") for p in os.path.relpath(directory, events).split("/") if "=" in p)
+        if parts.get("country") == "FR":
             continue
-        table = pq.read_table(os.path.join(root, "events", folder, "part-0.parquet"))
-        for r in table.to_pylist():
-            r.update(country=parts["country"], date=parts["date"])
-            rows[r["id"]] = r
+        for name in names:
+            if name.startswith(("_", ".")) or not name.endswith(".parquet"):
+                continue
+            for r in pq.read_table(os.path.join(directory, name)).to_pylist():
+                r.update(country=parts["country"], date=parts["date"])
+                rows[r["id"]] = r
     return rows
 
 
@@ -134,6 +148,8 @@ def compare(root, tsv):
 if __name__ == "__main__":
     if sys.argv[1] == "write":
         write(sys.argv[2])
+    elif sys.argv[1] == "more":
+        more(sys.argv[2])
     elif sys.argv[1] == "compare":
         compare(sys.argv[2], sys.argv[3])
     else:
