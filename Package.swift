@@ -92,6 +92,12 @@ let package = Package(
             dependencies: ["SluiceCore", "SluiceConfig", "SluiceExpressions", "SluicePipeline", "Parquet", logging],
             swiftSettings: strictSettings
         ),
+        /// A results folder of Parquet files (Hive partition folders), with its bookmarks beside it.
+        .target(
+            name: "ParquetSink",
+            dependencies: ["SluiceCore", "SluiceConfig", "SluicePipeline", "Parquet", logging],
+            swiftSettings: strictSettings
+        ),
         .target(
             name: "ClickHouseSink",
             dependencies: ["SluiceCore", "SluiceConfig", "SluicePipeline", "HTTPTransport", "CLZ4", "CZstd", logging],
@@ -132,7 +138,7 @@ let package = Package(
             name: "sluice",
             dependencies: [
                 "SluiceCore", "SluiceConfig", "SluicePipeline", "SluiceReport", "SluiceDriver", "SluiceExecutor", "SluiceWire", "SluiceWireNIO", "Parquet",
-                "PostgresSource", "ParquetSource", "ClickHouseSink", "SluiceMetrics", "CMalloc", logging,
+                "PostgresSource", "ParquetSource", "ParquetSink", "ClickHouseSink", "SluiceMetrics", "CMalloc", logging,
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),

@@ -146,6 +146,66 @@ import Testing
         #expect(try lake.fixture.rawCount("events") == 5_000)
     }
 
+    /// The second seed's two jobs: the lake -> a transform -> a results folder of Parquet split by day; then the newest
+    /// day's files -> ClickHouse.
+    @Test func lakeToResultsFolderThenNewestPartitionToClickHouse() throws {
+        let lake = try Lake()
+        defer { lake.fixture.tearDown() }
+        let results = lake.fixture.directory + "/results"
+        let transform = """
+            pipeline: seed2-transform
+            source:
+              parquet: {path: \(lake.root), rows_per_task: 1000}
+            sink:
+              parquet: {path: \(results), partition_by: [date]}
+            staging: {directory: \(lake.fixture.directory)/staging-1}
+            run: {heartbeat_interval: 500ms, executor_timeout: 3s, retries: 1}
+            tables:
+              - name: daily
+                source: events/
+                primary_key: [id]
+                filter: "country <> 'FR'"
+                columns:
+                  - {name: id, type: int64, nullable: false}
+                  - {name: name, type: string}
+                  - {name: amount, type: "decimal(38,9)"}
+                  - {name: band, type: string, expression: "CASE WHEN qty > 0 THEN 'up' WHEN qty <= 0 THEN 'down' END"}
+                  - {name: country, type: string}
+                  - {name: date, type: date}
+            """
+        let transformPath = lake.fixture.directory + "/transform.yaml"
+        try transform.write(toFile: transformPath, atomically: true, encoding: .utf8)
+        let first = try lake.fixture.run(transformPath)
+        #expect(first.status == 0, "\(first.output.suffix(3000))")
+        #expect(first.table["rows_loaded"] as? Int == 4_700, "\(first.table)")
+        let folders = try FileManager.default.contentsOfDirectory(atPath: results + "/daily").sorted()
+        #expect(folders == ["date=2026-11-01", "date=2026-11-02"], "\(folders)")
+        let checked = try Shell.execute("/usr/bin/env", ["python3", Self.tool, "results", lake.root, results + "/daily"])
+        #expect(checked.stdout.trimmed == "OK 4700", "\(checked.stdout) \(checked.stderr)")
+        // Run again: a table without a cursor is replaced, not doubled.
+        let again = try lake.fixture.run(transformPath)
+        #expect(again.status == 0, "\(again.output.suffix(3000))")
+        let checkedAgain = try Shell.execute("/usr/bin/env", ["python3", Self.tool, "results", lake.root, results + "/daily"])
+        #expect(checkedAgain.stdout.trimmed == "OK 4700", "\(checkedAgain.stdout) \(checkedAgain.stderr)")
+
+        let load = try lake.fixture.pipeline(table: """
+              - name: latest
+                source: {parquet: {path: daily/, newest: partition}}
+                primary_key: [id]
+                columns:
+                  - {name: id, type: int64, nullable: false}
+                  - {name: band, type: string}
+                  - {name: date, type: date}
+            """, source: "parquet: {path: \(results)}")
+        let second = try lake.fixture.run(load)
+        #expect(second.status == 0, "\(second.output.suffix(3000))")
+        // 2026-11-02: DE's 1,500 rows and US's 1,200.
+        #expect(try lake.fixture.rawCount("latest") == 2_700)
+        #expect(try lake.fixture.clickhouse("SELECT uniqExact(id), min(date), max(date) FROM \(lake.fixture.clean).latest").trimmed
+                == "2700\t2026-11-02\t2026-11-02")
+        #expect(second.output.contains("newest partition: date=2026-11-02"), "\(second.output.suffix(2000))")
+    }
+
     @Test func anUnknownTableOptionIsNamed() throws {
         let lake = try Lake()
         defer { lake.fixture.tearDown() }

@@ -3,6 +3,7 @@
 
     parquet_lake.py write DIR      writes DIR/events/country=../date=../part-N.parquet (+ files that must be ignored)
     parquet_lake.py more DIR       adds DIR/events/country=DE/date=2026-11-03/part-0.parquet (ids 10001-10300)
+    parquet_lake.py results DIR FOLDER  compares a results folder (Hive folders by date) written from the lake
     parquet_lake.py compare DIR TSV  compares ClickHouse's rows (TSV, columns as ParquetSourceTests selects them)
                                      with pyarrow's reading of DIR/events without country=FR; prints "OK <rows>" or
                                      the differences
@@ -145,11 +146,40 @@ def compare(root, tsv):
     print(f"OK {len(want)}")
 
 
+def results(root, folder):
+    """Job 1's results folder (Hive folders by date), read by pyarrow, against the lake: every row once, values equal."""
+    import pyarrow.dataset as ds
+    want = expected(root)
+    table = ds.dataset(folder, format="parquet", partitioning="hive").to_table()
+    got = {}
+    problems = []
+    for r in table.to_pylist():
+        if r["id"] in got:
+            problems.append(f"id {r['id']}: twice")
+        got[r["id"]] = r
+    for i in sorted(set(want) | set(got)):
+        w, g = want.get(i), got.get(i)
+        if w is None or g is None:
+            problems.append(f"id {i}: {'missing from the results' if g is None else 'not in the lake'}")
+            continue
+        band = None if w["qty"] is None else ("up" if w["qty"] > 0 else "down")
+        for name, a, b in [("name", w["name"], g["name"]), ("amount", w["amount"], g["amount"]), ("band", band, g["band"]),
+                           ("country", w["country"], g["country"]), ("date", w["date"], str(g["date"]))]:
+            if a != b:
+                problems.append(f"id {i} {name}: lake {str(a)[:60]!r}, results {str(b)[:60]!r}")
+    if problems:
+        print(f"{len(problems)} differences", *problems[:40], sep="\n")
+        sys.exit(1)
+    print(f"OK {len(got)}")
+
+
 if __name__ == "__main__":
     if sys.argv[1] == "write":
         write(sys.argv[2])
     elif sys.argv[1] == "more":
         more(sys.argv[2])
+    elif sys.argv[1] == "results":
+        results(sys.argv[2], sys.argv[3])
     elif sys.argv[1] == "compare":
         compare(sys.argv[2], sys.argv[3])
     else:

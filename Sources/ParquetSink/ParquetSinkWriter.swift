@@ -1,0 +1,127 @@
+import Foundation
+public import Logging
+import Parquet
+public import SluiceCore
+public import SluicePipeline
+
+/// An executor's side of `sink: {parquet: ...}`: writes a task's rows as Parquet files in its attempt's folder, one
+/// per partition folder, for the driver to commit.
+public struct ParquetSinkWriter: SinkWriter {
+    let logger: Logger
+
+    public init(logger: Logger) {
+        self.logger = logger
+    }
+
+    public func stage(_ batches: sending some BatchSource & Sendable, schema: Schema, for task: TaskSpec,
+                      into work: ConnectorPayload) async throws(SluiceError) -> SinkReceipt {
+        let target = try work.decodeJSON(ParquetSinkTarget.self, kind: ParquetSinkTarget.kind)
+        let context = ErrorContext(table: task.table, task: task.label)
+        guard schema == target.schema else {
+            throw SluiceError(.invalidRunPlan, "the staged rows do not have the schema the driver planned for \(target.directory)", context: context)
+        }
+        let directory = target.attemptDirectory(task: task.id, attempt: task.attempt)
+        try? FileManager.default.removeItem(atPath: directory)
+        do throws(SluiceError) {
+            let source = batches
+            let receipt = try await BlockingIO.run { () throws(SluiceError) -> ParquetSinkReceipt in
+                var batches = source
+                var files = PartitionedFiles(target: target, directory: directory)
+                var rows: UInt64 = 0
+                while let batch = try batches.next() {
+                    try files.write(batch)
+                    rows += UInt64(batch.rowCount)
+                }
+                return ParquetSinkReceipt(task: task.id, attempt: task.attempt, files: try files.close(), rows: rows)
+            }
+            return SinkReceipt(rows: receipt.rows, payload: try .json(kind: ParquetSinkTarget.kind, receipt))
+        } catch {
+            try? FileManager.default.removeItem(atPath: directory)
+            throw error.adding(context)
+        }
+    }
+}
+
+/// One open Parquet file per partition folder of a task's rows.
+struct PartitionedFiles {
+    let target: ParquetSinkTarget
+    let directory: String
+    /// The columns written into the files: the staged ones without the partition columns.
+    let fileSchema: Schema
+    let partitionIndices: [Int]
+    private var writers: [String: ParquetFileWriter] = [:]
+    private var order: [String] = []
+
+    init(target: ParquetSinkTarget, directory: String) {
+        self.target = target
+        self.directory = directory
+        let indices = target.partitionBy.compactMap(target.schema.index(of:))
+        partitionIndices = indices
+        fileSchema = Schema(target.schema.fields.enumerated().filter { !indices.contains($0.offset) }.map(\.element))
+    }
+
+    mutating func write(_ batch: RecordBatch) throws(SluiceError) {
+        guard batch.rowCount > 0 else { return }
+        var rowsByFolder: [String: [Int32]] = [:]
+        var folders: [String] = []
+        for row in 0..<batch.rowCount {
+            let folder = partitionIndices.map { index in
+                let field = batch.schema.fields[index]
+                let text = Value(of: batch.columns[index], type: field.type, at: row).text(as: field.type)
+                return field.name + "=" + (text.map(Self.escape) ?? "__HIVE_DEFAULT_PARTITION__")
+            }.joined(separator: "/")
+            if rowsByFolder[folder] == nil { folders.append(folder) }
+            rowsByFolder[folder, default: []].append(Int32(row))
+        }
+        for folder in folders {
+            let rows = rowsByFolder[folder]!
+            let columns = batch.columns.enumerated().filter { !partitionIndices.contains($0.offset) }.map(\.element)
+            let part = try RecordBatch(schema: fileSchema, columns: rows.count == batch.rowCount ? columns : columns.map { $0.taking(rows) })
+            try writer(for: folder).write(part)
+        }
+    }
+
+    /// Closes every file; their paths relative to the attempt's folder.
+    mutating func close() throws(SluiceError) -> [String] {
+        for folder in order { _ = try writers[folder]!.close() }
+        return order.map { $0.isEmpty ? "part.parquet" : $0 + "/part.parquet" }
+    }
+
+    private mutating func writer(for folder: String) throws(SluiceError) -> ParquetFileWriter {
+        if let writer = writers[folder] { return writer }
+        let path = folder.isEmpty ? directory : directory + "/" + folder
+        do {
+            try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        } catch {
+            throw SluiceError(.parquetSinkIO, "cannot create \(path)", context: ErrorContext(file: path), underlying: "\(error)")
+        }
+        var options = ParquetWriterOptions()
+        options.compression = ParquetSinkSettings.codec(target.compression) ?? .snappy
+        options.rowGroupRows = target.rowGroupRows
+        let writer = try ParquetFileWriter(output: try ParquetFileOutput(path: path + "/part.parquet"), schema: fileSchema, options: options)
+        writers[folder] = writer
+        order.append(folder)
+        return writer
+    }
+
+    /// A value as a folder name: `/`, `=`, `%`, control characters and a leading `.` or `_` percent-encoded (Hive's
+    /// escaping, which readers undo).
+    static func escape(_ text: String) -> String {
+        var out = ""
+        for (index, scalar) in text.unicodeScalars.enumerated() {
+            let special = scalar == "/" || scalar == "=" || scalar == "%" || scalar == "\\" || scalar.value < 0x20 || scalar == "\u{7F}"
+                || (index == 0 && (scalar == "." || scalar == "_"))
+            if special {
+                for byte in String(scalar).utf8 { out += String(format: "%%%02X", byte) }
+            } else {
+                out.unicodeScalars.append(scalar)
+            }
+        }
+        return out.isEmpty ? "__HIVE_DEFAULT_PARTITION__" : out
+    }
+}
+
+extension SluiceError.Code {
+    /// The results folder cannot be written (permissions, a full disk): retried, since disks fill and free.
+    public static let parquetSinkIO = Self("parquet_sink_io", retryable: true)
+}
