@@ -22,7 +22,7 @@ public struct DatasetFile: Sendable, Hashable, Codable {
 
 /// Columns every file has by where it is rather than by what it holds: its key (`events/date=2026-11-01/part-0.parquet`)
 /// and its modification time (S3's LastModified). `_file_modified` makes a cursor that picks up new files: see
-/// docs/parquet-source.md#new-files-only.
+/// docs/lake.md#new-files-only-a-_file_modified-cursor.
 public enum FileColumns {
     public static let key = "_file_key"
     public static let modified = "_file_modified"

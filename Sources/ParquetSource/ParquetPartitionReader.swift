@@ -30,10 +30,14 @@ public struct ParquetPartitionReader: SourceReader {
                 // Projection: only the file's columns the table reads; the partition keys come from the folders.
                 let fileColumns = schema.fields.filter { !part.file.locates($0.name) }.map(\.name)
                 for name in fileColumns where reader.schema.index(of: name) == nil {
-                    throw SluiceError(.parquetSchemaDrift, "\(part.file.file.key) has no column \(name)", context: ErrorContext(column: name))
+                    throw SluiceError(.parquetSchemaDrift, "no column \(name) in this file (it changed since planning?)", context: ErrorContext(column: name))
                 }
                 var batches = reader.batches(columns: fileColumns, rowGroups: part.rowGroups)
+                var groupIndex = 0
                 while let batch = try batches.next() {
+                    // Errors name a row by its place in the file: the rows of the row groups before this one, plus its own.
+                    let firstRow = (0..<part.rowGroups[groupIndex]).reduce(0) { $0 + reader.rowCount(ofRowGroup: $1) }
+                    groupIndex += 1
                     var columns: [Column] = []
                     for field in schema.fields {
                         if let constant = try part.file.locationColumn(field.name, type: field.type, rows: batch.rowCount) {
@@ -44,7 +48,9 @@ public struct ParquetPartitionReader: SourceReader {
                         do {
                             columns.append(try ColumnCast.cast(batch.columns[index], from: batch.schema.fields[index].type, to: field.type))
                         } catch {
-                            throw error.adding(ErrorContext(column: field.name))
+                            var located = error
+                            located.context.row = error.context.row.map { $0 + firstRow }
+                            throw located.adding(ErrorContext(column: field.name))
                         }
                     }
                     var converted = try RecordBatch(schema: schema, columns: columns)

@@ -21,7 +21,8 @@ public struct ParquetSource: Source {
 
     public func check() async throws(SluiceError) -> String {
         let files = try await BlockingIO.run { () throws(SluiceError) in try store.list(under: "") }
-        return "\(settings.root): \(files.count) file\(files.count == 1 ? "" : "s")"
+        let parquet = files.filter { $0.key.hasSuffix(".parquet") }.count
+        return "\(files.count) file\(files.count == 1 ? "" : "s"), \(parquet) named *.parquet"
     }
 
     public func openRun(consistent: Bool) async throws(SluiceError) -> any SourceRun {

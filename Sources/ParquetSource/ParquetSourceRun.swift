@@ -139,6 +139,11 @@ final class ParquetSourceRun: SourceRun {
             let spec = ParquetReadSpec(parts: parts, cursorColumn: cursorColumn, window: request.window)
             partitions.append(SourcePartition(read: try spec.payload, summary: spec.summary, estimatedRows: parts.reduce(0) { $0 + $1.rows }))
         }
+        if kept.count < dataset.files.count {
+            logger.info("parquet.folders_skipped", metadata: [
+                "sluice.table": "\(table.name)", "sluice.files": "\(dataset.files.count - kept.count) of \(dataset.files.count)",
+                "sluice.reason": "their partition folders fail the filter"])
+        }
         logger.debug("parquet.planned", metadata: ["sluice.table": "\(table.name)", "sluice.files": "\(kept.count) of \(dataset.files.count)",
                                                    "sluice.tasks": "\(partitions.count)"])
         return SourceReadPlan(partitions: partitions)
@@ -210,11 +215,11 @@ final class ParquetSourceRun: SourceRun {
             for facts in dataset.files {
                 guard let field = facts.schema.fields.first(where: { $0.name == column.source }) else {
                     let has = facts.schema.fields.map(\.name).joined(separator: ", ")
-                    throw SluiceError(.parquetSchemaDrift, "\(facts.file.file.key) has no column \(column.source) (it has \(has)); declare only columns every file has, or read the others with an expression",
+                    throw SluiceError(.parquetSchemaDrift, "no column \(column.source) in this file (it has \(has)); declare only columns every file has, or read the others with an expression",
                                       context: ErrorContext(file: facts.file.file.key, table: table.name, column: column.name))
                 }
                 guard ColumnCast.canLoad(from: field.type, into: column.type) else {
-                    throw SluiceError(.parquetSchemaDrift, "\(facts.file.file.key) holds \(column.source) as \(field.type), which does not load into the declared \(column.type) (docs/parquet-source.md#types)",
+                    throw SluiceError(.parquetSchemaDrift, "this file holds \(column.source) as \(field.type), which does not load into the declared \(column.type) (docs/lake.md#types)",
                                       context: ErrorContext(file: facts.file.file.key, table: table.name, column: column.name))
                 }
             }

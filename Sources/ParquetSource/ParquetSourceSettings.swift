@@ -24,7 +24,7 @@ public struct ParquetSourceSettings: Sendable, Hashable, Decodable {
         if root.hasPrefix("s3://") {
             throw DecodingError.dataCorruptedError(
                 forKey: .path, in: c,
-                debugDescription: "s3:// paths are not read by this build yet (docs/parquet-source.md); give a local directory")
+                debugDescription: "s3:// paths are not read by this build yet (docs/lake.md); give a local directory")
         }
         rowsPerTask = try c.decodeIfPresent(Int.self, forKey: .rowsPerTask) ?? 1_000_000
         guard rowsPerTask >= 1 else {
