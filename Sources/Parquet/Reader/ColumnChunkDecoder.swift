@@ -10,10 +10,23 @@ struct ColumnChunkDecoder {
     let options: ParquetReaderOptions
     /// The chunk's `total_uncompressed_size`: where byte-string columns start their buffer.
     var expectedBytes = 0
+    /// For a leaf of a nested column: its maximum levels. `rows` then counts level entries, not records, and
+    /// the output column has one slot per entry (NULL where the definition level is below the maximum).
+    var levels: (repetition: Int, definition: Int)? = nil
 
     func decode(_ chunk: UnsafeRawBufferPointer) throws(SluiceError) -> Column {
+        var ignored = LeafLevels()
+        return try decode(chunk, levels: &ignored)
+    }
+
+    /// Decodes a chunk, collecting its repetition and definition levels when ``levels`` is set.
+    func decode(_ chunk: UnsafeRawBufferPointer, levels collected: inout LeafLevels) throws(SluiceError) -> Column {
         let values = try makeValuesDecoder()
-        let optional = descriptor.isOptional
+        let optional = descriptor.isOptional || levels != nil
+        if levels != nil {
+            collected.repetition.reserveCapacity(rows)
+            collected.definition.reserveCapacity(rows)
+        }
         var validity = OutputArray<Bool>(count: optional ? rows : 0)
         var anyNull = false
         var pageBuffer = ByteBuffer(capacity: 1 << 16)
@@ -65,7 +78,12 @@ struct ColumnChunkDecoder {
                 let data = try decompress(body, size: uncompressedSize, into: &pageBuffer)
                 var offset = 0
                 var nonNull = n
-                if optional {
+                if let levels {
+                    nonNull = try validity.withSlots(from: done) { (target) throws(SluiceError) in
+                        try LeafLevels.decodeV1(data, count: n, page: page, maximum: levels, validity: target,
+                                                into: &collected, offset: &offset)
+                    }
+                } else if optional {
                   try validity.withSlots(from: done) { (target) throws(SluiceError) in
                     switch page.definitionLevelEncoding {
                     case .rle:
@@ -101,7 +119,7 @@ struct ColumnChunkDecoder {
             case .dataPageV2:
                 guard let page = header.dataPageV2 else { throw ParquetError.corrupt("data page v2 without its header") }
                 let n = Int(page.numValues)
-                guard n >= 0, n <= rows - done, Int(page.numRows) == n else {
+                guard n >= 0, n <= rows - done, levels != nil || Int(page.numRows) == n else {
                     throw ParquetError.corrupt("data page v2 has \(page.numValues) values and \(page.numRows) rows where \(rows - done) rows remain")
                 }
                 let repLength = Int(page.repetitionLevelsByteLength), defLength = Int(page.definitionLevelsByteLength)
@@ -110,7 +128,13 @@ struct ColumnChunkDecoder {
                     throw ParquetError.corrupt("data page v2 level lengths do not fit the page")
                 }
                 var nonNull = n
-                if optional {
+                if let levels {
+                    nonNull = try validity.withSlots(from: done) { (target) throws(SluiceError) in
+                        try LeafLevels.decodeV2(repetition: UnsafeRawBufferPointer(rebasing: body[..<repLength]),
+                                                definition: UnsafeRawBufferPointer(rebasing: body[repLength..<repLength + defLength]),
+                                                count: n, maximum: levels, validity: target, into: &collected)
+                    }
+                } else if optional {
                     let levels = UnsafeRawBufferPointer(rebasing: body[repLength..<repLength + defLength])
                     var decoder = RLEHybridDecoder(levels, bitWidth: 1)
                     nonNull = try validity.withSlots(from: done) { (target) throws(SluiceError) in

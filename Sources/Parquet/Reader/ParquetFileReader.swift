@@ -3,8 +3,9 @@ public import SluiceCore
 /// Reads a Parquet file: the footer on open, then whole row groups on demand, with column projection.
 ///
 /// Flat columns of every physical type and common logical type are read (see ``ParquetColumnDescriptor``);
-/// nested or repeated top-level columns are listed in ``unsupportedColumns`` and reading them gives a
-/// `parquet_unsupported` error naming the column. Every error carries the file name in `context.file`.
+/// nested top-level columns (LIST, MAP, STRUCT, repeated fields) are read as one JSON text per row (type
+/// `string`, see docs/parquet.md and ``NestedAssembler``). Nested columns whose leaves Sluice cannot read are
+/// listed in ``unsupportedColumns``; reading them gives a `parquet_unsupported` error naming the column. Every error carries the file name in `context.file`.
 ///
 ///     let reader = try ParquetFileReader(path: "part-0.parquet")
 ///     for index in 0..<reader.rowGroupCount {
@@ -167,7 +168,13 @@ public final class ParquetFileReader: Sendable {
             let descriptor = fileSchema.columns[position]
             let chunk = group.columns[fileSchema.chunkIndices[position]]
             do throws(SluiceError) {
-                columns.append(try readChunk(chunk, descriptor: descriptor, rows: rows, buffer: &buffer))
+                if let nested = descriptor.nested {
+                    columns.append(try readNested(nested, group: group, rows: rows, buffer: &buffer))
+                } else {
+                    var ignored = LeafLevels()
+                    columns.append(try readChunk(chunk, descriptor: descriptor, rows: rows, buffer: &buffer,
+                                                 levels: nil, collected: &ignored))
+                }
             } catch {
                 var located = error.adding(ErrorContext(column: descriptor.name))
                 located.message = "row group \(index): " + located.message
@@ -185,8 +192,40 @@ public final class ParquetFileReader: Sendable {
     }
 
     /// Reads and decodes one column chunk; `buffer` is reused for the chunk's bytes from one column to the next.
+    /// Reads the leaves of a nested column and assembles one JSON text per record (see ``NestedAssembler``).
+    private func readNested(_ nested: ParquetNestedColumn, group: ParquetRowGroup, rows: Int, buffer: inout [UInt8])
+        throws(SluiceError) -> Column {
+        var streams: [NestedLeafStream] = []
+        for leaf in nested.leaves {
+            do throws(SluiceError) {
+                let chunk = group.columns[leaf.chunkIndex]
+                guard let meta = chunk.metaData else { throw ParquetError.corrupt("column chunk has no metadata") }
+                guard meta.numValues >= 0 else { throw ParquetError.corrupt("column chunk declares \(meta.numValues) values") }
+                guard meta.numValues <= Int64(options.maxRowGroupRows) else {
+                    throw SluiceError(.parquetLimit, "column chunk has \(meta.numValues) level entries, over the reader limit of \(options.maxRowGroupRows)")
+                }
+                var levels = LeafLevels()
+                let values = try readChunk(chunk, descriptor: leaf.descriptor, rows: Int(meta.numValues), buffer: &buffer,
+                                           levels: (leaf.maxRepetition, leaf.maxDefinition), collected: &levels)
+                streams.append(NestedLeafStream(repetition: levels.repetition, definition: levels.definition,
+                                                values: values))
+            } catch {
+                throw error.adding(ErrorContext(column: leaf.path))
+            }
+        }
+        let texts = try NestedAssembler.assemble(nested, streams: streams, records: rows)
+        var builder = ColumnBuilder(type: .string, capacity: rows)
+        for text in texts {
+            if let text { builder.append(string: text) } else { builder.appendNull() }
+        }
+        return builder.finish()
+    }
+
+    /// Reads and decodes one column chunk; `buffer` is reused for the chunk's bytes from one column to the next.
+    /// `levels`: a nested column's leaf, whose levels go to `collected` (`rows` then counts level entries).
     private func readChunk(_ chunk: ParquetColumnChunk, descriptor: ParquetColumnDescriptor, rows: Int,
-                           buffer: inout [UInt8]) throws(SluiceError) -> Column {
+                           buffer: inout [UInt8], levels: (repetition: Int, definition: Int)?,
+                           collected: inout LeafLevels) throws(SluiceError) -> Column {
         guard !chunk.isEncrypted else { throw ParquetError.unsupported("encrypted column chunks are not supported") }
         guard chunk.filePath == nil else {
             throw ParquetError.unsupported("column chunk stored in another file (\(chunk.filePath!)) is not supported")
@@ -213,10 +252,11 @@ public final class ParquetFileReader: Sendable {
         let available = dataEnd - start
         let length = Int(min(min(meta.totalCompressedSize, available) + slack, available))
         try input.read(offset: Int(start), count: length, into: &buffer)
-        let decoder = ColumnChunkDecoder(descriptor: descriptor, codec: meta.codec, rows: rows, options: options,
+        var decoder = ColumnChunkDecoder(descriptor: descriptor, codec: meta.codec, rows: rows, options: options,
                                          expectedBytes: Int(clamping: meta.totalUncompressedSize))
+        decoder.levels = levels
         return try buffer.withBytes { (raw) throws(SluiceError) in
-            try decoder.decode(UnsafeRawBufferPointer(rebasing: raw[..<length]))
+            try decoder.decode(UnsafeRawBufferPointer(rebasing: raw[..<length]), levels: &collected)
         }
     }
 
