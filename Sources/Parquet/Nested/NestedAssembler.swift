@@ -146,22 +146,22 @@ struct NestedAssembler {
                 more = try continues(first, repetition)
             }
             out += "]"
-        case .map(let key, let value, let repetition, let level, let asObject):
+        case .map(let key, let value, let repetition, let level):
+            // Primitive keys: a JSON object keyed by the key's text; other keys: [{"key":..,"value":..},..].
+            let keyLeaf: (leaf: Int, type: DataType)?
+            if case .value(let leaf, let type) = key.kind { keyLeaf = (leaf, type) } else { keyLeaf = nil }
             guard d >= level else {
                 try skip(shape)
-                out += asObject ? "{}" : "[]"
+                out += keyLeaf != nil ? "{}" : "[]"
                 return
             }
-            out += asObject ? "{" : "["
+            out += keyLeaf != nil ? "{" : "["
             var more = true
             var index = 0
             while more {
                 if index > 0 { out += "," }
-                if asObject {
-                    var keyText = ""
-                    try emit(key, into: &keyText)
-                    if keyText == "null" { throw corrupt(key.leaves[0], "map key is NULL") }
-                    if keyText.hasPrefix("\"") { out += keyText } else { out += "\"" + keyText + "\"" }
+                if let keyLeaf {
+                    try emitKey(keyLeaf.leaf, type: keyLeaf.type, into: &out)
                     out += ":"
                     try emit(value, into: &out)
                 } else {
@@ -174,7 +174,19 @@ struct NestedAssembler {
                 index += 1
                 more = try continues(first, repetition)
             }
-            out += asObject ? "}" : "]"
+            out += keyLeaf != nil ? "}" : "]"
         }
+    }
+
+    /// A primitive map key as a JSON object key: its flat text (`Value.text(as:)`) as a JSON string.
+    private mutating func emitKey(_ leaf: Int, type: DataType, into out: inout String) throws(SluiceError) {
+        let k = cursors[leaf]
+        guard k < streams[leaf].count else { throw corrupt(leaf, "levels end inside a record") }
+        guard let text = Value(of: streams[leaf].values, type: type, at: k).text(as: type),
+              Int(streams[leaf].definition[k]) == column.leaves[leaf].maxDefinition else {
+            throw corrupt(leaf, "map key is NULL")
+        }
+        TextEscaping.jsonString(text, into: &out)
+        cursors[leaf] = k + 1
     }
 }

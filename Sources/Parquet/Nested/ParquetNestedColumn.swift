@@ -3,6 +3,15 @@ public import SluiceCore
 /// A top-level nested column (a LIST, MAP or STRUCT group, or a repeated field) read as JSON text: the leaf
 /// columns under it and the shape that turns their repetition and definition levels back into values
 /// (Dremel record assembly; parquet-format README "Nested Encoding" and LogicalTypes.md "Nested Types").
+///
+/// The JSON convention (docs/parquet.md, "Nested columns"), compact with no spaces:
+/// - lists (3-level, legacy 2-level, unannotated repeated fields) are arrays; structs are objects with every
+///   field in schema order; maps with a primitive key are objects keyed by the key's `Value.text(as:)`, in file
+///   order with duplicates kept; maps with a group key are arrays of `{"key":..,"value":..}`; a map without a
+///   value field is the array of its keys; NULL at any level is `null` (a NULL top-level value is a NULL row).
+/// - leaves render as in `sluice parquet cat --format jsonl` (``ParquetCat``): booleans, integers and finite
+///   floats as JSON literals/numbers (shortest round-trip text), NaN/inf and every other type (decimals,
+///   binary as hex, UUIDs, dates, times, timestamps) as JSON strings of their text.
 public struct ParquetNestedColumn: Sendable, Hashable {
     /// The leaf columns under the top-level field, in file order.
     public var leaves: [ParquetNestedLeaf]
@@ -36,8 +45,9 @@ struct NestedShape: Sendable, Hashable {
         /// A repeated node: elements follow while the first leaf's repetition level equals `repetition`;
         /// the list is empty where the definition level is below `definition`.
         case list(element: NestedShape, repetition: Int, definition: Int)
-        /// A MAP's repeated key_value group. `asObject`: keys are strings or integers, rendered as a JSON object.
-        case map(key: NestedShape, value: NestedShape, repetition: Int, definition: Int, asObject: Bool)
+        /// A MAP's repeated key_value group: a JSON object keyed by the keys' text when the key is primitive,
+        /// else an array of `{"key":..,"value":..}` objects.
+        case map(key: NestedShape, value: NestedShape, repetition: Int, definition: Int)
     }
 
     var kind: Kind
@@ -194,14 +204,7 @@ struct NestedSchemaBuilder {
         }
         let valueNode = pairs.children[1]
         let value = try field(valueNode, path: pairsPath + "." + valueNode.element.name, definition: d, repetition: r)
-        var asObject = false
-        if case .value(_, let type) = key.kind {
-            switch type {
-            case .string, .int8, .int16, .int32, .int64, .uint8, .uint16, .uint32, .uint64: asObject = true
-            default: asObject = false
-            }
-        }
-        return NestedShape(kind: .map(key: key, value: value, repetition: r, definition: d, asObject: asObject),
+        return NestedShape(kind: .map(key: key, value: value, repetition: r, definition: d),
                            nullBelow: nil, leaves: key.leaves + value.leaves)
     }
 }

@@ -14,6 +14,14 @@ struct ColumnChunkDecoder {
     /// the output column has one slot per entry (NULL where the definition level is below the maximum).
     var levels: (repetition: Int, definition: Int)? = nil
 
+    /// What a page's `num_values` counts, for messages: values of a flat column, level entries of a leaf.
+    private var entries: String { levels == nil ? "values" : "level entries" }
+
+    /// What remains of the chunk after `done` entries, for messages.
+    private func remaining(_ done: Int) -> String {
+        levels == nil ? "\(rows - done) rows remain" : "\(rows - done) remain of the chunk's \(rows)"
+    }
+
     func decode(_ chunk: UnsafeRawBufferPointer) throws(SluiceError) -> Column {
         var ignored = LeafLevels()
         return try decode(chunk, levels: &ignored)
@@ -73,7 +81,7 @@ struct ColumnChunkDecoder {
                 guard let page = header.dataPage else { throw ParquetError.corrupt("data page without its header") }
                 let n = Int(page.numValues)
                 guard n >= 0, n <= rows - done else {
-                    throw ParquetError.corrupt("data page has \(n) values where \(rows - done) rows remain")
+                    throw ParquetError.corrupt("data page has \(n) \(entries) where \(remaining(done))")
                 }
                 let data = try decompress(body, size: uncompressedSize, into: &pageBuffer)
                 var offset = 0
@@ -120,7 +128,7 @@ struct ColumnChunkDecoder {
                 guard let page = header.dataPageV2 else { throw ParquetError.corrupt("data page v2 without its header") }
                 let n = Int(page.numValues)
                 guard n >= 0, n <= rows - done, levels != nil || Int(page.numRows) == n else {
-                    throw ParquetError.corrupt("data page v2 has \(page.numValues) values and \(page.numRows) rows where \(rows - done) rows remain")
+                    throw ParquetError.corrupt("data page v2 has \(page.numValues) \(entries) and \(page.numRows) rows where \(remaining(done))")
                 }
                 let repLength = Int(page.repetitionLevelsByteLength), defLength = Int(page.definitionLevelsByteLength)
                 guard repLength >= 0, defLength >= 0, repLength + defLength <= compressedSize,

@@ -11,6 +11,8 @@ Output (stdout): {"rows": N, "columns": [[value, ...], ...]} where each value is
   float32/float64 as the little-endian IEEE bytes in hex, or "nan"; string/json as the text; binary and
   uuid as lower-case hex; date as days since 1970-01-01; time as microseconds since midnight;
   timestamp/timestamptz as microseconds since 1970-01-01 (nanoseconds floored).
+  A nested column (list, map, struct; Sluice reads it as type string) is printed as the JSON text of
+  nested_json.py, Sluice's convention for nested values (docs/parquet.md, "Nested columns").
 Errors: exit status 2 and the reader's message on stderr.
 """
 import decimal
@@ -22,6 +24,8 @@ import uuid
 
 import pyarrow as pa
 import pyarrow.compute as pc
+
+import nested_json
 
 
 decimal.getcontext().prec = 200  # exact unscaled values for 38-digit decimals
@@ -56,9 +60,12 @@ def storage(array):
     return array.storage if isinstance(array.type, pa.ExtensionType) else array
 
 
-def canonical(array, sluice_type):
+def canonical(array, sluice_type, engine="pyarrow"):
     array = storage(array)
     t = array.type
+    if pa.types.is_nested(t) and sluice_type == "string":
+        # chdb hands strings over as binary (output_format_arrow_string_as_string=0): read them as text.
+        return nested_json.column(array, binary_as_text=engine == "chdb")
     if sluice_type in ("date",):
         values = array.cast(pa.int32()).to_pylist() if pa.types.is_date32(t) else array.to_pylist()
         return [None if v is None else str(v) for v in values]
@@ -112,7 +119,7 @@ def main():
     names = [c["name"] for c in spec]
     try:
         table = read_pyarrow(path, names) if engine == "pyarrow" else read_chdb(path, names)
-        columns = [canonical(table.column(c["name"]).combine_chunks(), c["type"]) for c in spec]
+        columns = [canonical(table.column(c["name"]).combine_chunks(), c["type"], engine) for c in spec]
         rows = table.num_rows
     except Exception as error:  # noqa: BLE001 - the message is the product here
         print(f"{type(error).__name__}: {error}", file=sys.stderr)
