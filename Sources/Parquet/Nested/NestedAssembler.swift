@@ -35,10 +35,19 @@ struct NestedAssembler {
         guard streams.count == column.leaves.count else {
             throw ParquetError.corrupt("\(streams.count) leaf streams for \(column.leaves.count) leaf columns")
         }
-        for (index, stream) in streams.enumerated() where stream.repetition.count != stream.count
-            || stream.values.count != stream.count {
-            throw ParquetError.corrupt("\(stream.repetition.count) repetition levels, \(stream.count) definition levels and \(stream.values.count) values do not match",
-                                       column: column.leaves[index].path)
+        for (index, stream) in streams.enumerated() {
+            let leaf = column.leaves[index]
+            guard stream.repetition.count == stream.count, stream.values.count == stream.count else {
+                throw ParquetError.corrupt("\(stream.repetition.count) repetition levels, \(stream.count) definition levels and \(stream.values.count) values do not match",
+                                           column: leaf.path)
+            }
+            for (what, levels, maximum) in [("repetition", stream.repetition, leaf.maxRepetition),
+                                             ("definition", stream.definition, leaf.maxDefinition)] {
+                if let k = levels.firstIndex(where: { Int($0) > maximum }) {
+                    throw ParquetError.corrupt("\(what) level \(levels[k]) above the maximum \(maximum) (level entry \(k))",
+                                               column: leaf.path)
+                }
+            }
         }
         var assembler = NestedAssembler(column: column, streams: streams)
         return try assembler.run(records: records)
@@ -62,7 +71,7 @@ struct NestedAssembler {
                 continue
             }
             var text = ""
-            try emit(shape, into: &text)
+            try emit(shape, floor: 0, into: &text)
             result.append(text)
         }
         for leaf in streams.indices where cursors[leaf] != streams[leaf].count {
@@ -80,12 +89,20 @@ struct NestedAssembler {
         return Int(streams[leaf].definition[cursors[leaf]])
     }
 
-    /// Whether the first leaf's next entry continues the repeated node at `repetition`.
-    private func continues(_ leaf: Int, _ repetition: Int) throws(SluiceError) -> Bool {
-        guard cursors[leaf] < streams[leaf].count else { return false }
-        let r = Int(streams[leaf].repetition[cursors[leaf]])
+    /// Whether the next entries continue the repeated node `shape` at `repetition`: the first leaf's next
+    /// repetition level says, and every other leaf under the node must be at the same point.
+    private func continues(_ shape: NestedShape, _ repetition: Int) throws(SluiceError) -> Bool {
+        func next(_ leaf: Int) -> Int? {
+            cursors[leaf] < streams[leaf].count ? Int(streams[leaf].repetition[cursors[leaf]]) : nil
+        }
+        let first = shape.leaves[0]
+        let r = next(first)
+        for leaf in shape.leaves.dropFirst() where next(leaf) != r {
+            throw corrupt(leaf, "repetition level \(next(leaf).map(String.init) ?? "(end)") disagrees with that of \(column.leaves[first].path) (\(r.map(String.init) ?? "(end)")) after an element of a level-\(repetition) list")
+        }
+        guard let r else { return false }
         guard r <= repetition else {
-            throw corrupt(leaf, "repetition level \(r) follows a complete element of a level-\(repetition) list")
+            throw corrupt(first, "repetition level \(r) follows a complete element of a level-\(repetition) list")
         }
         return r == repetition && r > 0
     }
@@ -104,13 +121,22 @@ struct NestedAssembler {
         }
     }
 
-    private mutating func emit(_ shape: NestedShape, into out: inout String) throws(SluiceError) {
+    /// Renders one instance of `shape`. `floor`: the definition level the enclosing value is defined at; every
+    /// leaf under it must be at least there (else the leaves disagree on whether an ancestor is NULL or empty).
+    private mutating func emit(_ shape: NestedShape, floor: Int, into out: inout String) throws(SluiceError) {
         let first = shape.leaves[0]
         let d = try definition(first)
-        if let below = shape.nullBelow, d < below {
-            try skip(shape)
-            out += "null"
-            return
+        guard d >= floor else {
+            throw corrupt(first, "definition level \(d) says an ancestor is NULL or empty where other leaves hold it (level \(floor))")
+        }
+        var floor = floor
+        if let below = shape.nullBelow {
+            guard d >= below else {
+                try skip(shape)
+                out += "null"
+                return
+            }
+            floor = below
         }
         switch shape.kind {
         case .value(let leaf, let type):
@@ -127,7 +153,7 @@ struct NestedAssembler {
                 if index > 0 { out += "," }
                 TextEscaping.jsonString(names[index], into: &out)
                 out += ":"
-                try emit(field, into: &out)
+                try emit(field, floor: floor, into: &out)
             }
             out += "}"
         case .list(let element, let repetition, let level):
@@ -141,9 +167,9 @@ struct NestedAssembler {
             var index = 0
             while more {
                 if index > 0 { out += "," }
-                try emit(element, into: &out)
+                try emit(element, floor: level, into: &out)
                 index += 1
-                more = try continues(first, repetition)
+                more = try continues(shape, repetition)
             }
             out += "]"
         case .map(let key, let value, let repetition, let level):
@@ -163,16 +189,16 @@ struct NestedAssembler {
                 if let keyLeaf {
                     try emitKey(keyLeaf.leaf, type: keyLeaf.type, into: &out)
                     out += ":"
-                    try emit(value, into: &out)
+                    try emit(value, floor: level, into: &out)
                 } else {
                     out += "{\"key\":"
-                    try emit(key, into: &out)
+                    try emit(key, floor: level, into: &out)
                     out += ",\"value\":"
-                    try emit(value, into: &out)
+                    try emit(value, floor: level, into: &out)
                     out += "}"
                 }
                 index += 1
-                more = try continues(first, repetition)
+                more = try continues(shape, repetition)
             }
             out += keyLeaf != nil ? "}" : "]"
         }
