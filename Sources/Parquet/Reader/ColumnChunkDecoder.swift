@@ -56,7 +56,7 @@ struct ColumnChunkDecoder {
                 throw ParquetError.corrupt("page of \(compressedSize) bytes (uncompressed \(uncompressedSize)) does not fit its column chunk")
             }
             guard uncompressedSize <= options.maxPageBytes else {
-                throw SluiceError(.parquetLimit, "page of \(uncompressedSize) bytes exceeds the reader limit of \(options.maxPageBytes)")
+                throw SluiceError(.parquetLimit, "page of \(uncompressedSize) bytes exceeds the reader limit of \(options.maxPageBytes) bytes (ParquetReaderOptions.maxPageBytes; `sluice parquet cat --max-page-mib`)")
             }
             let body = UnsafeRawBufferPointer(rebasing: chunk[bodyStart..<bodyStart + compressedSize])
             position = bodyStart + compressedSize

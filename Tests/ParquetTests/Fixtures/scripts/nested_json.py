@@ -12,6 +12,7 @@ No spaces anywhere; strings escape only `"`, `\\` and control characters.
 """
 import decimal
 import math
+import re
 import uuid
 
 import numpy as np
@@ -20,8 +21,13 @@ import pyarrow as pa
 _ESCAPES = {'"': '\\"', "\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t", "\b": "\\b", "\f": "\\f"}
 
 
+_NEEDS_ESCAPE = re.compile('[\\x00-\\x1f"\\\\]')
+
+
 def json_string(text):
     """A JSON string literal: `"` `\\` and control characters escaped, everything else as it is."""
+    if _NEEDS_ESCAPE.search(text) is None:
+        return '"' + text + '"'
     return '"' + "".join(_ESCAPES.get(ch) or ("\\u%04x" % ord(ch) if ord(ch) < 0x20 else ch) for ch in text) + '"'
 
 
