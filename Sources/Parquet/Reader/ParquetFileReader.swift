@@ -152,7 +152,8 @@ public final class ParquetFileReader: Sendable {
         return result
     }
 
-    func readRowGroup(_ index: Int, selected: [Int]) throws(SluiceError) -> RecordBatch {
+    /// Row group `index`'s metadata, checked against the row limit.
+    func rowGroup(_ index: Int) throws(SluiceError) -> ParquetRowGroup {
         guard index >= 0, index < metadata.rowGroups.count else {
             throw ParquetError.usage("row group \(index) does not exist (the file has \(metadata.rowGroups.count))")
         }
@@ -160,6 +161,11 @@ public final class ParquetFileReader: Sendable {
         guard group.numRows <= Int64(options.maxRowGroupRows) else {
             throw SluiceError(.parquetLimit, "row group \(index) has \(group.numRows) rows, over the reader limit of \(options.maxRowGroupRows)")
         }
+        return group
+    }
+
+    func readRowGroup(_ index: Int, selected: [Int]) throws(SluiceError) -> RecordBatch {
+        let group = try rowGroup(index)
         let rows = Int(group.numRows)
         var fields: [Field] = []
         var columns: [Column] = []
@@ -192,38 +198,8 @@ public final class ParquetFileReader: Sendable {
     }
 
     /// Reads and decodes one column chunk; `buffer` is reused for the chunk's bytes from one column to the next.
-    /// Reads the leaves of a nested column and assembles one JSON text per record (see ``NestedAssembler``).
-    private func readNested(_ nested: ParquetNestedColumn, group: ParquetRowGroup, rows: Int, buffer: inout [UInt8])
-        throws(SluiceError) -> Column {
-        var streams: [NestedLeafStream] = []
-        for leaf in nested.leaves {
-            do throws(SluiceError) {
-                let chunk = group.columns[leaf.chunkIndex]
-                guard let meta = chunk.metaData else { throw ParquetError.corrupt("column chunk has no metadata") }
-                guard meta.numValues >= 0 else { throw ParquetError.corrupt("column chunk declares \(meta.numValues) values") }
-                guard meta.numValues <= Int64(options.maxRowGroupRows) else {
-                    throw SluiceError(.parquetLimit, "column chunk has \(meta.numValues) level entries, over the reader limit of \(options.maxRowGroupRows)")
-                }
-                var levels = LeafLevels()
-                let values = try readChunk(chunk, descriptor: leaf.descriptor, rows: Int(meta.numValues), buffer: &buffer,
-                                           levels: (leaf.maxRepetition, leaf.maxDefinition), collected: &levels)
-                streams.append(NestedLeafStream(repetition: levels.repetition, definition: levels.definition,
-                                                values: values))
-            } catch {
-                throw error.adding(ErrorContext(column: leaf.path))
-            }
-        }
-        let texts = try NestedAssembler.assemble(nested, streams: streams, records: rows)
-        var builder = ColumnBuilder(type: .string, capacity: rows)
-        for text in texts {
-            if let text { builder.append(string: text) } else { builder.appendNull() }
-        }
-        return builder.finish()
-    }
-
-    /// Reads and decodes one column chunk; `buffer` is reused for the chunk's bytes from one column to the next.
     /// `levels`: a nested column's leaf, whose levels go to `collected` (`rows` then counts level entries).
-    private func readChunk(_ chunk: ParquetColumnChunk, descriptor: ParquetColumnDescriptor, rows: Int,
+    func readChunk(_ chunk: ParquetColumnChunk, descriptor: ParquetColumnDescriptor, rows: Int,
                            buffer: inout [UInt8], levels: (repetition: Int, definition: Int)?,
                            collected: inout LeafLevels) throws(SluiceError) -> Column {
         guard !chunk.isEncrypted else { throw ParquetError.unsupported("encrypted column chunks are not supported") }

@@ -4,7 +4,8 @@
 usage: canonical.py ENGINE FILE COLUMNS_JSON
   ENGINE        pyarrow | chdb
   COLUMNS_JSON  [{"name": ..., "type": <Sluice type name>}, ...]: the columns to print, with the Sluice
-                type each is compared as (so both sides normalise the same way).
+                type each is compared as (so both sides normalise the same way). With pyarrow, a dotted
+                name `a.b.c` that is no top-level column is the leaf under structs a and b.
 
 Output (stdout): {"rows": N, "columns": [[value, ...], ...]} where each value is null or a string:
   boolean "true"/"false"; integers in decimal (uint64 unsigned); decimals as exact fixed-point text;
@@ -103,7 +104,20 @@ def canonical(array, sluice_type, engine="pyarrow"):
 
 def read_pyarrow(path, names):
     import pyarrow.parquet as pq
-    return pq.read_table(path, columns=names, use_threads=False)
+    tops = list(dict.fromkeys(n if n in pq.read_schema(path).names else n.split(".")[0] for n in names))
+    return pq.read_table(path, columns=tops, use_threads=False)
+
+
+def column_of(table, name):
+    """Column `name`, or for a dotted path `a.b.c` not a top-level name the leaf under structs a and b,
+    NULL where it or any struct above it is NULL (StructArray.flatten merges the parents' validity)."""
+    if name in table.column_names:
+        return table.column(name).combine_chunks()
+    top, *rest = name.split(".")
+    array = table.column(top).combine_chunks()
+    for part in rest:
+        array = array.flatten()[array.type.get_field_index(part)]
+    return array
 
 
 def read_chdb(path, names):
@@ -119,7 +133,7 @@ def main():
     names = [c["name"] for c in spec]
     try:
         table = read_pyarrow(path, names) if engine == "pyarrow" else read_chdb(path, names)
-        columns = [canonical(table.column(c["name"]).combine_chunks(), c["type"], engine) for c in spec]
+        columns = [canonical(column_of(table, c["name"]), c["type"], engine) for c in spec]
         rows = table.num_rows
     except Exception as error:  # noqa: BLE001 - the message is the product here
         print(f"{type(error).__name__}: {error}", file=sys.stderr)

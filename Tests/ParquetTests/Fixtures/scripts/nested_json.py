@@ -66,7 +66,7 @@ def float_text(value, single):
 def _days_to_civil(days):
     """(year, month, day) of a day count since 1970-01-01, proleptic Gregorian (Howard Hinnant's algorithm)."""
     z = days + 719468
-    era = (z if z >= 0 else z - 146096) // 146097
+    era = z // 146097  # Python's // floors: no adjustment for negative days as in the C++ original
     doe = z - era * 146097
     yoe = (doe - doe // 1460 + doe // 36524 - doe // 146096) // 365
     y = yoe + era * 400
