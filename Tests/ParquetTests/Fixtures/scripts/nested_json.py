@@ -13,9 +13,9 @@ No spaces anywhere; strings escape only `"`, `\\` and control characters.
 import decimal
 import math
 import re
+import struct
 import uuid
 
-import numpy as np
 import pyarrow as pa
 
 _ESCAPES = {'"': '\\"', "\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t", "\b": "\\b", "\f": "\\f"}
@@ -39,12 +39,7 @@ def float_text(value, single):
         return "NaN"
     if math.isinf(value):
         return "-inf" if value < 0 else "inf"
-    if single:
-        text = np.format_float_scientific(np.float32(value), unique=True, exp_digits=1)
-    else:
-        text = "%r" % value
-        if "e" not in text:
-            text = np.format_float_scientific(np.float64(value), unique=True, exp_digits=1)
+    text = _shortest_scientific(value, single)
     sign = "-" if text.startswith("-") else ""
     mantissa, exponent = text.lstrip("-").split("e")
     exponent = int(exponent)
@@ -61,6 +56,16 @@ def float_text(value, single):
     if point >= len(digits):
         return sign + digits + "0" * (point - len(digits)) + ".0"
     return sign + digits[:point] + "." + digits[point:]
+
+
+def _shortest_scientific(value, single):
+    """`d.ddde±X`: the fewest significant digits, correctly rounded, that read back as the same Float/Double."""
+    for precision in range(0, 17):
+        text = "%.*e" % (precision, value)
+        back = float(text)
+        if (struct.unpack("<f", struct.pack("<f", back))[0] if single else back) == value:
+            return text
+    return "%.16e" % value
 
 
 def _days_to_civil(days):
