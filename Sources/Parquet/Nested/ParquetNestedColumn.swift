@@ -1,4 +1,4 @@
-public import SluiceCore
+import SluiceCore
 
 /// A top-level nested column (a LIST, MAP or STRUCT group, or a repeated field) read as JSON text: the leaf
 /// columns under it and the shape that turns their repetition and definition levels back into values
