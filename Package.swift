@@ -163,7 +163,7 @@ let package = Package(
         .testTarget(name: "SluiceConfigTests", dependencies: ["SluiceConfig"], swiftSettings: strictSettings),
         .testTarget(
             name: "ParquetTests",
-            dependencies: ["Parquet", "SluiceCore"],
+            dependencies: ["Parquet", "SluiceCore", "CZlib"],
             resources: [.copy("Fixtures")],
             swiftSettings: strictSettings
         ),

@@ -48,18 +48,25 @@ struct ParquetCommand: AsyncParsableCommand {
         @Option(help: "Comma-separated column names to print, in this order (default: all).") var columns: String?
         @Option(help: "Print at most this many rows.") var limit: Int?
         @Option(help: "Output format: csv or jsonl.") var format: String = "csv"
+        @Option(help: "Largest uncompressed page to read, in MiB (default 512): a larger page is refused.")
+        var maxPageMib: Int?
 
         func validate() throws {
             guard ParquetCatFormat(rawValue: format) != nil else {
                 throw ValidationError("--format must be csv or jsonl")
             }
             if let limit, limit < 0 { throw ValidationError("--limit must not be negative") }
+            if let maxPageMib, !(1...(1 << 20)).contains(maxPageMib) {
+                throw ValidationError("--max-page-mib must be between 1 and 1048576")
+            }
         }
 
         func run() throws {
             let names = columns.map { $0.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) } }
             try ParquetCommand.reporting { () throws(SluiceError) in
-                let reader = try ParquetFileReader(path: file)
+                var options = ParquetReaderOptions()
+                if let maxPageMib { options.maxPageBytes = maxPageMib << 20 }
+                let reader = try ParquetFileReader(path: file, options: options)
                 if names == nil && !reader.unsupportedColumns.isEmpty {
                     let skipped = reader.unsupportedColumns.map(\.name).joined(separator: ", ")
                     FileHandle.standardError.write(Data("sluice parquet: skipping unsupported nested columns: \(skipped)\n".utf8))

@@ -4,7 +4,7 @@ public import SluiceCore
 public enum ParquetCatFormat: String, Sendable, CaseIterable {
     /// RFC 4180 CSV with a header line; NULL is an empty unquoted field, the empty string is `""`.
     case csv
-    /// One JSON object per line, keys in column order.
+    /// One JSON object per line, keys in column order; nested columns as JSON values, not strings.
     case jsonl
 }
 
@@ -39,6 +39,9 @@ public enum ParquetCat {
             }
             buffer += "\n"
         }
+        // Nested columns are JSON text that Sluice assembled (valid by construction): embedded in JSON lines.
+        let nested = Set(reader.fileSchema.columns.filter { $0.nested != nil }.map(\.name))
+        let embedded = fields.map { nested.contains($0.name) }
         var written = 0
         let wanted = limit ?? Int.max
         var batches = reader.batches(columns: columns ?? fields.map(\.name))
@@ -47,7 +50,7 @@ public enum ParquetCat {
             for row in 0..<rows {
                 switch format {
                 case .csv: csvLine(batch, row: row, into: &buffer)
-                case .jsonl: jsonLine(batch, row: row, into: &buffer)
+                case .jsonl: jsonLine(batch, row: row, embedded: embedded, into: &buffer)
                 }
                 if buffer.utf8.count >= 1 << 16 {
                     emit(buffer)
@@ -70,13 +73,19 @@ public enum ParquetCat {
         out += "\n"
     }
 
-    static func jsonLine(_ batch: RecordBatch, row: Int, into out: inout String) {
+    /// `embedded[i]`: column i holds JSON text (a nested column) written as it is, not as a JSON string.
+    static func jsonLine(_ batch: RecordBatch, row: Int, embedded: [Bool], into out: inout String) {
         out += "{"
         for (index, field) in batch.schema.fields.enumerated() {
             if index > 0 { out += "," }
             TextEscaping.jsonString(field.name, into: &out)
             out += ":"
-            jsonValue(batch.value(row: row, column: index), type: field.type, into: &out)
+            let value = batch.value(row: row, column: index)
+            if embedded[index], case .string(let json) = value {
+                out += json
+            } else {
+                jsonValue(value, type: field.type, into: &out)
+            }
         }
         out += "}\n"
     }

@@ -23,6 +23,18 @@ public enum ParquetMetaText {
         for (index, group) in meta.rowGroups.enumerated() {
             lines.append("row group \(index): \(group.numRows) rows, \(group.totalCompressedSize.map { "\($0) bytes compressed, " } ?? "")\(group.totalByteSize) bytes uncompressed")
             for (position, column) in reader.fileSchema.columns.enumerated() {
+                if let nested = column.nested {
+                    for leaf in nested.leaves {
+                        guard let cm = group.columns[leaf.chunkIndex].metaData else {
+                            lines.append("  \(leaf.path): (no metadata)")
+                            continue
+                        }
+                        lines.append("  \(leaf.path): \(cm.type) \(cm.codec) encodings \(cm.encodings.map(\.description).joined(separator: ","))")
+                        lines.append("    values \(cm.numValues)  compressed \(cm.totalCompressedSize)  uncompressed \(cm.totalUncompressedSize)  "
+                                     + "data page @\(cm.dataPageOffset)")
+                    }
+                    continue
+                }
                 let chunk = group.columns[reader.fileSchema.chunkIndices[position]]
                 guard let cm = chunk.metaData else {
                     lines.append("  \(column.name): (no metadata)")

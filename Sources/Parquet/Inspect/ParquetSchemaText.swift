@@ -10,8 +10,15 @@ public enum ParquetSchemaText {
                      "columns:"]
         let columns = reader.fileSchema.columns
         let nameWidth = max(columns.map(\.name.count).max() ?? 0, 4)
-        let typeWidth = max(columns.map { $0.dataType.description.count }.max() ?? 0, 4)
+        let nestedType = "json text"  // a nested column's type as shown: its Sluice type is string
+        let typeWidth = max(columns.map { $0.nested == nil ? $0.dataType.description.count : nestedType.count }.max() ?? 0, 4)
         for column in columns {
+            if let nested = column.nested {
+                lines.append("  " + pad(column.name, nameWidth) + "  " + pad(nestedType, typeWidth) + "  "
+                             + pad(column.isOptional ? "nullable" : "not null", 8) + "  nested:")
+                for line in nested.outline { lines.append("      " + line) }
+                continue
+            }
             var annotation = "\(column.physicalType)"
             if column.typeLength > 0 { annotation += "(\(column.typeLength))" }
             if let logical = column.logicalType { annotation += " \(logical)" }

@@ -10,10 +10,31 @@ struct ColumnChunkDecoder {
     let options: ParquetReaderOptions
     /// The chunk's `total_uncompressed_size`: where byte-string columns start their buffer.
     var expectedBytes = 0
+    /// For a leaf of a nested column: its maximum levels. `rows` then counts level entries, not records, and
+    /// the output column has one slot per entry (NULL where the definition level is below the maximum).
+    var levels: (repetition: Int, definition: Int)? = nil
+
+    /// What a page's `num_values` counts, for messages: values of a flat column, level entries of a leaf.
+    private var entries: String { levels == nil ? "values" : "level entries" }
+
+    /// What remains of the chunk after `done` entries, for messages.
+    private func remaining(_ done: Int) -> String {
+        levels == nil ? "\(rows - done) rows remain" : "\(rows - done) remain of the chunk's \(rows)"
+    }
 
     func decode(_ chunk: UnsafeRawBufferPointer) throws(SluiceError) -> Column {
+        var ignored = LeafLevels()
+        return try decode(chunk, levels: &ignored)
+    }
+
+    /// Decodes a chunk, collecting its repetition and definition levels when ``levels`` is set.
+    func decode(_ chunk: UnsafeRawBufferPointer, levels collected: inout LeafLevels) throws(SluiceError) -> Column {
         let values = try makeValuesDecoder()
-        let optional = descriptor.isOptional
+        let optional = descriptor.isOptional || levels != nil
+        if levels != nil {
+            collected.repetition.reserveCapacity(rows)
+            collected.definition.reserveCapacity(rows)
+        }
         var validity = OutputArray<Bool>(count: optional ? rows : 0)
         var anyNull = false
         var pageBuffer = ByteBuffer(capacity: 1 << 16)
@@ -35,7 +56,7 @@ struct ColumnChunkDecoder {
                 throw ParquetError.corrupt("page of \(compressedSize) bytes (uncompressed \(uncompressedSize)) does not fit its column chunk")
             }
             guard uncompressedSize <= options.maxPageBytes else {
-                throw SluiceError(.parquetLimit, "page of \(uncompressedSize) bytes exceeds the reader limit of \(options.maxPageBytes)")
+                throw SluiceError(.parquetLimit, "page of \(uncompressedSize) bytes exceeds the reader limit of \(options.maxPageBytes) bytes (ParquetReaderOptions.maxPageBytes; `sluice parquet cat --max-page-mib`)")
             }
             let body = UnsafeRawBufferPointer(rebasing: chunk[bodyStart..<bodyStart + compressedSize])
             position = bodyStart + compressedSize
@@ -60,12 +81,17 @@ struct ColumnChunkDecoder {
                 guard let page = header.dataPage else { throw ParquetError.corrupt("data page without its header") }
                 let n = Int(page.numValues)
                 guard n >= 0, n <= rows - done else {
-                    throw ParquetError.corrupt("data page has \(n) values where \(rows - done) rows remain")
+                    throw ParquetError.corrupt("data page has \(n) \(entries) where \(remaining(done))")
                 }
                 let data = try decompress(body, size: uncompressedSize, into: &pageBuffer)
                 var offset = 0
                 var nonNull = n
-                if optional {
+                if let levels {
+                    nonNull = try validity.withSlots(from: done) { (target) throws(SluiceError) in
+                        try LeafLevels.decodeV1(data, count: n, page: page, maximum: levels, validity: target,
+                                                into: &collected, offset: &offset)
+                    }
+                } else if optional {
                   try validity.withSlots(from: done) { (target) throws(SluiceError) in
                     switch page.definitionLevelEncoding {
                     case .rle:
@@ -101,8 +127,8 @@ struct ColumnChunkDecoder {
             case .dataPageV2:
                 guard let page = header.dataPageV2 else { throw ParquetError.corrupt("data page v2 without its header") }
                 let n = Int(page.numValues)
-                guard n >= 0, n <= rows - done, Int(page.numRows) == n else {
-                    throw ParquetError.corrupt("data page v2 has \(page.numValues) values and \(page.numRows) rows where \(rows - done) rows remain")
+                guard n >= 0, n <= rows - done, levels != nil || Int(page.numRows) == n else {
+                    throw ParquetError.corrupt("data page v2 has \(page.numValues) \(entries) and \(page.numRows) rows where \(remaining(done))")
                 }
                 let repLength = Int(page.repetitionLevelsByteLength), defLength = Int(page.definitionLevelsByteLength)
                 guard repLength >= 0, defLength >= 0, repLength + defLength <= compressedSize,
@@ -110,7 +136,13 @@ struct ColumnChunkDecoder {
                     throw ParquetError.corrupt("data page v2 level lengths do not fit the page")
                 }
                 var nonNull = n
-                if optional {
+                if let levels {
+                    nonNull = try validity.withSlots(from: done) { (target) throws(SluiceError) in
+                        try LeafLevels.decodeV2(repetition: UnsafeRawBufferPointer(rebasing: body[..<repLength]),
+                                                definition: UnsafeRawBufferPointer(rebasing: body[repLength..<repLength + defLength]),
+                                                count: n, maximum: levels, validity: target, into: &collected)
+                    }
+                } else if optional {
                     let levels = UnsafeRawBufferPointer(rebasing: body[repLength..<repLength + defLength])
                     var decoder = RLEHybridDecoder(levels, bitWidth: 1)
                     nonNull = try validity.withSlots(from: done) { (target) throws(SluiceError) in

@@ -103,7 +103,8 @@ extension ParquetFileReader {
     /// Decoded statistics of column `column` in row group `rowGroup`, nil if the chunk has none.
     public func statistics(rowGroup: Int, column: String) -> ParquetColumnStatistics? {
         guard rowGroup >= 0, rowGroup < rowGroupCount,
-              let position = fileSchema.columns.firstIndex(where: { $0.name == column }) else { return nil }
+              let position = fileSchema.columns.firstIndex(where: { $0.name == column }),
+              fileSchema.columns[position].nested == nil else { return nil }
         let chunk = metadata.rowGroups[rowGroup].columns[fileSchema.chunkIndices[position]]
         guard let raw = chunk.metaData?.statistics else { return nil }
         return ParquetColumnStatistics(raw, descriptor: fileSchema.columns[position])

@@ -3,8 +3,9 @@ public import SluiceCore
 /// Reads a Parquet file: the footer on open, then whole row groups on demand, with column projection.
 ///
 /// Flat columns of every physical type and common logical type are read (see ``ParquetColumnDescriptor``);
-/// nested or repeated top-level columns are listed in ``unsupportedColumns`` and reading them gives a
-/// `parquet_unsupported` error naming the column. Every error carries the file name in `context.file`.
+/// nested top-level columns (LIST, MAP, STRUCT, repeated fields) are read as one JSON text per row (type
+/// `string`, see docs/parquet.md and ``NestedAssembler``). Nested columns whose leaves Sluice cannot read are
+/// listed in ``unsupportedColumns``; reading them gives a `parquet_unsupported` error naming the column. Every error carries the file name in `context.file`.
 ///
 ///     let reader = try ParquetFileReader(path: "part-0.parquet")
 ///     for index in 0..<reader.rowGroupCount {
@@ -151,7 +152,8 @@ public final class ParquetFileReader: Sendable {
         return result
     }
 
-    func readRowGroup(_ index: Int, selected: [Int]) throws(SluiceError) -> RecordBatch {
+    /// Row group `index`'s metadata, checked against the row limit.
+    func rowGroup(_ index: Int) throws(SluiceError) -> ParquetRowGroup {
         guard index >= 0, index < metadata.rowGroups.count else {
             throw ParquetError.usage("row group \(index) does not exist (the file has \(metadata.rowGroups.count))")
         }
@@ -159,6 +161,11 @@ public final class ParquetFileReader: Sendable {
         guard group.numRows <= Int64(options.maxRowGroupRows) else {
             throw SluiceError(.parquetLimit, "row group \(index) has \(group.numRows) rows, over the reader limit of \(options.maxRowGroupRows)")
         }
+        return group
+    }
+
+    func readRowGroup(_ index: Int, selected: [Int]) throws(SluiceError) -> RecordBatch {
+        let group = try rowGroup(index)
         let rows = Int(group.numRows)
         var fields: [Field] = []
         var columns: [Column] = []
@@ -167,7 +174,13 @@ public final class ParquetFileReader: Sendable {
             let descriptor = fileSchema.columns[position]
             let chunk = group.columns[fileSchema.chunkIndices[position]]
             do throws(SluiceError) {
-                columns.append(try readChunk(chunk, descriptor: descriptor, rows: rows, buffer: &buffer))
+                if let nested = descriptor.nested {
+                    columns.append(try readNested(nested, group: group, rows: rows, buffer: &buffer))
+                } else {
+                    var ignored = LeafLevels()
+                    columns.append(try readChunk(chunk, descriptor: descriptor, rows: rows, buffer: &buffer,
+                                                 levels: nil, collected: &ignored))
+                }
             } catch {
                 var located = error.adding(ErrorContext(column: descriptor.name))
                 located.message = "row group \(index): " + located.message
@@ -185,8 +198,10 @@ public final class ParquetFileReader: Sendable {
     }
 
     /// Reads and decodes one column chunk; `buffer` is reused for the chunk's bytes from one column to the next.
-    private func readChunk(_ chunk: ParquetColumnChunk, descriptor: ParquetColumnDescriptor, rows: Int,
-                           buffer: inout [UInt8]) throws(SluiceError) -> Column {
+    /// `levels`: a nested column's leaf, whose levels go to `collected` (`rows` then counts level entries).
+    func readChunk(_ chunk: ParquetColumnChunk, descriptor: ParquetColumnDescriptor, rows: Int,
+                           buffer: inout [UInt8], levels: (repetition: Int, definition: Int)?,
+                           collected: inout LeafLevels) throws(SluiceError) -> Column {
         guard !chunk.isEncrypted else { throw ParquetError.unsupported("encrypted column chunks are not supported") }
         guard chunk.filePath == nil else {
             throw ParquetError.unsupported("column chunk stored in another file (\(chunk.filePath!)) is not supported")
@@ -213,10 +228,11 @@ public final class ParquetFileReader: Sendable {
         let available = dataEnd - start
         let length = Int(min(min(meta.totalCompressedSize, available) + slack, available))
         try input.read(offset: Int(start), count: length, into: &buffer)
-        let decoder = ColumnChunkDecoder(descriptor: descriptor, codec: meta.codec, rows: rows, options: options,
+        var decoder = ColumnChunkDecoder(descriptor: descriptor, codec: meta.codec, rows: rows, options: options,
                                          expectedBytes: Int(clamping: meta.totalUncompressedSize))
+        decoder.levels = levels
         return try buffer.withBytes { (raw) throws(SluiceError) in
-            try decoder.decode(UnsafeRawBufferPointer(rebasing: raw[..<length]))
+            try decoder.decode(UnsafeRawBufferPointer(rebasing: raw[..<length]), levels: &collected)
         }
     }
 

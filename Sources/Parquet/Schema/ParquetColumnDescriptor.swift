@@ -34,6 +34,8 @@ public struct ParquetColumnDescriptor: Sendable, Hashable {
     /// The Sluice type values are read as (and were written from).
     public var dataType: DataType
     var conversion: ParquetValueConversion
+    /// For a nested top-level column (read as JSON text, ``dataType`` `.string`): its leaves and shape.
+    public var nested: ParquetNestedColumn? = nil
 
     /// Whether the column may hold NULLs (max definition level 1).
     public var isOptional: Bool { repetition == .optional }

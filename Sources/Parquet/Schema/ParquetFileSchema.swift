@@ -45,21 +45,23 @@ extension ParquetFileSchema {
                 throw ParquetError.corrupt("schema ends before all of the root's \(childCount) children")
             }
             let element = elements[position]
-            if element.type == nil || (element.numChildren ?? 0) > 0 {
-                let (end, leaves) = try Self.skipSubtree(elements, at: position, depth: 0)
-                let children = Int(element.numChildren ?? 0)
-                unsupported.append(ParquetUnsupportedColumn(
-                    name: element.name,
-                    reason: "nested column (group of \(children) field\(children == 1 ? "" : "s")\(element.logicalType.map { ", \($0)" } ?? "")) is not supported"))
+            if element.type == nil || (element.numChildren ?? 0) > 0 || element.repetition == .repeated {
+                let (node, end) = try NestedSchemaBuilder.tree(elements, at: position)
+                do throws(SluiceError) {
+                    let nested = try NestedSchemaBuilder.column(node, firstChunk: leaf)
+                    var descriptor = ParquetColumnDescriptor(
+                        name: element.name, physicalType: .byteArray, typeLength: 0,
+                        repetition: element.repetition == .optional ? .optional : .required, logicalType: nil,
+                        convertedType: nil, dataType: .string, conversion: .identity)
+                    descriptor.nested = nested
+                    columns.append(descriptor)
+                    chunkIndices.append(leaf)
+                } catch {
+                    unsupported.append(ParquetUnsupportedColumn(
+                        name: element.name, reason: "nested column: " + error.message))
+                }
                 position = end
-                leaf += leaves
-                continue
-            }
-            if element.repetition == .repeated {
-                unsupported.append(ParquetUnsupportedColumn(
-                    name: element.name, reason: "repeated column (a list of \(element.type!)) is not supported"))
-                position += 1
-                leaf += 1
+                leaf += Self.leafCount(node)
                 continue
             }
             columns.append(try ParquetColumnDescriptor(reading: element))
@@ -87,26 +89,7 @@ extension ParquetFileSchema {
         return read == declared || (byteTypes.contains(read) && byteTypes.contains(declared))
     }
 
-    /// The end position and leaf count of the subtree rooted at `position`.
-    private static func skipSubtree(_ elements: [ParquetSchemaElement], at position: Int, depth: Int)
-        throws(SluiceError) -> (end: Int, leaves: Int) {
-        guard depth < 64 else { throw ParquetError.corrupt("schema is nested too deeply") }
-        let element = elements[position]
-        let children = Int(element.numChildren ?? 0)
-        if element.type != nil && children == 0 { return (position + 1, 1) }
-        guard children >= 0, children < elements.count - position else {
-            throw ParquetError.corrupt("schema group '\(element.name)' claims \(children) children past the end of the schema")
-        }
-        var next = position + 1
-        var leaves = 0
-        for _ in 0..<children {
-            guard next < elements.count else {
-                throw ParquetError.corrupt("schema ends inside group '\(element.name)'")
-            }
-            let (end, count) = try skipSubtree(elements, at: next, depth: depth + 1)
-            next = end
-            leaves += count
-        }
-        return (next, leaves)
+    private static func leafCount(_ node: NestedSchemaBuilder.Node) -> Int {
+        node.isLeaf ? 1 : node.children.reduce(0) { $0 + leafCount($1) }
     }
 }

@@ -4,13 +4,16 @@
 usage: canonical.py ENGINE FILE COLUMNS_JSON
   ENGINE        pyarrow | chdb
   COLUMNS_JSON  [{"name": ..., "type": <Sluice type name>}, ...]: the columns to print, with the Sluice
-                type each is compared as (so both sides normalise the same way).
+                type each is compared as (so both sides normalise the same way). With pyarrow, a dotted
+                name `a.b.c` that is no top-level column is the leaf under structs a and b.
 
 Output (stdout): {"rows": N, "columns": [[value, ...], ...]} where each value is null or a string:
   boolean "true"/"false"; integers in decimal (uint64 unsigned); decimals as exact fixed-point text;
   float32/float64 as the little-endian IEEE bytes in hex, or "nan"; string/json as the text; binary and
   uuid as lower-case hex; date as days since 1970-01-01; time as microseconds since midnight;
   timestamp/timestamptz as microseconds since 1970-01-01 (nanoseconds floored).
+  A nested column (list, map, struct; Sluice reads it as type string) is printed as the JSON text of
+  nested_json.py, Sluice's convention for nested values (docs/parquet.md, "Nested columns").
 Errors: exit status 2 and the reader's message on stderr.
 """
 import decimal
@@ -22,6 +25,8 @@ import uuid
 
 import pyarrow as pa
 import pyarrow.compute as pc
+
+import nested_json
 
 
 decimal.getcontext().prec = 200  # exact unscaled values for 38-digit decimals
@@ -56,9 +61,12 @@ def storage(array):
     return array.storage if isinstance(array.type, pa.ExtensionType) else array
 
 
-def canonical(array, sluice_type):
+def canonical(array, sluice_type, engine="pyarrow"):
     array = storage(array)
     t = array.type
+    if pa.types.is_nested(t) and sluice_type == "string":
+        # chdb hands strings over as binary (output_format_arrow_string_as_string=0): read them as text.
+        return nested_json.column(array, binary_as_text=engine == "chdb")
     if sluice_type in ("date",):
         values = array.cast(pa.int32()).to_pylist() if pa.types.is_date32(t) else array.to_pylist()
         return [None if v is None else str(v) for v in values]
@@ -96,7 +104,20 @@ def canonical(array, sluice_type):
 
 def read_pyarrow(path, names):
     import pyarrow.parquet as pq
-    return pq.read_table(path, columns=names, use_threads=False)
+    tops = list(dict.fromkeys(n if n in pq.read_schema(path).names else n.split(".")[0] for n in names))
+    return pq.read_table(path, columns=tops, use_threads=False)
+
+
+def column_of(table, name):
+    """Column `name`, or for a dotted path `a.b.c` not a top-level name the leaf under structs a and b,
+    NULL where it or any struct above it is NULL (StructArray.flatten merges the parents' validity)."""
+    if name in table.column_names:
+        return table.column(name).combine_chunks()
+    top, *rest = name.split(".")
+    array = table.column(top).combine_chunks()
+    for part in rest:
+        array = array.flatten()[array.type.get_field_index(part)]
+    return array
 
 
 def read_chdb(path, names):
@@ -112,7 +133,7 @@ def main():
     names = [c["name"] for c in spec]
     try:
         table = read_pyarrow(path, names) if engine == "pyarrow" else read_chdb(path, names)
-        columns = [canonical(table.column(c["name"]).combine_chunks(), c["type"]) for c in spec]
+        columns = [canonical(column_of(table, c["name"]), c["type"], engine) for c in spec]
         rows = table.num_rows
     except Exception as error:  # noqa: BLE001 - the message is the product here
         print(f"{type(error).__name__}: {error}", file=sys.stderr)
