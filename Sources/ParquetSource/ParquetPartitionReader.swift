@@ -16,6 +16,16 @@ public struct ParquetPartitionReader: SourceReader {
         self.logger = logger
     }
 
+    /// Row group `group`'s top-level `columns` and struct `leaves`, side by side in one batch.
+    static func readRowGroup(_ group: Int, of reader: ParquetFileReader, columns: [String], leaves: [ParquetStructLeaf])
+        throws(SluiceError) -> RecordBatch {
+        let flat = try reader.readRowGroup(group, columns: columns)
+        guard !leaves.isEmpty else { return flat }
+        let nested = try reader.readStructLeaves(leaves, rowGroup: group)
+        guard !columns.isEmpty else { return nested }
+        return try RecordBatch(schema: Schema(flat.schema.fields + nested.schema.fields), columns: flat.columns + nested.columns)
+    }
+
     public func read(_ read: ConnectorPayload, schema: Schema, options: ReadOptions,
                      consume: (RecordBatch) throws(SluiceError) -> Void) throws(SluiceError) -> ReadStats {
         let spec = try ParquetReadSpec(payload: read)
@@ -27,17 +37,21 @@ public struct ParquetPartitionReader: SourceReader {
             let context = ErrorContext(file: part.file.file.key, table: options.table)
             do throws(SluiceError) {
                 let reader = try ParquetFileReader(input: try store.open(part.file.file))
-                // Projection: only the file's columns the table reads; the partition keys come from the folders.
+                // Projection: only the file's columns the table reads; the partition keys come from the folders. A
+                // dotted name that is no top-level column is a leaf under structs, read flat (flattening).
                 let fileColumns = schema.fields.filter { !part.file.locates($0.name) }.map(\.name)
+                let topLevel = fileColumns.filter { reader.schema.index(of: $0) != nil }
+                var leaves: [ParquetStructLeaf] = []
                 for name in fileColumns where reader.schema.index(of: name) == nil {
-                    throw SluiceError(.parquetSchemaDrift, "no column \(name) in this file (it changed since planning?)", context: ErrorContext(column: name))
+                    guard name.contains("."), let leaf = try? reader.structLeaf(name) else {
+                        throw SluiceError(.parquetSchemaDrift, "no column \(name) in this file (it changed since planning?)", context: ErrorContext(column: name))
+                    }
+                    leaves.append(leaf)
                 }
-                var batches = reader.batches(columns: fileColumns, rowGroups: part.rowGroups)
-                var groupIndex = 0
-                while let batch = try batches.next() {
+                for group in part.rowGroups {
+                    let batch = try Self.readRowGroup(group, of: reader, columns: topLevel, leaves: leaves)
                     // Errors name a row by its place in the file: the rows of the row groups before this one, plus its own.
-                    let firstRow = (0..<part.rowGroups[groupIndex]).reduce(0) { $0 + reader.rowCount(ofRowGroup: $1) }
-                    groupIndex += 1
+                    let firstRow = (0..<group).reduce(0) { $0 + reader.rowCount(ofRowGroup: $1) }
                     var columns: [Column] = []
                     for field in schema.fields {
                         if let constant = try part.file.locationColumn(field.name, type: field.type, rows: batch.rowCount) {

@@ -191,7 +191,13 @@ final class ParquetSourceRun: SourceRun {
                         ranges[group] = low...high
                     }
                 }
-                facts.append(FileFacts(file: file, schema: reader.schema, rowGroupRows: groups, cursorRanges: ranges))
+                // Flattening: a declared source `a.b.c` that is no top-level column reads the leaf under structs.
+                var schema = reader.schema
+                for column in table.columns where column.expression == nil && column.source.contains(".")
+                    && schema.index(of: column.source) == nil {
+                    if let leaf = try? reader.structLeaf(column.source) { schema.fields.append(leaf.field) }
+                }
+                facts.append(FileFacts(file: file, schema: schema, rowGroupRows: groups, cursorRanges: ranges))
                 for value in file.partitions where !keys.contains(value.key) { keys.append(value.key) }
             }
             return TableDataset(spec: spec, files: facts, choice: choice, partitionKeys: keys)

@@ -231,6 +231,44 @@ import Testing
         #expect(compared == "OK 5000", "\(compared)")
     }
 
+    /// Flattening: `source: s.b.c` reads a leaf under structs as a flat column (NULL where any struct above is NULL);
+    /// a list column loads as its JSON text. Compared with pyarrow's reading, row by row, in ClickHouse.
+    @Test func structLeavesFlattenAndListsLoadAsJSON() throws {
+        let lake = try Lake()
+        defer { lake.fixture.tearDown() }
+        let written = try Shell.execute("/usr/bin/env", ["python3", Self.tool, "nested", lake.root])
+        try #require(written.status == 0, "\(written.stderr)")
+        let config = try lake.fixture.pipeline(table: """
+              - name: nested
+                primary_key: [id]
+                columns:
+                  - {name: id, type: int64, nullable: false}
+                  - {name: a, source: s.a, type: int64}
+                  - {name: c, source: s.b.c, type: string}
+                  - {name: tags, type: json}
+            """, source: "parquet: {path: \(lake.root)}")
+        let run = try lake.fixture.run(config)
+        #expect(run.status == 0, "\(run.output.suffix(3000))")
+        #expect(try lake.fixture.rawCount("nested") == 300)
+        let got = try lake.fixture.clickhouse("""
+            SELECT id, ifNull(toString(a), 'NULL'), ifNull(c, 'NULL'), ifNull(tags, 'NULL') FROM \(lake.fixture.clean).nested ORDER BY id FORMAT TabSeparated
+            """).split(separator: "\n").map { $0.split(separator: "\t", omittingEmptySubsequences: false).map(String.init) }
+        var want: [[String]] = []
+        for line in written.stdout.split(separator: "\n") {
+            let row = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+            func text(_ key: String) -> String { (row[key] as? NSNumber).map { "\($0)" } ?? (row[key] as? String) ?? "NULL" }
+            want.append([text("id"), text("a"), text("c"), text("tags")])
+        }
+        #expect(got.count == 300 && want.count == 300)
+        for (g, w) in zip(got, want) where g != w {
+            Issue.record("ClickHouse \(g), pyarrow \(w)")
+            break
+        }
+        // Nulls at each level arrived as NULL, not as empty or zero.
+        #expect(try lake.fixture.clickhouse("SELECT countIf(isNull(a)), countIf(isNull(c)) FROM \(lake.fixture.clean).nested").trimmed
+                == "\(want.filter { $0[1] == "NULL" }.count)\t\(want.filter { $0[2] == "NULL" }.count)")
+    }
+
     @Test func anUnknownTableOptionIsNamed() throws {
         let lake = try Lake()
         defer { lake.fixture.tearDown() }

@@ -2,6 +2,7 @@
 """A small data lake written by pyarrow, and the check that ClickHouse holds what pyarrow reads of it.
 
     parquet_lake.py write DIR      writes DIR/events/country=../date=../part-N.parquet (+ files that must be ignored)
+    parquet_lake.py nested DIR     writes DIR/nested/part-0.parquet and prints pyarrow's reading as JSON lines
     parquet_lake.py more DIR       adds DIR/events/country=DE/date=2026-11-03/part-0.parquet (ids 10001-10300)
     parquet_lake.py results DIR FOLDER  compares a results folder (Hive folders by date) written from the lake
     parquet_lake.py compare DIR TSV  compares ClickHouse's rows (TSV, columns as ParquetSourceTests selects them)
@@ -82,6 +83,30 @@ def more(root):
     os.makedirs(folder, exist_ok=True)
     records = [row(i) for i in range(10001, 10301)]
     pq.write_table(pa.Table.from_pylist(records, schema=schema(pa.int32())), os.path.join(folder, "part-0.parquet"))
+
+
+def nested(root):
+    """nested/part-0.parquet: a struct with a struct inside (NULL at every level), a list and a map, for flattening and
+    JSON text; prints the rows pyarrow reads as JSON lines {id, a, c, tags} with a = s.a, c = s.b.c (NULL where any
+    struct above is NULL), tags = the list as JSON text."""
+    import json
+    folder = os.path.join(root, "nested")
+    os.makedirs(folder, exist_ok=True)
+    inner = pa.struct([("c", pa.string())])
+    kind = pa.struct([("a", pa.int32()), ("b", inner)])
+    rows = []
+    for i in range(1, 301):
+        s = None if i % 7 == 0 else {"a": None if i % 5 == 0 else i * 3, "b": None if i % 4 == 0 else {"c": None if i % 3 == 0 else f"c{i} ✓"}}
+        tags = None if i % 11 == 0 else [f"t{j}" for j in range(i % 4)]
+        rows.append({"id": i, "s": s, "tags": tags})
+    table = pa.Table.from_pylist(rows, schema=pa.schema([("id", pa.int64()), ("s", kind), ("tags", pa.list_(pa.string()))]))
+    pq.write_table(table, os.path.join(folder, "part-0.parquet"), row_group_size=128)
+    for r in pq.read_table(os.path.join(folder, "part-0.parquet")).to_pylist():
+        s = r["s"]
+        a = None if s is None else s["a"]
+        c = None if s is None or s["b"] is None else s["b"]["c"]
+        tags = None if r["tags"] is None else json.dumps(r["tags"], separators=(",", ":"), ensure_ascii=False)
+        print(json.dumps({"id": r["id"], "a": a, "c": c, "tags": tags}, ensure_ascii=False))
 
 
 def expected(root):
@@ -187,6 +212,8 @@ def results(root, folder):
 if __name__ == "__main__":
     if sys.argv[1] == "write":
         write(sys.argv[2])
+    elif sys.argv[1] == "nested":
+        nested(sys.argv[2])
     elif sys.argv[1] == "more":
         more(sys.argv[2])
     elif sys.argv[1] == "results":
