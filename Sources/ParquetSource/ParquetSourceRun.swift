@@ -23,6 +23,8 @@ final class ParquetSourceRun: SourceRun {
         /// Per row group, the cursor column's min and max from its statistics, when the file has them in the
         /// declared type (nil: read the row group).
         var cursorRanges: [ClosedRange<Int64>?]
+        /// Why a declared dotted source could not be read flat from this file (a list above it, say).
+        var leafErrors: [String: SluiceError] = [:]
     }
 
     /// A table's files, as listed and described once per run.
@@ -193,11 +195,16 @@ final class ParquetSourceRun: SourceRun {
                 }
                 // Flattening: a declared source `a.b.c` that is no top-level column reads the leaf under structs.
                 var schema = reader.schema
+                var leafErrors: [String: SluiceError] = [:]
                 for column in table.columns where column.expression == nil && column.source.contains(".")
                     && schema.index(of: column.source) == nil {
-                    if let leaf = try? reader.structLeaf(column.source) { schema.fields.append(leaf.field) }
+                    do throws(SluiceError) {
+                        schema.fields.append(try reader.structLeaf(column.source).field)
+                    } catch {
+                        leafErrors[column.source] = error
+                    }
                 }
-                facts.append(FileFacts(file: file, schema: schema, rowGroupRows: groups, cursorRanges: ranges))
+                facts.append(FileFacts(file: file, schema: schema, rowGroupRows: groups, cursorRanges: ranges, leafErrors: leafErrors))
                 for value in file.partitions where !keys.contains(value.key) { keys.append(value.key) }
             }
             return TableDataset(spec: spec, files: facts, choice: choice, partitionKeys: keys)
@@ -219,6 +226,10 @@ final class ParquetSourceRun: SourceRun {
                 continue
             }
             for facts in dataset.files {
+                if let leafError = facts.leafErrors[column.source], facts.schema.index(of: column.source) == nil {
+                    throw SluiceError(.parquetSchemaDrift, "\(column.source) cannot be read flat: \(leafError.message)",
+                                      context: ErrorContext(file: facts.file.file.key, table: table.name, column: column.name))
+                }
                 guard let field = facts.schema.fields.first(where: { $0.name == column.source }) else {
                     let has = facts.schema.fields.map(\.name).joined(separator: ", ")
                     throw SluiceError(.parquetSchemaDrift, "no column \(column.source) in this file (it has \(has)); declare only columns every file has, or read the others with an expression",

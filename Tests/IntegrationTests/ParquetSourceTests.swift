@@ -264,6 +264,17 @@ import Testing
             Issue.record("ClickHouse \(g), pyarrow \(w)")
             break
         }
+        // A path through the list is refused, naming the path and why.
+        let throughList = try lake.fixture.pipeline(table: """
+              - name: nested
+                primary_key: [id]
+                columns:
+                  - {name: id, type: int64, nullable: false}
+                  - {name: tag, source: tags.list.element, type: string}
+            """, source: "parquet: {path: \(lake.root)}")
+        let refused = try lake.fixture.run(throughList)
+        #expect(refused.status != 0)
+        #expect(refused.output.contains("tags.list.element cannot be read flat"), "\(refused.output.suffix(2000))")
         // Nulls at each level arrived as NULL, not as empty or zero.
         #expect(try lake.fixture.clickhouse("SELECT countIf(isNull(a)), countIf(isNull(c)) FROM \(lake.fixture.clean).nested").trimmed
                 == "\(want.filter { $0[1] == "NULL" }.count)\t\(want.filter { $0[2] == "NULL" }.count)")
