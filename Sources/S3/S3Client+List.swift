@@ -1,0 +1,63 @@
+public import SluiceCore
+
+extension S3Client {
+    /// One page of ListObjectsV2.
+    public func listPage(bucket: String, prefix: String = "", continuationToken: String? = nil,
+                         maxKeys: Int? = nil) async throws(SluiceError) -> S3ListPage {
+        var query: [(name: String, value: String)] = [("list-type", "2"), ("prefix", prefix)]
+        if let continuationToken { query.append(("continuation-token", continuationToken)) }
+        if let maxKeys { query.append(("max-keys", "\(maxKeys)")) }
+        let response = try await send(Call(operation: "ListObjectsV2", method: .get, bucket: bucket, key: nil, query: query))
+        return try S3ListPage.parse(response.body)
+    }
+
+    /// The objects under `prefix`, page by page, following continuation tokens.
+    public func list(bucket: String, prefix: String = "", pageSize: Int? = nil) -> S3ObjectPages {
+        S3ObjectPages(client: self, bucket: bucket, prefix: prefix, pageSize: pageSize)
+    }
+
+    /// Every object under `prefix` (all pages collected).
+    public func listAll(bucket: String, prefix: String = "", pageSize: Int? = nil) async throws(SluiceError) -> [S3Object] {
+        var objects: [S3Object] = []
+        var token: String?
+        repeat {
+            let page = try await listPage(bucket: bucket, prefix: prefix, continuationToken: token, maxKeys: pageSize)
+            objects += page.objects
+            token = page.isTruncated ? page.nextContinuationToken : nil
+        } while token != nil
+        return objects
+    }
+}
+
+/// The pages of a listing as an async sequence: each element is one ListObjectsV2 page's objects.
+public struct S3ObjectPages: AsyncSequence, Sendable {
+    public typealias Element = [S3Object]
+    public typealias Failure = SluiceError
+    let client: S3Client
+    let bucket: String
+    let prefix: String
+    let pageSize: Int?
+
+    public struct AsyncIterator: AsyncIteratorProtocol {
+        public typealias Element = [S3Object]
+        public typealias Failure = SluiceError
+        let pages: S3ObjectPages
+        var token: String?
+        var done = false
+
+        public mutating func next() async throws(SluiceError) -> [S3Object]? {
+            guard !done else { return nil }
+            let page = try await pages.client.listPage(bucket: pages.bucket, prefix: pages.prefix, continuationToken: token,
+                                                       maxKeys: pages.pageSize)
+            token = page.isTruncated ? page.nextContinuationToken : nil
+            done = token == nil
+            return page.objects
+        }
+
+        public mutating func next(isolation actor: isolated (any Actor)?) async throws(SluiceError) -> [S3Object]? {
+            try await next()
+        }
+    }
+
+    public func makeAsyncIterator() -> AsyncIterator { AsyncIterator(pages: self) }
+}
