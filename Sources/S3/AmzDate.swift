@@ -1,4 +1,4 @@
-public import SluiceCore
+import SluiceCore
 
 /// A UTC instant at one-second precision, in the two spellings SigV4 uses: `20130524T000000Z` (x-amz-date) and
 /// `20130524` (the credential scope). Also parses the ISO 8601 times S3 and STS return.

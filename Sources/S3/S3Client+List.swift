@@ -1,3 +1,4 @@
+import HTTPTransport
 public import SluiceCore
 
 extension S3Client {
@@ -52,10 +53,6 @@ public struct S3ObjectPages: AsyncSequence, Sendable {
             token = page.isTruncated ? page.nextContinuationToken : nil
             done = token == nil
             return page.objects
-        }
-
-        public mutating func next(isolation actor: isolated (any Actor)?) async throws(SluiceError) -> [S3Object]? {
-            try await next()
         }
     }
 

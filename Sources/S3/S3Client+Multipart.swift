@@ -1,3 +1,4 @@
+import HTTPTransport
 public import SluiceCore
 
 /// Reads bytes `range` of the body being uploaded (a slice of memory, a file, a spill).

@@ -1,5 +1,5 @@
 import Crypto
-public import HTTPTransport
+import HTTPTransport
 public import SluiceCore
 
 /// An S3 client: SigV4-signed requests over ``HTTPTransport/HTTPClient`` (libcurl), retried with backoff.
@@ -152,7 +152,7 @@ public final class S3Client: Sendable {
             let body = S3DeleteObjects.body(keys: batch)
             var call = Call(operation: "DeleteObjects", method: .post, bucket: bucket, key: nil, query: [("delete", "")], body: body)
             call.headers.add(name: "Content-Type", value: "application/xml")
-            call.headers.add(name: "Content-MD5", value: S3Bytes.base64(Insecure.MD5.hash(data: body)))
+            call.headers.add(name: "Content-MD5", value: S3Bytes.base64(Array(Insecure.MD5.hash(data: body))))
             failures += try S3DeleteObjects.failures(try await send(call).body)
         }
         return failures

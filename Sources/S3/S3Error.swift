@@ -19,7 +19,7 @@ extension SluiceError.Code {
 }
 
 /// What an S3 `<Error>` document says (and, for bodiless answers such as HEAD, what the status and headers say).
-public struct S3ErrorDetails: Sendable, Hashable {
+public struct S3ErrorDetails: Error, Sendable, Hashable {
     /// The S3 error code (`NoSuchKey`, `SlowDown`, ...), or a name made from the status when the body has none.
     public var code: String
     public var message: String?

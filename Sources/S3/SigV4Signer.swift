@@ -1,5 +1,5 @@
 public import HTTPTransport
-import Crypto
+public import Crypto
 
 /// AWS Signature Version 4 for S3, with no IO: the canonical request, the string to sign, the signing key and the
 /// `Authorization` header (https://docs.aws.amazon.com/AmazonS3/latest/API/sig-v4-header-based-auth.html).
