@@ -168,6 +168,11 @@ public final class S3Client: Sendable {
         }
         _ = try await send(call)
     }
+
+    /// Deletes an empty bucket.
+    public func deleteBucket(_ bucket: String) async throws(SluiceError) {
+        _ = try await send(Call(operation: "DeleteBucket", method: .delete, bucket: bucket, key: nil))
+    }
 }
 
 /// The byte range of a GET (RFC 9110 section 14.1.2).
