@@ -2,13 +2,15 @@
 # Installs (apt/pip) and starts the services Sluice's tests and quickstart use, on loopback, in a
 # temporary directory, without systemd. Idempotent: a running service is left alone.
 #
-#   scripts/services.sh start     install if needed, start PostgreSQL 15 and ClickHouse, write services.env
+#   scripts/services.sh start     install if needed, start PostgreSQL 15, ClickHouse, moto_server and OpenStack Swift
+#                                 (s3api), write services.env
 #   scripts/services.sh stop      stop them and remove their data
 #   scripts/services.sh status    print what runs
 #   scripts/services.sh env       print the environment file's path
 #
 # Ports stay below 32768 (outside Linux's ephemeral range, so a readiness probe cannot self-connect).
-# Override with SLUICE_PG_PORT, SLUICE_CH_HTTP_PORT, SLUICE_CH_HTTPS_PORT, SLUICE_CH_TCP_PORT; the state lives in
+# Override with SLUICE_PG_PORT, SLUICE_CH_HTTP_PORT, SLUICE_CH_HTTPS_PORT, SLUICE_CH_TCP_PORT, SLUICE_MOTO_PORT (25500),
+# SLUICE_SWIFT_PORT (25510; its backends and memcached take the next four ports); the state lives in
 # SLUICE_SERVICES_DIR (default /tmp/sluice-services). Source "$SLUICE_SERVICES_DIR/services.env" to
 # get PGHOST/PGPORT/... and SLUICE_CLICKHOUSE_URL for the tests.
 #
@@ -27,6 +29,11 @@ CH_HTTP=${SLUICE_CH_HTTP_PORT:-28123}
 CH_HTTPS=${SLUICE_CH_HTTPS_PORT:-28443}
 CH_TCP=${SLUICE_CH_TCP_PORT:-29000}
 CH_HOST=127.0.0.1
+# S3: moto_server (pip; accepts any signature) and OpenStack Swift with s3api (apt; checks SigV4 and payload hashes).
+MOTO_PORT=${SLUICE_MOTO_PORT:-25500}
+SWIFT_PORT=${SLUICE_SWIFT_PORT:-25510}
+SWIFT_ACCESS_KEY=etl:tester
+SWIFT_SECRET=testing
 PGBIN=/usr/lib/postgresql/15/bin
 PG_SUPER_PASSWORD=${SLUICE_PG_SUPER_PASSWORD:-sluice-super}
 PG_ETL_PASSWORD=${SLUICE_PG_PASSWORD:-etlpw}
@@ -60,6 +67,135 @@ wait_for_port() { # port pid name
         sleep 0.05
     done
     log "$3 did not listen on port $1"; return 1
+}
+
+install_s3_packages() {
+    apt_install swift-proxy swift-object swift-container swift-account memcached
+    if ! command -v moto_server >/dev/null 2>&1 || ! python3 -c 'import boto3, moto' 2>/dev/null; then
+        log "pip install moto[s3] flask flask-cors boto3"
+        python3 -m pip install -q 'moto[s3]' flask flask-cors boto3 >/dev/null
+    fi
+}
+
+pid_running() { [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
+
+# moto_server on loopback, state in memory only (docs/s3.md). It accepts any signature.
+start_moto() {
+    local root=$DIR/moto
+    if pid_running "$root/moto.pid"; then log "moto_server already running on $MOTO_PORT"; return 0; fi
+    rm -rf "$root"; mkdir -p "$root"
+    ( exec moto_server -H 127.0.0.1 -p "$MOTO_PORT" >"$root/moto.log" 2>&1 ) &
+    echo $! > "$root/moto.pid"
+    wait_for_port "$MOTO_PORT" "$(cat "$root/moto.pid")" moto_server || { tail -n 20 "$root/moto.log" >&2; exit 1; }
+    curl -sf -o /dev/null "http://127.0.0.1:$MOTO_PORT/moto-api/" || { log "moto_server does not answer"; exit 1; }
+    log "moto_server on 127.0.0.1:$MOTO_PORT"
+}
+
+swift_running() {
+    local name
+    for name in memcached account container object proxy; do pid_running "$DIR/swift/run/$name.pid" || return 1; done
+}
+
+# Single-node OpenStack Swift with the s3api middleware and tempauth (S3 key etl:tester, secret testing); its
+# configuration lives in $DIR/swift through swift_dir (/etc/swift is not touched). SERVICES.md 5b.
+start_swift() {
+    local sw=$DIR/swift p=$SWIFT_PORT
+    local pa=$((p + 1)) pc=$((p + 2)) po=$((p + 3)) pm=$((p + 4))
+    if swift_running; then log "Swift (s3api) already running on $p"; return 0; fi
+    stop_swift
+    rm -rf "$sw"; mkdir -p "$sw"/{node/d1,log,run}
+    cat > "$sw/swift.conf" <<CONF
+[swift-hash]
+swift_hash_path_suffix = sluice-suffix
+swift_hash_path_prefix = sluice-prefix
+[storage-policy:0]
+name = Policy-0
+default = yes
+CONF
+    local common="[DEFAULT]
+swift_dir = $sw
+devices = $sw/node
+mount_check = false
+bind_ip = 127.0.0.1
+user = root
+workers = 0
+log_facility = LOG_LOCAL2
+log_level = WARNING
+disable_fallocate = true"
+    local kind port
+    for kind in account container object; do
+        case $kind in account) port=$pa ;; container) port=$pc ;; object) port=$po ;; esac
+        printf '%s\nbind_port = %s\n[pipeline:main]\npipeline = %s-server\n[app:%s-server]\nuse = egg:swift#%s\n' \
+            "$common" "$port" "$kind" "$kind" "$kind" > "$sw/$kind-server.conf"
+    done
+    cat > "$sw/proxy-server.conf" <<CONF
+$common
+bind_port = $p
+[pipeline:main]
+pipeline = catch_errors gatekeeper healthcheck proxy-logging cache listing_formats s3api tempauth copy slo dlo proxy-logging proxy-server
+[app:proxy-server]
+use = egg:swift#proxy
+account_autocreate = true
+[filter:s3api]
+use = egg:swift#s3api
+location = us-east-1
+s3_acl = false
+check_bucket_owner = false
+[filter:tempauth]
+use = egg:swift#tempauth
+user_etl_tester = $SWIFT_SECRET .admin
+[filter:cache]
+use = egg:swift#memcache
+memcache_servers = 127.0.0.1:$pm
+[filter:catch_errors]
+use = egg:swift#catch_errors
+[filter:gatekeeper]
+use = egg:swift#gatekeeper
+[filter:healthcheck]
+use = egg:swift#healthcheck
+[filter:proxy-logging]
+use = egg:swift#proxy_logging
+[filter:listing_formats]
+use = egg:swift#listing_formats
+[filter:copy]
+use = egg:swift#copy
+[filter:slo]
+use = egg:swift#slo
+[filter:dlo]
+use = egg:swift#dlo
+CONF
+    # The three 1-replica rings in one Python process (nine swift-ring-builder calls take about 10 s).
+    /usr/bin/python3 - "$sw" "$pa" "$pc" "$po" <<'PY'
+import sys
+from swift.common.ring import RingBuilder
+sw, ports = sys.argv[1], dict(zip(["account", "container", "object"], map(int, sys.argv[2:5])))
+for name, port in ports.items():
+    b = RingBuilder(4, 1, 0)
+    b.add_dev({"id": 0, "region": 1, "zone": 1, "ip": "127.0.0.1", "port": port, "device": "d1", "weight": 1.0})
+    b.rebalance()
+    b.save(f"{sw}/{name}.builder")
+    b.get_ring().save(f"{sw}/{name}.ring.gz")
+PY
+    ( exec memcached -u nobody -l 127.0.0.1 -p "$pm" -U 0 -m 32 >"$sw/log/memcached.log" 2>&1 ) &
+    echo $! > "$sw/run/memcached.pid"
+    for kind in account container object proxy; do
+        ( exec /usr/bin/swift-$kind-server "$sw/$kind-server.conf" >"$sw/log/$kind.log" 2>&1 ) &
+        echo $! > "$sw/run/$kind.pid"
+    done
+    wait_for_port "$pm" "$(cat "$sw/run/memcached.pid")" memcached || exit 1
+    wait_for_port "$pa" "$(cat "$sw/run/account.pid")" swift-account || { tail -n 20 "$sw/log/account.log" >&2; exit 1; }
+    wait_for_port "$pc" "$(cat "$sw/run/container.pid")" swift-container || { tail -n 20 "$sw/log/container.log" >&2; exit 1; }
+    wait_for_port "$po" "$(cat "$sw/run/object.pid")" swift-object || { tail -n 20 "$sw/log/object.log" >&2; exit 1; }
+    wait_for_port "$p" "$(cat "$sw/run/proxy.pid")" swift-proxy || { tail -n 20 "$sw/log/proxy.log" >&2; exit 1; }
+    curl -sf -o /dev/null "http://127.0.0.1:$p/healthcheck" || { log "Swift does not answer /healthcheck"; exit 1; }
+    log "OpenStack Swift (s3api) on 127.0.0.1:$p (key $SWIFT_ACCESS_KEY)"
+}
+
+stop_swift() {
+    local pidfile
+    for pidfile in "$DIR"/swift/run/*.pid; do
+        [ -f "$pidfile" ] && kill "$(cat "$pidfile")" 2>/dev/null || true
+    done
 }
 
 pg_running() { [ -f "$DIR/pg/data/postmaster.pid" ] && kill -0 "$(head -1 "$DIR/pg/data/postmaster.pid")" 2>/dev/null; }
@@ -180,6 +316,9 @@ export SLUICE_CLICKHOUSE_HTTPS_URL=https://$CH_HOST:$CH_HTTPS SLUICE_CH_HTTPS_PO
 export SLUICE_CH_CA_FILE=$DIR/ch/tls/server.crt
 export SLUICE_CH_ANALYST_USER=$CH_ANALYST_USER SLUICE_CH_ANALYST_PASSWORD=$CH_ANALYST_PASSWORD
 export SLUICE_CH_ANALYST_DATABASES="$CH_ANALYST_DATABASES"
+export SLUICE_S3_MOTO_URL=http://127.0.0.1:$MOTO_PORT
+export SLUICE_S3_SWIFT_URL=http://127.0.0.1:$SWIFT_PORT
+export SLUICE_S3_SWIFT_ACCESS_KEY=$SWIFT_ACCESS_KEY SLUICE_S3_SWIFT_SECRET=$SWIFT_SECRET
 ENV
 }
 
@@ -190,6 +329,8 @@ stop_all() {
         for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
         kill -9 "$pid" 2>/dev/null || true
     fi
+    pid_running "$DIR/moto/moto.pid" && kill "$(cat "$DIR/moto/moto.pid")" 2>/dev/null || true
+    stop_swift
     rm -rf "$DIR"
     log "stopped"
 }
@@ -200,12 +341,17 @@ case "${1:-start}" in
         mkdir -p "$DIR"; chmod 755 "$DIR"
         start_postgres
         start_clickhouse
+        install_s3_packages
+        start_moto
+        start_swift
         write_env
         echo "$DIR/services.env" ;;
     stop) stop_all ;;
     status)
         pg_running && echo "postgres: running on $PG_PORT" || echo "postgres: stopped"
-        ch_running && echo "clickhouse: running on $CH_HTTP (https $CH_HTTPS)" || echo "clickhouse: stopped" ;;
+        ch_running && echo "clickhouse: running on $CH_HTTP (https $CH_HTTPS)" || echo "clickhouse: stopped"
+        pid_running "$DIR/moto/moto.pid" && echo "moto: running on $MOTO_PORT" || echo "moto: stopped"
+        swift_running && echo "swift: running on $SWIFT_PORT" || echo "swift: stopped" ;;
     env) echo "$DIR/services.env" ;;
     *) echo "usage: $0 start|stop|status|env" >&2; exit 2 ;;
 esac
