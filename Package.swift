@@ -89,7 +89,7 @@ let package = Package(
         /// tasks, projection, Hive partition folders, newest-file selection.
         .target(
             name: "ParquetSource",
-            dependencies: ["SluiceCore", "SluiceConfig", "SluiceExpressions", "SluicePipeline", "Parquet", logging],
+            dependencies: ["SluiceCore", "SluiceConfig", "SluiceExpressions", "SluicePipeline", "Parquet", "S3", logging],
             swiftSettings: strictSettings
         ),
         /// A results folder of Parquet files (Hive partition folders), with its bookmarks beside it.

@@ -8,9 +8,9 @@ public enum ParquetConnector {
     public static let source = SourceConnector(
         kind: ParquetReadSpec.kind,
         makeSource: { (section, logger) throws(SluiceError) in
-            ParquetSource(settings: try section.decode(ParquetSourceSettings.self), logger: logger)
+            try ParquetSource(settings: try section.decode(ParquetSourceSettings.self), logger: logger)
         },
         makeReader: { (section, logger) throws(SluiceError) in
-            ParquetPartitionReader(settings: try section.decode(ParquetSourceSettings.self), logger: logger)
+            try ParquetPartitionReader(settings: try section.decode(ParquetSourceSettings.self), logger: logger)
         })
 }

@@ -11,8 +11,8 @@ public struct ParquetPartitionReader: SourceReader {
     let store: any FileStore
     let logger: Logger
 
-    public init(settings: ParquetSourceSettings, store: (any FileStore)? = nil, logger: Logger) {
-        self.store = store ?? settings.store()
+    public init(settings: ParquetSourceSettings, store: (any FileStore)? = nil, logger: Logger) throws(SluiceError) {
+        if let store { self.store = store } else { self.store = try settings.store() }
         self.logger = logger
     }
 

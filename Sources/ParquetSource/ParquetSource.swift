@@ -11,9 +11,9 @@ public struct ParquetSource: Source {
     let store: any FileStore
     let logger: Logger
 
-    public init(settings: ParquetSourceSettings, store: (any FileStore)? = nil, logger: Logger) {
+    public init(settings: ParquetSourceSettings, store: (any FileStore)? = nil, logger: Logger) throws(SluiceError) {
         self.settings = settings
-        self.store = store ?? settings.store()
+        if let store { self.store = store } else { self.store = try settings.store() }
         self.logger = logger
     }
 

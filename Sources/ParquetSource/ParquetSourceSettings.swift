@@ -1,30 +1,34 @@
 import Foundation
+public import S3
 import SluiceConfig
 import SluiceCore
 
 /// The `source.parquet` section of a pipeline: where the data lake's files are. Each table names a folder (or one
 /// file) under it; see ``ParquetTableSpec``.
 public struct ParquetSourceSettings: Sendable, Hashable, Decodable {
-    /// The lake's root: a local directory (absolute, or relative to the working directory of the process).
+    /// The lake's root: a local directory (absolute, or relative to the working directory of the process), or
+    /// `s3://bucket/prefix/`.
     public var root: String
+    /// How to reach the bucket of an `s3://` root; credentials come from the environment (docs/s3.md).
+    public var s3: S3Settings?
     /// Rows per task: row groups are gathered into tasks of about this many rows; a bigger row group is a task of
     /// its own. Default 1,000,000.
     public var rowsPerTask: Int
 
-    enum CodingKeys: String, CodingKey { case path, rowsPerTask }
+    enum CodingKeys: String, CodingKey { case path, rowsPerTask, s3 }
 
-    public init(root: String, rowsPerTask: Int = 1_000_000) {
+    public init(root: String, rowsPerTask: Int = 1_000_000, s3: S3Settings? = nil) {
         self.root = root
         self.rowsPerTask = rowsPerTask
+        self.s3 = s3
     }
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         root = try c.decode(String.self, forKey: .path)
-        if root.hasPrefix("s3://") {
-            throw DecodingError.dataCorruptedError(
-                forKey: .path, in: c,
-                debugDescription: "s3:// paths are not read by this build yet (docs/lake.md); give a local directory")
+        s3 = try c.decodeIfPresent(S3Settings.self, forKey: .s3)
+        if root.hasPrefix("s3://"), S3URL(root) == nil {
+            throw DecodingError.dataCorruptedError(forKey: .path, in: c, debugDescription: "'\(root)' is not s3://bucket/prefix")
         }
         rowsPerTask = try c.decodeIfPresent(Int.self, forKey: .rowsPerTask) ?? 1_000_000
         guard rowsPerTask >= 1 else {
@@ -35,6 +39,11 @@ public struct ParquetSourceSettings: Sendable, Hashable, Decodable {
     /// `parquet /data/lake`, for messages.
     public var summary: String { "parquet \(root)" }
 
-    /// Where the lake's files are read from.
-    func store() -> any FileStore { LocalFileStore(root: root) }
+    /// Where the lake's files are read from: a local directory, or a bucket (the client built from ``s3`` and this
+    /// process's environment).
+    func store() throws(SluiceError) -> any FileStore {
+        guard let url = S3URL(root) else { return LocalFileStore(root: root) }
+        return S3FileStore(client: try (s3 ?? S3Settings()).client(), bucket: url.bucket,
+                           prefix: url.key.isEmpty || url.key.hasSuffix("/") ? url.key : url.key + "/")
+    }
 }

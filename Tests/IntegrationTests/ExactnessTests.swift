@@ -258,9 +258,10 @@ struct ScratchPipeline {
         var report: [String: Any]
     }
 
-    func run(_ config: String, _ extra: [String] = [], executors: Int = 2) throws -> Outcome {
+    func run(_ config: String, _ extra: [String] = [], executors: Int = 2, environment: [String: String] = [:]) throws -> Outcome {
         let reportPath = directory + "/report-\(UUID().uuidString).json"
-        let result = try Shell.execute(Paths.sluice, ["run", "--config", config, "--local", "\(executors)", "--report", reportPath] + extra)
+        let result = try Shell.execute(Paths.sluice, ["run", "--config", config, "--local", "\(executors)", "--report", reportPath] + extra,
+                                       environment: environment)
         let json = (try? JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: reportPath)))) as? [String: Any]
         let table = (json?["tables"] as? [[String: Any]])?.first ?? [:]
         return Outcome(status: result.status, output: result.stdout + result.stderr, table: table, report: json ?? [:])

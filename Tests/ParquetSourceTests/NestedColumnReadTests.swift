@@ -20,7 +20,7 @@ import Testing
                                    cursorColumn: nil, window: CursorWindow())
         let schema = Schema([Field(name: "id", type: .int64), Field(name: "int_map", type: .json),
                              Field(name: "int_array_Array", type: .string)])
-        let reader = ParquetPartitionReader(settings: ParquetSourceSettings(root: Self.corpus), store: store,
+        let reader = try ParquetPartitionReader(settings: ParquetSourceSettings(root: Self.corpus), store: store,
                                             logger: Logger(label: "test"))
         var rows: [[String?]] = []
         let stats = try reader.read(try spec.payload, schema: schema,

@@ -2,6 +2,7 @@
 """A small data lake written by pyarrow, and the check that ClickHouse holds what pyarrow reads of it.
 
     parquet_lake.py write DIR      writes DIR/events/country=../date=../part-N.parquet (+ files that must be ignored)
+    parquet_lake.py upload DIR ENDPOINT KEY SECRET BUCKET   puts every file under DIR into BUCKET/lake/ (bucket created)
     parquet_lake.py nested DIR     writes DIR/nested/part-0.parquet and prints pyarrow's reading as JSON lines
     parquet_lake.py more DIR       adds DIR/events/country=DE/date=2026-11-03/part-0.parquet (ids 10001-10300)
     parquet_lake.py results DIR FOLDER  compares a results folder (Hive folders by date) written from the lake
@@ -109,6 +110,23 @@ def nested(root):
         print(json.dumps({"id": r["id"], "a": a, "c": c, "tags": tags}, ensure_ascii=False))
 
 
+def upload(root, endpoint, key, secret, bucket):
+    """Every file under DIR (hidden ones too: the reader must skip them) into BUCKET under lake/, the bucket created."""
+    import boto3
+    from botocore.config import Config
+    s3 = boto3.client("s3", endpoint_url=endpoint, aws_access_key_id=key, aws_secret_access_key=secret, region_name="us-east-1",
+                      config=Config(s3={"addressing_style": "path"}, signature_version="s3v4"))
+    s3.create_bucket(Bucket=bucket)
+    count = 0
+    for directory, _, names in os.walk(root):
+        for name in names:
+            path = os.path.join(directory, name)
+            with open(path, "rb") as f:
+                s3.put_object(Bucket=bucket, Key="lake/" + os.path.relpath(path, root), Body=f.read())
+            count += 1
+    print(count)
+
+
 def expected(root):
     """Every row of every Parquet file under events/ (not _ or . files), with its folders' values, without country=FR."""
     rows = {}
@@ -212,6 +230,8 @@ def results(root, folder):
 if __name__ == "__main__":
     if sys.argv[1] == "write":
         write(sys.argv[2])
+    elif sys.argv[1] == "upload":
+        upload(*sys.argv[2:7])
     elif sys.argv[1] == "nested":
         nested(sys.argv[2])
     elif sys.argv[1] == "more":
