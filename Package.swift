@@ -160,7 +160,7 @@ let package = Package(
         .executableTarget(
             name: "sluice-bench",
             dependencies: ["SluiceCore", "SluiceConfig", "SluicePipeline", "Parquet", "PostgresSource", "ClickHouseSink",
-                           "SluiceExecutor", "SluiceDriver", "SluiceReport", "SluiceWire", logging],
+                           "ParquetSource", "S3", "SluiceExecutor", "SluiceDriver", "SluiceReport", "SluiceWire", logging],
             path: "Sources/SluiceBench",
             swiftSettings: strictSettings
         ),

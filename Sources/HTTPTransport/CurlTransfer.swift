@@ -137,6 +137,11 @@ final class CurlTransfer {
             let name = String(text[..<colon])
             let value = text[text.index(after: colon)...].trimmingSpaces()
             headers.add(name: name, value: value)
+            // A collected body of known length grows once, not by doubling (a 64 MiB ranged GET copied ~7 times).
+            if case .collect(let limit) = responseMode, body.isEmpty, name.lowercased() == "content-length",
+               let length = Int(value), length > 0 {
+                body.reserveCapacity(min(length, limit))
+            }
         }
         return line.count
     }

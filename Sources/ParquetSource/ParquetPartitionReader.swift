@@ -48,7 +48,10 @@ public struct ParquetPartitionReader: SourceReader {
                     }
                     leaves.append(leaf)
                 }
-                for group in part.rowGroups {
+                for (position, group) in part.rowGroups.enumerated() {
+                    // From a bucket, the next row group's column chunks arrive while this one decodes.
+                    reader.prefetch(rowGroup: group, columns: topLevel)
+                    if position + 1 < part.rowGroups.count { reader.prefetch(rowGroup: part.rowGroups[position + 1], columns: topLevel) }
                     let batch = try Self.readRowGroup(group, of: reader, columns: topLevel, leaves: leaves)
                     // Errors name a row by its place in the file: the rows of the row groups before this one, plus its own.
                     let firstRow = (0..<group).reduce(0) { $0 + reader.rowCount(ofRowGroup: $1) }

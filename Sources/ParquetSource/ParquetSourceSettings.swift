@@ -1,7 +1,7 @@
 import Foundation
 public import S3
 import SluiceConfig
-import SluiceCore
+public import SluiceCore
 
 /// The `source.parquet` section of a pipeline: where the data lake's files are. Each table names a folder (or one
 /// file) under it; see ``ParquetTableSpec``.
@@ -41,7 +41,7 @@ public struct ParquetSourceSettings: Sendable, Hashable, Decodable {
 
     /// Where the lake's files are read from: a local directory, or a bucket (the client built from ``s3`` and this
     /// process's environment).
-    func store() throws(SluiceError) -> any FileStore {
+    public func store() throws(SluiceError) -> any FileStore {
         guard let url = S3URL(root) else { return LocalFileStore(root: root) }
         return S3FileStore(client: try (s3 ?? S3Settings()).client(), bucket: url.bucket,
                            prefix: url.key.isEmpty || url.key.hasSuffix("/") ? url.key : url.key + "/")

@@ -10,6 +10,7 @@ let benches: [String: @Sendable ([String]) async throws -> Void] = [
     "insert": InsertBench.run,
     "scheduler": SchedulerBench.run,
     "scheduler-executor": SchedulerExecutor.run,
+    "s3": S3Bench.run,
 ]
 
 let arguments = CommandLine.arguments.dropFirst()

@@ -21,6 +21,9 @@ public struct ParquetBatchIterator {
         guard position < rowGroups.count else { return nil }
         let index = rowGroups[position]
         position += 1
+        // The next row group's bytes can arrive while this one decodes (a remote input; a local file ignores it).
+        reader.prefetch(rowGroup: index, columns: columns)
+        if position < rowGroups.count { reader.prefetch(rowGroup: rowGroups[position], columns: columns) }
         return try reader.readRowGroup(index, columns: columns)
     }
 }

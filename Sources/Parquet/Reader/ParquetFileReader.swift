@@ -170,6 +170,7 @@ public final class ParquetFileReader: Sendable {
         var fields: [Field] = []
         var columns: [Column] = []
         var buffer: [UInt8] = []
+        announce(group, selected: selected)
         for position in selected {
             let descriptor = fileSchema.columns[position]
             let chunk = group.columns[fileSchema.chunkIndices[position]]
@@ -217,6 +218,19 @@ public final class ParquetFileReader: Sendable {
             var empty = ColumnBuilder(type: descriptor.dataType)
             return empty.finish()
         }
+        let range = try byteRange(of: meta)
+        let length = range.count
+        try input.read(offset: range.lowerBound, count: length, into: &buffer)
+        var decoder = ColumnChunkDecoder(descriptor: descriptor, codec: meta.codec, rows: rows, options: options,
+                                         expectedBytes: Int(clamping: meta.totalUncompressedSize))
+        decoder.levels = levels
+        return try buffer.withBytes { (raw) throws(SluiceError) in
+            try decoder.decode(UnsafeRawBufferPointer(rebasing: raw[..<length]), levels: &collected)
+        }
+    }
+
+    /// Where a column chunk's bytes lie in the file (dictionary page first), checked to lie within the data.
+    func byteRange(of meta: ParquetColumnMetaData) throws(SluiceError) -> Range<Int> {
         var start = meta.dataPageOffset
         if let dictionary = meta.dictionaryPageOffset, dictionary > 0, dictionary < start { start = dictionary }
         let dataEnd = Int64(input.size - 8 - footerLength)
@@ -227,13 +241,26 @@ public final class ParquetFileReader: Sendable {
         let slack: Int64 = Self.understatesChunkSize(metadata.createdBy) ? 100 : 0
         let available = dataEnd - start
         let length = Int(min(min(meta.totalCompressedSize, available) + slack, available))
-        try input.read(offset: Int(start), count: length, into: &buffer)
-        var decoder = ColumnChunkDecoder(descriptor: descriptor, codec: meta.codec, rows: rows, options: options,
-                                         expectedBytes: Int(clamping: meta.totalUncompressedSize))
-        decoder.levels = levels
-        return try buffer.withBytes { (raw) throws(SluiceError) in
-            try decoder.decode(UnsafeRawBufferPointer(rebasing: raw[..<length]), levels: &collected)
+        return Int(start)..<Int(start) + length
+    }
+
+    /// Tells the input that row group `index`'s `columns` (all for nil) are read soon, so that a remote input fetches
+    /// them while the caller decodes the row group before (``ParquetInput/willRead(_:)``; a local file ignores it).
+    public func prefetch(rowGroup index: Int, columns: [String]? = nil) {
+        guard index >= 0, index < metadata.rowGroups.count, let selected = try? resolve(columns) else { return }
+        announce(metadata.rowGroups[index], selected: selected)
+    }
+
+    /// Tells the input which byte ranges row group `group`'s flat `selected` columns are about to read
+    /// (``ParquetInput/willRead(_:)``). Chunks whose metadata is damaged are left out: reading them reports it.
+    func announce(_ group: ParquetRowGroup, selected: [Int]) {
+        guard group.numRows > 0 else { return }
+        var ranges: [Range<Int>] = []
+        for position in selected where fileSchema.columns[position].nested == nil {
+            guard let meta = group.columns[fileSchema.chunkIndices[position]].metaData, let range = try? byteRange(of: meta) else { continue }
+            ranges.append(range)
         }
+        if !ranges.isEmpty { input.willRead(ranges) }
     }
 
     /// Row groups one at a time, with bounded memory: see ``ParquetBatchIterator``.

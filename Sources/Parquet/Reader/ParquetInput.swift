@@ -17,9 +17,14 @@ public protocol ParquetInput: AnyObject, Sendable {
     /// The same bytes into the first `count` bytes of `buffer`, which grows to at least `count` bytes (and
     /// may be longer): a caller reading many ranges reuses one buffer's memory.
     func read(offset: Int, count: Int, into buffer: inout [UInt8]) throws(SluiceError)
+    /// A hint: the reader is about to read `ranges` (a row group's column chunks), in that order. A remote input can
+    /// fetch them in fewer requests; a local one ignores it (the default).
+    func willRead(_ ranges: [Range<Int>])
 }
 
 extension ParquetInput {
+    public func willRead(_ ranges: [Range<Int>]) {}
+
     public func read(offset: Int, count: Int, into buffer: inout [UInt8]) throws(SluiceError) {
         buffer = try read(offset: offset, count: count)
     }
