@@ -197,7 +197,7 @@ let package = Package(
         .testTarget(
             name: "S3IntegrationTests",
             // Against moto_server and OpenStack Swift's s3api from scripts/services.sh; Python helpers in Tools/.
-            dependencies: ["S3", "HTTPTransport", "SluiceCore", .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: ["S3", "HTTPTransport", "SluiceCore", "Parquet", "ParquetSource", .product(name: "Crypto", package: "swift-crypto")],
             exclude: ["Tools"],
             swiftSettings: strictSettings
         ),
