@@ -209,7 +209,7 @@ let package = Package(
                     swiftSettings: strictSettings),
         .testTarget(name: "SluiceDriverTests",
                     dependencies: ["SluiceDriver", "SluiceReport", "SluiceExecutor", "SluiceTestKit", "SluicePipeline", "SluiceConfig", "SluiceCore",
-                                   "SluiceScheduler", "SluiceWire", "SluiceMetrics", "Parquet", prometheus, logging],
+                                   "SluiceScheduler", "SluiceWire", "SluiceWireNIO", "SluiceMetrics", "Parquet", prometheus, logging],
                     swiftSettings: strictSettings),
         .testTarget(name: "SluiceReportTests", dependencies: ["SluiceReport", "SluicePipeline", "SluiceCore"], swiftSettings: strictSettings),
         .testTarget(name: "SluiceExecutorTests",

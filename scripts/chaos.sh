@@ -139,6 +139,8 @@ until_seconds() {
 loading() { [ -n "$(loading_executor)" ]; }
 shards_at_least() { [ "$(staged_shards)" -ge "$1" ]; }
 extracting() { compgen -G "$WORK/staging/*/items/*.attempt-*.tmp" >/dev/null; }
+# Both executors (one slot each) are writing a shard.
+both_extracting() { [ "$(compgen -G "$WORK/staging/*/items/*.attempt-*.tmp" | wc -l)" -ge 2 ]; }
 staged_shards() { find "$WORK/staging" -name 'part-*.parquet' 2>/dev/null | wc -l; }
 # The pid of an executor with a connection to ClickHouse open (it is loading).
 loading_executor() {
@@ -335,7 +337,8 @@ scenario_sigterm_executor() {
     start_driver sigterm "$CONFIG"
     # No grace period: what e1 runs when SIGTERM comes is handed back at once (with one, it would finish first).
     start_executor sigterm e1 --grace-period 0; local e1=$EXECUTOR_PID; start_executor sigterm e2
-    until_seconds 60 extracting || true
+    # Both, so that e1 surely has a task (SIGTERM as a task reaches it is covered by DrainRaceTests).
+    until_seconds 60 both_extracting || log "e1 was not seen extracting"
     kill -TERM "$e1"; log "SIGTERM executor e1 ($e1) mid-task"
     local status=0; wait "$e1" || status=$?
     log "  e1 exited with $status"

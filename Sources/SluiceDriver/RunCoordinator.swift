@@ -203,15 +203,29 @@ public actor RunCoordinator {
         case .taskHandedBack(let handedBack):
             logger.info("task.handed_back", metadata: ["sluice.executor.id": "\(id)", "sluice.task.id": "\(handedBack.taskID)",
                                                        "sluice.attempt": "\(handedBack.attempt)"])
-            if let spec = scheduler.spec(of: handedBack.taskID), scheduler.isLive(handedBack.taskID, attempt: handedBack.attempt, executor: id) {
-                lastProgress[ProgressKey(taskID: handedBack.taskID, attempt: handedBack.attempt)] = nil
-                rowsInFlight[handedBack.taskID] = nil
-                tables[spec.table]?.attemptHandedBack(taskID: handedBack.taskID, attempt: handedBack.attempt, at: clock.now())
-            }
-            await perform(scheduler.taskHandedBack(handedBack.taskID, attempt: handedBack.attempt, executor: id))
+            await handBack(taskID: handedBack.taskID, attempt: handedBack.attempt, from: id)
         case .shutdown(let reason):
             logger.info("executor.shutdown", metadata: ["sluice.executor.id": "\(id)", "sluice.reason": "\(reason)"])
+            // A draining executor says goodbye only once nothing of the run runs there: an attempt still counted on
+            // it was assigned while DRAINING crossed on the wire, and its hand-back may not make it through the
+            // closing connection. It was never started, so it is handed back, not lost.
+            guard scheduler.draining.contains(id) else { return }
+            for taskID in scheduler.runningTasks(on: id) {
+                guard let attempt = scheduler.liveAttempt(of: taskID, on: id) else { continue }
+                logger.info("task.handed_back", metadata: ["sluice.executor.id": "\(id)", "sluice.task.id": "\(taskID)",
+                                                           "sluice.attempt": "\(attempt)", "sluice.reason": "assigned as the executor stopped"])
+                await handBack(taskID: taskID, attempt: attempt, from: id)
+            }
         }
+    }
+
+    private func handBack(taskID: UInt64, attempt: UInt32, from id: String) async {
+        if let spec = scheduler.spec(of: taskID), scheduler.isLive(taskID, attempt: attempt, executor: id) {
+            lastProgress[ProgressKey(taskID: taskID, attempt: attempt)] = nil
+            rowsInFlight[taskID] = nil
+            tables[spec.table]?.attemptHandedBack(taskID: taskID, attempt: attempt, at: clock.now())
+        }
+        await perform(scheduler.taskHandedBack(taskID, attempt: attempt, executor: id))
     }
 
     /// Fails every unfinished table (no executors left, or the run was stopped).

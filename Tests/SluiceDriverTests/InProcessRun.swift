@@ -58,12 +58,7 @@ struct InProcessRun {
         return try await withThrowingTaskGroup(of: RunReport?.self) { group in
             group.addTask { try await driver.run() }
             group.addTask {
-                var waited = 0
-                while port.value.withLock({ $0 }) == nil, waited < 500 {
-                    try await Task.sleep(for: .milliseconds(10))
-                    waited += 1
-                }
-                guard let listening = port.value.withLock({ $0 }) else { return nil }
+                guard let listening = try await port.listening() else { return nil }
                 await withTaskGroup(of: Void.self) { executorsGroup in
                     for index in 1...executors {
                         executorsGroup.addTask {
@@ -87,6 +82,15 @@ struct InProcessRun {
 /// The driver's port once it listens.
 final class ListeningPort: Sendable {
     let value = Mutex<Int?>(nil)
+
+    /// The port, once the driver listens (nil if it does not within five seconds).
+    func listening() async throws -> Int? {
+        for _ in 0..<500 {
+            if let port = value.withLock({ $0 }) { return port }
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        return nil
+    }
 }
 
 /// Rows for a fake `items` table: id, name, updated_at (microseconds), deleted flag.
