@@ -32,6 +32,10 @@ public struct S3XMLElement: Sendable, Hashable {
         return try parser.document()
     }
 
+    /// Elements nest at most this deep. S3's and STS's documents nest five levels at most; the limit keeps a hostile
+    /// or broken body from exhausting the stack of this recursive parser.
+    public static let maximumDepth = 64
+
     private struct Parser {
         let bytes: [UInt8]
         var index = 0
@@ -44,7 +48,7 @@ public struct S3XMLElement: Sendable, Hashable {
             if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { index = 3 }
             try skipMisc()
             guard index < bytes.count, bytes[index] == UInt8(ascii: "<") else { throw failure("no root element") }
-            let root = try element()
+            let root = try element(depth: 1)
             try skipMisc()
             guard index == bytes.count else { throw failure("content after the root element") }
             return root
@@ -66,7 +70,10 @@ public struct S3XMLElement: Sendable, Hashable {
             }
         }
 
-        mutating func element() throws(SluiceError) -> S3XMLElement {
+        mutating func element(depth: Int) throws(SluiceError) -> S3XMLElement {
+            guard depth <= S3XMLElement.maximumDepth else {
+                throw failure("elements nested more than \(S3XMLElement.maximumDepth) deep")
+            }
             index += 1  // "<"
             let name = readName()
             guard !name.isEmpty else { throw failure("an element without a name") }
@@ -109,7 +116,7 @@ public struct S3XMLElement: Sendable, Hashable {
                 } else if starts("<!--") || starts("<?") {
                     try skipMisc()
                 } else if bytes[index] == UInt8(ascii: "<") {
-                    result.children.append(try element())
+                    result.children.append(try element(depth: depth + 1))
                 } else if bytes[index] == UInt8(ascii: "&") {
                     text += try entity()
                 } else {
