@@ -77,12 +77,20 @@ install_s3_packages() {
     fi
 }
 
-pid_running() { [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
+# pid_running PIDFILE PROGRAM: the process of PIDFILE is alive and is PROGRAM (a PID left in a stale file may
+# belong to another process by now, which must be neither trusted nor killed).
+pid_running() {
+    [ -f "$1" ] || return 1
+    local pid; pid=$(cat "$1")
+    kill -0 "$pid" 2>/dev/null && tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q -- "$2"
+}
+
+swift_program() { case $1 in memcached) echo memcached ;; *) echo "swift-$1-server" ;; esac; }
 
 # moto_server on loopback, state in memory only (docs/s3.md). It accepts any signature.
 start_moto() {
     local root=$DIR/moto
-    if pid_running "$root/moto.pid"; then log "moto_server already running on $MOTO_PORT"; return 0; fi
+    if pid_running "$root/moto.pid" moto_server; then log "moto_server already running on $MOTO_PORT"; return 0; fi
     rm -rf "$root"; mkdir -p "$root"
     ( exec moto_server -H 127.0.0.1 -p "$MOTO_PORT" >"$root/moto.log" 2>&1 ) &
     echo $! > "$root/moto.pid"
@@ -93,7 +101,9 @@ start_moto() {
 
 swift_running() {
     local name
-    for name in memcached account container object proxy; do pid_running "$DIR/swift/run/$name.pid" || return 1; done
+    for name in memcached account container object proxy; do
+        pid_running "$DIR/swift/run/$name.pid" "$(swift_program "$name")" || return 1
+    done
 }
 
 # Single-node OpenStack Swift with the s3api middleware and tempauth (S3 key etl:tester, secret testing); its
@@ -192,9 +202,11 @@ PY
 }
 
 stop_swift() {
-    local pidfile
-    for pidfile in "$DIR"/swift/run/*.pid; do
-        [ -f "$pidfile" ] && kill "$(cat "$pidfile")" 2>/dev/null || true
+    local name
+    for name in memcached account container object proxy; do
+        if pid_running "$DIR/swift/run/$name.pid" "$(swift_program "$name")"; then
+            kill "$(cat "$DIR/swift/run/$name.pid")" 2>/dev/null || true
+        fi
     done
 }
 
@@ -329,7 +341,7 @@ stop_all() {
         for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
         kill -9 "$pid" 2>/dev/null || true
     fi
-    pid_running "$DIR/moto/moto.pid" && kill "$(cat "$DIR/moto/moto.pid")" 2>/dev/null || true
+    pid_running "$DIR/moto/moto.pid" moto_server && kill "$(cat "$DIR/moto/moto.pid")" 2>/dev/null || true
     stop_swift
     rm -rf "$DIR"
     log "stopped"
@@ -350,7 +362,7 @@ case "${1:-start}" in
     status)
         pg_running && echo "postgres: running on $PG_PORT" || echo "postgres: stopped"
         ch_running && echo "clickhouse: running on $CH_HTTP (https $CH_HTTPS)" || echo "clickhouse: stopped"
-        pid_running "$DIR/moto/moto.pid" && echo "moto: running on $MOTO_PORT" || echo "moto: stopped"
+        pid_running "$DIR/moto/moto.pid" moto_server && echo "moto: running on $MOTO_PORT" || echo "moto: stopped"
         swift_running && echo "swift: running on $SWIFT_PORT" || echo "swift: stopped" ;;
     env) echo "$DIR/services.env" ;;
     *) echo "usage: $0 start|stop|status|env" >&2; exit 2 ;;

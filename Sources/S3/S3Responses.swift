@@ -66,17 +66,15 @@ public enum S3MultipartResponse {
     }
 
     /// CompleteMultipartUpload answers 200 and may still carry an `<Error>` in its body (the failure happened after
-    /// the status was sent): that is returned as an error, otherwise the final ETag.
+    /// the status was sent): that is returned as an error, otherwise the final ETag. The result's root is
+    /// `CompleteMultipartUploadResult` on AWS; S3-compatible stores name it otherwise (moto:
+    /// `CompleteMultipartUploadResponse`), so any root but `<Error>` is a success.
     public static func completedETag(_ body: [UInt8], requestIDHeader: String?) -> Result<String, S3ErrorDetails> {
         guard let root = try? S3XMLElement.parse(body) else {
             return .failure(S3ErrorDetails(code: "InvalidResponse", message: "CompleteMultipartUpload answered an unreadable body",
                                            requestID: requestIDHeader, status: 200))
         }
         if root.name == "Error" { return .failure(S3ErrorDetails.parse(status: 200, body: body, requestIDHeader: requestIDHeader)) }
-        guard root.name == "CompleteMultipartUploadResult" else {
-            return .failure(S3ErrorDetails(code: "InvalidResponse", message: "CompleteMultipartUpload answered <\(root.name)>",
-                                           requestID: requestIDHeader, status: 200))
-        }
         return .success(S3Object.unquoted(root.text("ETag") ?? ""))
     }
 

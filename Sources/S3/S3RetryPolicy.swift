@@ -4,8 +4,9 @@ public import SluiceCore
 /// exponentially growing cap ("full jitter": `random(0, min(maxDelay, baseDelay * 2^(attempt-1)))`) between them.
 ///
 /// Retried: every error marked retryable, that is 5xx answers (InternalError, ServiceUnavailable, SlowDown), 429,
-/// RequestTimeout and throttling codes, and transport failures (refused or reset connections, timeouts). Never
-/// retried: 4xx refusals such as AccessDenied, NoSuchKey, SignatureDoesNotMatch, InvalidRange.
+/// RequestTimeout and throttling codes, and transport failures (refused or reset connections, timeouts), from S3 or
+/// from STS while web-identity credentials are fetched. Never retried: 4xx refusals such as AccessDenied, NoSuchKey,
+/// SignatureDoesNotMatch, InvalidRange, and missing credentials.
 public struct S3RetryPolicy: Sendable, Hashable {
     /// Tries in all, the first included. Default 5.
     public var maxAttempts: Int
@@ -25,7 +26,7 @@ public struct S3RetryPolicy: Sendable, Hashable {
 
     /// Whether `error`, met on try number `attempt` (1-based), is worth another try.
     public func shouldRetry(_ error: SluiceError, attempt: Int) -> Bool {
-        attempt < maxAttempts && error.retryable && error.code != .s3Credentials
+        attempt < maxAttempts && error.retryable
     }
 
     /// The wait before try `attempt + 1`; `unit` is a random number in [0, 1).

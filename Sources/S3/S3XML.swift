@@ -32,6 +32,10 @@ public struct S3XMLElement: Sendable, Hashable {
         return try parser.document()
     }
 
+    /// Elements nest at most this deep. S3's and STS's documents nest five levels at most; the limit keeps a hostile
+    /// or broken body from exhausting the stack of this recursive parser.
+    public static let maximumDepth = 64
+
     private struct Parser {
         let bytes: [UInt8]
         var index = 0
@@ -44,7 +48,7 @@ public struct S3XMLElement: Sendable, Hashable {
             if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { index = 3 }
             try skipMisc()
             guard index < bytes.count, bytes[index] == UInt8(ascii: "<") else { throw failure("no root element") }
-            let root = try element()
+            let root = try element(depth: 1)
             try skipMisc()
             guard index == bytes.count else { throw failure("content after the root element") }
             return root
@@ -66,7 +70,10 @@ public struct S3XMLElement: Sendable, Hashable {
             }
         }
 
-        mutating func element() throws(SluiceError) -> S3XMLElement {
+        mutating func element(depth: Int) throws(SluiceError) -> S3XMLElement {
+            guard depth <= S3XMLElement.maximumDepth else {
+                throw failure("elements nested more than \(S3XMLElement.maximumDepth) deep")
+            }
             index += 1  // "<"
             let name = readName()
             guard !name.isEmpty else { throw failure("an element without a name") }
@@ -91,7 +98,15 @@ public struct S3XMLElement: Sendable, Hashable {
             var text: [UInt8] = []
             while true {
                 guard index < bytes.count else { throw failure("element <\(name)> is not closed") }
-                if starts("</") {
+                let byte = bytes[index]
+                if byte == UInt8(ascii: "&") {
+                    text += try entity()
+                } else if byte != UInt8(ascii: "<") {
+                    // A run of plain text, up to the next markup, in one piece.
+                    let end = bytes[index...].firstIndex { $0 == UInt8(ascii: "<") || $0 == UInt8(ascii: "&") } ?? bytes.count
+                    text += bytes[index..<end]
+                    index = end
+                } else if starts("</") {
                     index += 2
                     let closing = readName()
                     while index < bytes.count, Self.isSpace(bytes[index]) { index += 1 }
@@ -108,19 +123,15 @@ public struct S3XMLElement: Sendable, Hashable {
                     text += bytes[start..<(index - 3)]
                 } else if starts("<!--") || starts("<?") {
                     try skipMisc()
-                } else if bytes[index] == UInt8(ascii: "<") {
-                    result.children.append(try element())
-                } else if bytes[index] == UInt8(ascii: "&") {
-                    text += try entity()
                 } else {
-                    text.append(bytes[index])
-                    index += 1
+                    result.children.append(try element(depth: depth + 1))
                 }
             }
         }
 
         mutating func entity() throws(SluiceError) -> [UInt8] {
-            guard let end = bytes[index...].firstIndex(of: UInt8(ascii: ";")), end - index <= 12 else {
+            // The longest entity S3 can send is `&#x10FFFF;`: look no further than that for the `;`.
+            guard let end = bytes[index..<min(bytes.count, index + 13)].firstIndex(of: UInt8(ascii: ";")) else {
                 throw failure("a bare '&' in text")
             }
             let name = String(decoding: bytes[(index + 1)..<end], as: UTF8.self)
@@ -155,13 +166,15 @@ public struct S3XMLElement: Sendable, Hashable {
 
         mutating func skip(past marker: String) throws(SluiceError) {
             let pattern = Array(marker.utf8)
-            while index + pattern.count <= bytes.count {
+            while let first = bytes[index...].firstIndex(of: pattern[0]), first + pattern.count <= bytes.count {
+                index = first
                 if bytes[index..<(index + pattern.count)].elementsEqual(pattern) {
                     index += pattern.count
                     return
                 }
                 index += 1
             }
+            index = bytes.count
             throw failure("missing \(marker)")
         }
 

@@ -4,7 +4,7 @@ import Synchronization
 import Testing
 
 /// `Tools/s3_fault_proxy.py` in front of an S3 server: answers the first requests with the faults given, forwards the
-/// rest, and reports every request it saw.
+/// rest, and reports every request it saw. Used through ``with(upstream:faults:_:)``, which stops it afterwards.
 final class FaultProxy: Sendable {
     /// One request as the proxy saw it.
     struct Request: Sendable, Hashable, CustomStringConvertible {
@@ -25,8 +25,16 @@ final class FaultProxy: Sendable {
         let text = Mutex("")
     }
 
-    /// Starts the proxy in front of `upstream` (`http://host:port`); `faults` as the script takes them.
-    init(upstream: String, faults: [String]) async throws {
+    /// Runs `body` with a proxy in front of `upstream` (`http://host:port`), `faults` as the script takes them, and
+    /// kills the proxy afterwards (ARC may release an object after its last use, so its lifetime is made explicit).
+    static func with<Result>(upstream: String, faults: [String],
+                             _ body: (FaultProxy) async throws -> Result) async throws -> Result {
+        let proxy = try await FaultProxy(upstream: upstream, faults: faults)
+        defer { proxy.stop() }
+        return try await body(proxy)
+    }
+
+    private init(upstream: String, faults: [String]) async throws {
         let target = try #require(URL(string: upstream))
         let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Tools/s3_fault_proxy.py")
         let process = Process()
@@ -38,6 +46,8 @@ final class FaultProxy: Sendable {
         let output = Output()
         pipe.fileHandleForReading.readabilityHandler = { handle in
             let data = handle.availableData
+            // At the end of the output the handler would be called again and again: stop it.
+            if data.isEmpty { handle.readabilityHandler = nil }
             output.text.withLock { $0 += String(decoding: data, as: UTF8.self) }
         }
         try process.run()
@@ -52,7 +62,7 @@ final class FaultProxy: Sendable {
             try await Task.sleep(for: .milliseconds(50))
         }
         guard let port else {
-            process.terminate()
+            kill(process.processIdentifier, SIGKILL)
             throw ProxyFailure(description: "the fault proxy did not start: \(output.text.withLock { $0 })")
         }
         url = "http://127.0.0.1:\(port)"
@@ -69,9 +79,14 @@ final class FaultProxy: Sendable {
         }
     }
 
+    /// SIGKILL, not SIGTERM: a child started from a dispatch worker thread inherits its mask, in which SIGTERM is
+    /// blocked. Not waited for: `Process.waitUntilExit()` spins a run loop, which never ends on the cooperative pool.
+    func stop() {
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+    }
+
     deinit {
-        process.terminate()
-        process.waitUntilExit()
+        stop()
     }
 }
 

@@ -21,6 +21,7 @@ Test tooling only; never part of the product.
 """
 import http.client
 import os
+import signal
 import socket
 import struct
 import sys
@@ -120,6 +121,8 @@ class Handler(BaseHTTPRequestHandler):
 
 
 def main():
+    # A parent's dispatch worker thread may have blocked these for us: let the default action (exit) happen.
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, [signal.SIGTERM, signal.SIGINT])
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     server.daemon_threads = True
     print(f"LISTENING {server.server_address[1]}", flush=True)
