@@ -89,7 +89,13 @@ let package = Package(
         /// tasks, projection, Hive partition folders, newest-file selection.
         .target(
             name: "ParquetSource",
-            dependencies: ["SluiceCore", "SluiceConfig", "SluiceExpressions", "SluicePipeline", "Parquet", "S3", logging],
+            dependencies: ["SluiceCore", "SluiceConfig", "SluiceExpressions", "SluicePipeline", "Parquet", "S3", "SluiceStorage", logging],
+            swiftSettings: strictSettings
+        ),
+        /// Where shards and manifests live: a local directory or an S3 prefix.
+        .target(
+            name: "SluiceStorage",
+            dependencies: ["SluiceCore", "SluiceConfig", "Parquet", "S3", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: strictSettings
         ),
         /// A results folder of Parquet files (Hive partition folders), with its bookmarks beside it.
@@ -126,7 +132,7 @@ let package = Package(
             name: "SluiceDriver",
             dependencies: [
                 "SluiceCore", "SluiceConfig", "SluicePipeline", "SluiceReport", "SluiceWire", "SluiceWireNIO", "SluiceScheduler",
-                "SluiceMetrics", prometheus, logging,
+                "SluiceMetrics", "SluiceStorage", prometheus, logging,
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
@@ -136,7 +142,7 @@ let package = Package(
             name: "SluiceExecutor",
             dependencies: [
                 "SluiceCore", "SluiceConfig", "SluicePipeline", "SluiceExpressions", "SluiceWire", "SluiceWireNIO", "Parquet",
-                "SluiceMetrics", prometheus, logging,
+                "SluiceMetrics", "SluiceStorage", prometheus, logging,
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: strictSettings
@@ -197,7 +203,7 @@ let package = Package(
         .testTarget(
             name: "S3IntegrationTests",
             // Against moto_server and OpenStack Swift's s3api from scripts/services.sh; Python helpers in Tools/.
-            dependencies: ["S3", "HTTPTransport", "SluiceCore", "Parquet", "ParquetSource", .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: ["S3", "HTTPTransport", "SluiceCore", "Parquet", "ParquetSource", "SluiceStorage", "SluiceDriver", .product(name: "Crypto", package: "swift-crypto")],
             exclude: ["Tools"],
             swiftSettings: strictSettings
         ),
@@ -209,7 +215,7 @@ let package = Package(
                     swiftSettings: strictSettings),
         .testTarget(name: "SluiceDriverTests",
                     dependencies: ["SluiceDriver", "SluiceReport", "SluiceExecutor", "SluiceTestKit", "SluicePipeline", "SluiceConfig", "SluiceCore",
-                                   "SluiceScheduler", "SluiceWire", "SluiceWireNIO", "SluiceMetrics", "Parquet", prometheus, logging],
+                                   "SluiceScheduler", "SluiceWire", "SluiceWireNIO", "SluiceMetrics", "SluiceStorage", "Parquet", prometheus, logging],
                     swiftSettings: strictSettings),
         .testTarget(name: "SluiceReportTests", dependencies: ["SluiceReport", "SluicePipeline", "SluiceCore"], swiftSettings: strictSettings),
         .testTarget(name: "SluiceExecutorTests",

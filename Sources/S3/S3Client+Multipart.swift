@@ -10,7 +10,8 @@ extension S3Client {
     /// upload is aborted, so that no parts stay stored (and billed), and the first error is thrown. Returns the ETag.
     @discardableResult
     public func uploadMultipart(bucket: String, key: String, size: Int64, contentType: String = "application/octet-stream",
-                                partSize: Int? = nil, read: @escaping S3PartReader) async throws(SluiceError) -> String {
+                                metadata: [String: String] = [:], partSize: Int? = nil,
+                                read: @escaping S3PartReader) async throws(SluiceError) -> String {
         let partSize = Int64(partSize ?? configuration.partSize)
         guard size > 0, partSize > 0 else {
             throw SluiceError(.s3InvalidRequest, "a multipart upload of \(size) bytes in parts of \(partSize) bytes to bucket '\(bucket)' key '\(key)'")
@@ -20,7 +21,7 @@ extension S3Client {
             throw SluiceError(.s3InvalidRequest, "\(size) bytes in parts of \(partSize) make \(partCount) parts, more than S3's "
                               + "\(S3Configuration.maximumParts) (bucket '\(bucket)' key '\(key)'): raise the part size")
         }
-        let uploadID = try await initiateMultipart(bucket: bucket, key: key, contentType: contentType)
+        let uploadID = try await initiateMultipart(bucket: bucket, key: key, contentType: contentType, metadata: metadata)
         do {
             let etags = try await uploadParts(bucket: bucket, key: key, uploadID: uploadID, size: size, partSize: partSize,
                                               partCount: partCount, read: read)
@@ -33,10 +34,11 @@ extension S3Client {
         }
     }
 
-    public func initiateMultipart(bucket: String, key: String,
-                                  contentType: String = "application/octet-stream") async throws(SluiceError) -> String {
+    public func initiateMultipart(bucket: String, key: String, contentType: String = "application/octet-stream",
+                                  metadata: [String: String] = [:]) async throws(SluiceError) -> String {
         var call = Call(operation: "CreateMultipartUpload", method: .post, bucket: bucket, key: key, query: [("uploads", "")], body: [])
         call.headers.add(name: "Content-Type", value: contentType)
+        Self.add(metadata, to: &call.headers)
         return try S3MultipartResponse.uploadID(try await send(call).body)
     }
 

@@ -95,6 +95,8 @@ public final class S3Client: Sendable {
         /// The `Last-Modified` header as sent (an HTTP date).
         public var lastModified: String?
         public var contentType: String?
+        /// The object's user metadata (`x-amz-meta-NAME` headers), by NAME in lower case.
+        public var metadata: [String: String] = [:]
     }
 
     public func head(bucket: String, key: String) async throws(SluiceError) -> ObjectInfo {
@@ -102,8 +104,13 @@ public final class S3Client: Sendable {
         guard let size = response.headers["Content-Length"].flatMap({ Int64($0) }) else {
             throw SluiceError(.s3InvalidResponse, "S3 HEAD bucket '\(bucket)' key '\(key)': no Content-Length")
         }
+        var metadata: [String: String] = [:]
+        for (name, value) in response.headers where name.lowercased().hasPrefix(Self.metadataPrefix) {
+            metadata[String(name.lowercased().dropFirst(Self.metadataPrefix.count))] = value
+        }
         return ObjectInfo(size: size, etag: S3Object.unquoted(response.headers["ETag"] ?? ""),
-                          lastModified: response.headers["Last-Modified"], contentType: response.headers["Content-Type"])
+                          lastModified: response.headers["Last-Modified"], contentType: response.headers["Content-Type"],
+                          metadata: metadata)
     }
 
     /// The bytes of an object, or of `range` of it (a 206 answer).
@@ -113,25 +120,49 @@ public final class S3Client: Sendable {
         return try await send(call).body
     }
 
-    /// One PUT of `bytes`; returns the ETag.
+    /// The header prefix of user metadata.
+    static let metadataPrefix = "x-amz-meta-"
+
+    /// One PUT of `bytes`, with user `metadata` (names in lower case, values in ASCII); returns the ETag.
     @discardableResult
-    public func put(bucket: String, key: String, bytes: [UInt8],
-                    contentType: String = "application/octet-stream") async throws(SluiceError) -> String {
+    public func put(bucket: String, key: String, bytes: [UInt8], contentType: String = "application/octet-stream",
+                    metadata: [String: String] = [:]) async throws(SluiceError) -> String {
         var call = Call(operation: "PUT", method: .put, bucket: bucket, key: key, body: bytes)
         call.headers.add(name: "Content-Type", value: contentType)
+        Self.add(metadata, to: &call.headers)
         return S3Object.unquoted(try await send(call).headers["ETag"] ?? "")
+    }
+
+    static func add(_ metadata: [String: String], to headers: inout HTTPHeaders) {
+        for (name, value) in metadata.sorted(by: { $0.key < $1.key }) { headers.add(name: metadataPrefix + name, value: value) }
     }
 
     /// `bytes` in one PUT up to ``S3Configuration/multipartThreshold``, as a multipart upload above it.
     @discardableResult
-    public func upload(bucket: String, key: String, bytes: [UInt8],
-                       contentType: String = "application/octet-stream") async throws(SluiceError) -> String {
+    public func upload(bucket: String, key: String, bytes: [UInt8], contentType: String = "application/octet-stream",
+                       metadata: [String: String] = [:]) async throws(SluiceError) -> String {
         guard bytes.count > configuration.multipartThreshold else {
-            return try await put(bucket: bucket, key: key, bytes: bytes, contentType: contentType)
+            return try await put(bucket: bucket, key: key, bytes: bytes, contentType: contentType, metadata: metadata)
         }
         let shared = bytes
-        return try await uploadMultipart(bucket: bucket, key: key, size: Int64(bytes.count), contentType: contentType) { range in
+        return try await uploadMultipart(bucket: bucket, key: key, size: Int64(bytes.count), contentType: contentType,
+                                         metadata: metadata) { range in
             Array(shared[Int(range.lowerBound)..<Int(range.upperBound)])
+        }
+    }
+
+    /// Copies an object within the store, server side (CopyObject, objects up to 5 GiB), keeping its metadata; returns
+    /// the copy's ETag.
+    @discardableResult
+    public func copy(bucket: String, key source: String, to destination: String) async throws(SluiceError) -> String {
+        var call = Call(operation: "CopyObject", method: .put, bucket: bucket, key: destination)
+        call.headers.add(name: "x-amz-copy-source", value: "/" + S3Bytes.uriEncode(bucket, keepSlash: false) + "/"
+                            + S3Bytes.uriEncode(source, keepSlash: true))
+        let response = try await send(call)
+        // Like CompleteMultipartUpload, a copy may fail after S3 sent 200: the body says so.
+        switch S3MultipartResponse.completedETag(response.body, requestIDHeader: response.headers["x-amz-request-id"]) {
+        case .success(let etag): return etag
+        case .failure(let details): throw details.error(operation: "CopyObject", bucket: bucket, key: destination)
         }
     }
 

@@ -70,7 +70,12 @@ public struct StagingConfig: Sendable, Hashable, Codable {
         case snappy, zstd, none
     }
 
+    /// A local directory (or a volume every executor mounts at the same path), or `s3://bucket/prefix`: then shards
+    /// and manifests live in the bucket and executors need no shared disk.
     public var directory: String
+    /// Where the bucket is, when ``directory`` is `s3://...` (default AWS in `AWS_REGION`). Credentials are never
+    /// here: they come from each process's environment.
+    public var s3: S3EndpointSettings?
     /// Default snappy.
     public var compression: Compression
     /// Keep shards after a successful load (default true: they are the run's staging layer).
@@ -85,16 +90,57 @@ public struct StagingConfig: Sendable, Hashable, Codable {
         self.keepRuns = keepRuns
     }
 
-    enum CodingKeys: String, CodingKey { case directory, compression, keepShards, keepRuns }
+    enum CodingKeys: String, CodingKey { case directory, s3, compression, keepShards, keepRuns }
+
+    /// Whether staging is in an S3 bucket.
+    public var isInBucket: Bool { directory.hasPrefix("s3://") }
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         directory = try c.decode(String.self, forKey: .directory)
+        s3 = try c.decodeIfPresent(S3EndpointSettings.self, forKey: .s3)
+        if directory.hasPrefix("s3://") {
+            guard directory.dropFirst(5).prefix(while: { $0 != "/" }).isEmpty == false else {
+                throw DecodingError.dataCorruptedError(forKey: .directory, in: c, debugDescription: "an s3:// staging directory names a bucket: s3://bucket/prefix")
+            }
+            // Keys are joined with "/": a trailing one would make empty path segments.
+            while directory.hasSuffix("/") { directory.removeLast() }
+        } else if s3 != nil {
+            throw DecodingError.dataCorruptedError(forKey: .s3, in: c, debugDescription: "s3: settings apply only to an s3:// staging directory")
+        }
         compression = try c.decodeIfPresent(Compression.self, forKey: .compression) ?? .snappy
         keepShards = try c.decodeIfPresent(Bool.self, forKey: .keepShards) ?? true
         keepRuns = try c.decodeIfPresent(Int.self, forKey: .keepRuns) ?? 5
         guard keepRuns >= 1 else {
             throw DecodingError.dataCorruptedError(forKey: .keepRuns, in: c, debugDescription: "keep_runs must be at least 1 (the run that just ended)")
+        }
+    }
+}
+
+/// Where an S3 bucket is: `s3: {endpoint: "http://127.0.0.1:9000", region: us-east-1, addressing: path}`.
+public struct S3EndpointSettings: Sendable, Hashable, Codable {
+    /// `http(s)://host[:port]`; default AWS's endpoint for ``region``.
+    public var endpoint: String?
+    /// Default `AWS_REGION`, then `AWS_DEFAULT_REGION`, else `us-east-1`.
+    public var region: String?
+    /// `auto` (default), `path` or `virtual`.
+    public var addressing: String?
+
+    public init(endpoint: String? = nil, region: String? = nil, addressing: String? = nil) {
+        self.endpoint = endpoint
+        self.region = region
+        self.addressing = addressing
+    }
+
+    enum CodingKeys: String, CodingKey { case endpoint, region, addressing }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        endpoint = try c.decodeIfPresent(String.self, forKey: .endpoint)
+        region = try c.decodeIfPresent(String.self, forKey: .region)
+        addressing = try c.decodeIfPresent(String.self, forKey: .addressing)
+        if let addressing, !["auto", "path", "virtual"].contains(addressing) {
+            throw DecodingError.dataCorruptedError(forKey: .addressing, in: c, debugDescription: "addressing must be auto, path or virtual")
         }
     }
 }

@@ -100,6 +100,9 @@ extension SluiceError.Code {
     public static let invalidValue = Self("invalid_value", retryable: false)
     /// A bug or an error nothing else classified; retried, since its cause is unknown.
     public static let internalError = Self("internal", retryable: true)
+    /// Reading or writing the staging directory failed (a full disk, a missing directory, a damaged file, a bucket
+    /// that cannot be reached).
+    public static let stagingIO = Self("staging_io", retryable: true)
 }
 
 extension SluiceError: CustomStringConvertible {

@@ -3,6 +3,7 @@ public import Logging
 public import SluiceConfig
 public import SluiceCore
 public import SluicePipeline
+import SluiceStorage
 public import SluiceReport
 
 /// The driver of a run: plans every table once, serves the tasks to executors over the cluster protocol, commits
@@ -87,17 +88,24 @@ public struct Driver: Sendable {
         var startError: SluiceError?
         var excluded: [ExcludedExecutorReport] = []
         var resume: RunResume?
+        var staging: (any StagingStore)?
         do throws(SluiceError) {
+            let store = try pipeline.staging.store()
+            try await BlockingIO.run(name: "sluice.staging.prepare") { () throws(SluiceError) in try store.prepare() }
+            staging = store
             // The sink first: a server it cannot load (a type_mapping pin it lacks) stops the run before anything is created.
             let sink = try await connectSink(logger: logger)
             try await bookmarks.prepare()
             // One snapshot for the whole run: planning and every task read the same data.
-            resume = try resumedRun(before: runID, logger: logger)
+            let runLogger = logger
+            resume = try await BlockingIO.run(name: "sluice.resume.load") { () throws(SluiceError) -> RunResume? in
+                try resumedRun(before: runID, store: store, logger: runLogger)
+            }
             let view = try await source.openRun(consistent: true)
             let served: Result<([TableReport], [ExcludedExecutorReport]), SluiceError>
             do throws(SluiceError) {
                 let planned = await plan(tables, runID: runID, in: view, sink: sink, prepare: true, resume: resume, logger: logger)
-                let manifests = ShardManifests(staging: pipeline.staging, pipeline: pipeline.pipeline, runID: runID, logger: logger)
+                let manifests = ShardManifests(staging: pipeline.staging, pipeline: pipeline.pipeline, runID: runID, store: store, logger: logger)
                 for run in planned.runs { await manifests.planned(run) }
                 let coordinator = RunCoordinator(runID: runID, policy: pipeline.run.retryPolicy, scheduling: pipeline.run.schedulingPolicy,
                                                  tables: planned.runs,
@@ -130,7 +138,8 @@ public struct Driver: Sendable {
         report.resumedFrom = resume?.run
         await recordHistory(report, runID: runID, startedAt: startedMicroseconds, logger: logger)
         if let path = options.reportPath { try report.write(toFile: path) }
-        let pruned = StagingRetention(directory: pipeline.staging.directory, keepRuns: pipeline.staging.keepRuns).prune(after: runID)
+        let retention = StagingRetention(directory: pipeline.staging.directory, keepRuns: pipeline.staging.keepRuns)
+        let pruned = await BlockingIO.run(name: "sluice.staging.prune") { [staging] in retention.prune(after: runID, store: staging) }
         if !pruned.runs.isEmpty || !pruned.temporaryFiles.isEmpty {
             logger.info("staging.pruned", metadata: ["sluice.runs": "\(pruned.runs)", "sluice.temporary_files": "\(pruned.temporaryFiles.count)"])
         }
@@ -213,7 +222,7 @@ public struct Driver: Sendable {
 
     /// The run `--resume` names, with its manifests; nil without `--resume`, or with `--resume last` when the newest
     /// run of the pipeline loaded everything.
-    func resumedRun(before runID: String, logger: Logger) throws(SluiceError) -> RunResume? {
+    func resumedRun(before runID: String, store: any StagingStore, logger: Logger) throws(SluiceError) -> RunResume? {
         let staging = pipeline.staging.directory
         let run: String
         switch options.resume {
@@ -222,13 +231,13 @@ public struct Driver: Sendable {
         case .run(let id):
             run = id
         case .last:
-            guard let last = RunResume.lastUnfinishedRun(staging: staging, pipeline: pipeline.pipeline, before: runID) else {
+            guard let last = RunResume.lastUnfinishedRun(staging: staging, pipeline: pipeline.pipeline, before: runID, store: store) else {
                 logger.info("run.resume.nothing", metadata: ["sluice.staging": "\(staging)"])
                 return nil
             }
             run = last
         }
-        let resume = try RunResume.load(run: run, staging: staging, pipeline: pipeline.pipeline)
+        let resume = try RunResume.load(run: run, staging: staging, pipeline: pipeline.pipeline, store: store)
         logger.info("run.resume", metadata: ["sluice.resumed_from": "\(run)", "sluice.tables": "\(resume.manifests.count)"])
         return resume
     }

@@ -128,7 +128,7 @@ public struct RunPlanner: Sendable {
         guard manifest.work == ShardManifests.fingerprint(works) else {
             return ResumedTable(run: resume.run, notes: ["not resumed from \(from): the table's columns, transform or checks changed since; every partition is read again"])
         }
-        let (reusable, problems) = RunResume.reusableShards(of: manifest, needsCursor: cursorKind != nil)
+        let (reusable, problems) = resume.reusableShards(of: manifest, needsCursor: cursorKind != nil)
         var cap: CursorValue?
         if let cursorKind {
             for staged in reusable.values {

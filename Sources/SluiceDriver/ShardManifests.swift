@@ -1,4 +1,5 @@
 import Crypto
+public import SluiceStorage
 import Foundation
 public import Logging
 public import SluiceConfig
@@ -22,8 +23,13 @@ public actor ShardManifests {
     /// How long staged tasks wait before the manifest is rewritten.
     private let flushDelay: Duration
 
-    public init(staging: StagingConfig, pipeline: String, runID: String, flushDelay: Duration = .seconds(1), logger: Logger) {
+    private let store: any StagingStore
+
+    /// - Parameter store: where staging is (default the local directory `staging.directory`).
+    public init(staging: StagingConfig, pipeline: String, runID: String, flushDelay: Duration = .seconds(1),
+                store: (any StagingStore)? = nil, logger: Logger) {
         self.staging = staging
+        self.store = store ?? LocalStagingStore(root: staging.directory)
         self.pipeline = pipeline
         self.runID = runID
         self.flushDelay = flushDelay
@@ -57,9 +63,7 @@ public actor ShardManifests {
         await write([table])
         guard succeeded, !staging.keepShards, let manifest = manifests[table] else { return }
         let files = manifest.shards.flatMap(\.shards).map(\.file)
-        await BlockingIO.run(name: "sluice.shards.remove") {
-            for file in files { try? FileManager.default.removeItem(atPath: file) }
-        }
+        await BlockingIO.run(name: "sluice.shards.remove") { [store] in store.remove(files) }
     }
 
     /// Hashes what staged since the last flush and rewrites those manifests.
@@ -77,11 +81,11 @@ public actor ShardManifests {
         }
         guard !work.isEmpty else { return }
         let staged = work
-        let hashed = await BlockingIO.run(name: "sluice.shards.hash") {
+        let hashed = await BlockingIO.run(name: "sluice.shards.hash") { [store] in
             staged.map { entry -> (String, ShardManifest.TaskShards?) in
                 var shards: [StagedShard] = []
                 for output in entry.result.outputs {
-                    guard let sha = Self.sha256(ofFile: output.shardPath) else { return (entry.table, nil) }
+                    guard let sha = store.describe(output.shardPath)?.sha256 else { return (entry.table, nil) }
                     shards.append(StagedShard(output: output, table: output.table.isEmpty ? entry.table : output.table, sha256: sha))
                 }
                 return (entry.table, ShardManifest.TaskShards(partition: entry.partition, task: entry.result.taskID,
@@ -99,10 +103,10 @@ public actor ShardManifests {
         let writes = tables.compactMap { table in
             manifests[table].map { (ShardManifest.path(staging: staging.directory, run: runID, table: table), $0) }
         }
-        let failures = await BlockingIO.run(name: "sluice.manifest.write") {
+        let failures = await BlockingIO.run(name: "sluice.manifest.write") { [store] in
             writes.compactMap { path, manifest -> SluiceError? in
                 do throws(SluiceError) {
-                    try manifest.write(toFile: path)
+                    try store.write(try manifest.encoded(), to: path)
                     return nil
                 } catch {
                     return error
@@ -111,20 +115,6 @@ public actor ShardManifests {
         }
         // A manifest that cannot be written costs the resume, not the run.
         for failure in failures { logger.warning("manifest.write.failed", metadata: ["sluice.error": "\(failure)"]) }
-    }
-
-    /// SHA-256 of a file's bytes, lowercase hex; nil when it cannot be read.
-    static func sha256(ofFile path: String) -> String? {
-        guard let handle = FileHandle(forReadingAtPath: path) else { return nil }
-        defer { try? handle.close() }
-        var hasher = SHA256()
-        do {
-            // nil or empty: the end of the file.
-            while let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty { hasher.update(data: chunk) }
-        } catch {
-            return nil
-        }
-        return hasher.finalize().map { String(format: "%02x", $0) }.joined()
     }
 
     /// What executors do to a table's rows (and its children's), without where they load them: shards written under

@@ -1,4 +1,5 @@
 public import Foundation
+public import SluiceStorage
 
 
 /// What a run leaves in the staging directory and how long it stays. Shards are the run's staging layer and are
@@ -44,41 +45,18 @@ public struct StagingRetention: Sendable {
         return Array(runs.dropFirst(max(keepRuns, 1)))
     }
 
-    /// Deletes the finished run's unfinished attempt files and the expired runs. Errors are skipped: retention must
-    /// never fail a run that loaded its data.
+    /// Deletes the finished run's unfinished attempt files and the expired runs, through `store` (by default the local
+    /// directory). Errors are skipped: retention must never fail a run that loaded its data.
     @discardableResult
-    public func prune(after runID: String) -> Outcome {
+    public func prune(after runID: String, store: (any StagingStore)? = nil) -> Outcome {
+        let store = store ?? LocalStagingStore(root: directory)
         var outcome = Outcome()
-        let files = FileManager.default
-        let runDirectory = directory + "/" + runID
-        if let walker = files.enumerator(atPath: runDirectory) {
-            while let relative = walker.nextObject() as? String {
-                guard relative.hasSuffix(".tmp") else { continue }
-                let path = runDirectory + "/" + relative
-                if (try? files.removeItem(atPath: path)) != nil { outcome.temporaryFiles.append(path) }
-            }
-        }
-        let names = (try? files.contentsOfDirectory(atPath: directory)) ?? []
+        outcome.temporaryFiles = store.removeUnfinished(under: runID)
         let cutoff = Date().addingTimeInterval(-activeWithin)
-        for name in expiredRuns(among: names) where name != runID {
-            let path = directory + "/" + name
-            guard let latest = Self.latestModification(under: path), latest < cutoff else { continue }
-            if (try? files.removeItem(atPath: path)) != nil { outcome.runs.append(name) }
+        for name in expiredRuns(among: store.entries(in: "")) where name != runID {
+            guard let latest = store.latestModification(of: name), latest < cutoff else { continue }
+            if store.removeEntry(name) { outcome.runs.append(name) }
         }
         return outcome
-    }
-
-    /// The newest modification time of `path` or anything under it.
-    static func latestModification(under path: String) -> Date? {
-        let files = FileManager.default
-        var latest = (try? files.attributesOfItem(atPath: path)[.modificationDate]) as? Date
-        if let walker = files.enumerator(atPath: path) {
-            while let relative = walker.nextObject() as? String {
-                if let date = (try? files.attributesOfItem(atPath: path + "/" + relative)[.modificationDate]) as? Date {
-                    latest = max(latest ?? date, date)
-                }
-            }
-        }
-        return latest
     }
 }

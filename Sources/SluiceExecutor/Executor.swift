@@ -4,6 +4,7 @@ import SluiceConfig
 public import ServiceLifecycle
 public import SluiceCore
 public import SluicePipeline
+import SluiceStorage
 import SluiceWire
 import SluiceWireNIO
 
@@ -112,7 +113,8 @@ public struct ExecutorService: Service {
             let work = try RunWork(json: config.plan)
             let reader = try registry.source(for: work.source).makeReader(work.source, logger)
             let writer = try registry.sink(for: work.sink).makeWriter(work.sink, logger)
-            return TaskRunner(work: work, reader: reader, writer: writer, logger: logger, memory: options.memoryBudget(for: work))
+            return TaskRunner(work: work, reader: reader, writer: writer, logger: logger, memory: options.memoryBudget(for: work),
+                              staging: try work.staging.store())
         }.mapError {
             // Retryable although it is configuration: what this executor's environment lacks (an unset ${VAR}),
             // another executor's may have, so the driver tries elsewhere (and excludes this one if others succeed).

@@ -64,12 +64,12 @@ extension TaskRunner {
             children.append(child)
         }
         let format = shardFormat
-        let parent = try TableOutput(table: table, shardPath: task.shardPath, attempt: task.attempt, format: format, provisional: true)
+        let parent = try TableOutput(table: table, shardPath: task.shardPath, attempt: task.attempt, format: format, store: staging, provisional: true)
         var outputs = [parent]
         do throws(SluiceError) {
             for (read, child) in zip(task.related, children) {
                 outputs.append(try TableOutput(table: child, shardPath: read.shardPath, attempt: task.attempt, format: format,
-                                               provisional: true))
+                                               store: staging, provisional: true))
             }
             let parentDeclared = Schema(table.transform.outputs.map(\.field))
             var reconciliations: [Reconciliation] = []

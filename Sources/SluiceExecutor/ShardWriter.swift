@@ -2,24 +2,22 @@ import Foundation
 import Parquet
 public import SluiceCore
 import SluicePipeline
+public import SluiceStorage
 
-/// Writes one task's rows to its Parquet shard: to `<shard>.attempt-<n>.tmp`, renamed into place when complete,
-/// so a shard under its final name is always whole. Blocking: use it on one thread.
+/// Writes one task's rows to its Parquet shard: to a scratch file (beside the shard on a local staging directory,
+/// on this machine's disk for a bucket), published under the shard's name when complete (``StagingStore``), so a
+/// shard under its final name is always whole. Blocking: use it on one thread.
 final class ShardWriter {
     let path: String
     let temporaryPath: String
+    private let store: any StagingStore
     private let writer: ParquetFileWriter
     private var closed = false
 
-    init(path: String, attempt: UInt32, schema: Schema, format: ShardFormat, table: String) throws(SluiceError) {
+    init(path: String, attempt: UInt32, schema: Schema, format: ShardFormat, table: String, store: any StagingStore) throws(SluiceError) {
         self.path = path
-        temporaryPath = path + ".attempt-\(attempt).tmp"
-        let directory = (path as NSString).deletingLastPathComponent
-        do {
-            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        } catch {
-            throw SluiceError(.stagingIO, "cannot create the staging directory \(directory)", underlying: "\(error)")
-        }
+        self.store = store
+        temporaryPath = try store.scratchPath(for: path, attempt: attempt)
         writer = try ParquetFileWriter(path: temporaryPath, schema: schema, options: format.writerOptions(table: table))
     }
 
@@ -27,15 +25,15 @@ final class ShardWriter {
         try writer.write(batch)
     }
 
-    /// Completes the shard and moves it into place; returns its size in bytes.
+    /// Completes the shard and publishes it; returns its size in bytes.
     func finish() throws(SluiceError) -> UInt64 {
         closed = true
         let summary = try writer.close()
-        do {
-            if FileManager.default.fileExists(atPath: path) { try FileManager.default.removeItem(atPath: path) }
-            try FileManager.default.moveItem(atPath: temporaryPath, toPath: path)
+        do throws(SluiceError) {
+            try store.publish(temporaryPath, as: path)
         } catch {
-            throw SluiceError(.stagingIO, "cannot move the shard into place at \(path)", underlying: "\(error)")
+            try? FileManager.default.removeItem(atPath: temporaryPath)
+            throw error
         }
         return UInt64(summary.bytes)
     }
@@ -54,8 +52,9 @@ public struct ShardBatchSource: BatchSource, Sendable {
     let reader: ParquetFileReader
     private var rowGroup = 0
 
-    public init(path: String) throws(SluiceError) {
-        reader = try ParquetFileReader(path: path)
+    /// The shard at `path` in `store` (a local file when no store is given).
+    public init(path: String, store: (any StagingStore)? = nil) throws(SluiceError) {
+        reader = try ParquetFileReader(input: try (store ?? LocalStagingStore(root: "")).input(path))
     }
 
     /// The shard's rows as Sluice batches have them.

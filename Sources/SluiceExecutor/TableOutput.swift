@@ -3,6 +3,7 @@ import Parquet
 import SluiceConfig
 import SluiceCore
 import SluicePipeline
+import SluiceStorage
 
 /// What one task writes for one table: the shard (under its final name, or a provisional one while its rows may
 /// still change), the quarantine file beside it (opened at its first quarantined row), and the counts. Blocking:
@@ -14,6 +15,10 @@ final class TableOutput {
     let quarantinePath: String
     let attempt: UInt32
     let format: ShardFormat
+    /// Where the shard and quarantine file are published.
+    let store: any StagingStore
+    /// A provisional shard (rows that may still change) stays on this machine until ``keep()`` or ``rewrite(_:)``.
+    let provisionalPath: String?
     private var shard: ShardWriter?
     private var quarantine: ShardWriter?
     private(set) var rowsExtracted: UInt64 = 0
@@ -24,22 +29,29 @@ final class TableOutput {
     /// The quarantine file, once complete and holding rows.
     private(set) var quarantineFile: String?
 
-    /// - Parameter provisional: write the shard under `<shard>.provisional` until ``rewrite(_:)`` or ``keep()``.
-    init(table: TableWork, shardPath: String, attempt: UInt32, format: ShardFormat, provisional: Bool = false)
-        throws(SluiceError)
+    /// - Parameter provisional: write the shard to a local provisional file until ``rewrite(_:)`` or ``keep()``.
+    init(table: TableWork, shardPath: String, attempt: UInt32, format: ShardFormat, store: any StagingStore,
+         provisional: Bool = false) throws(SluiceError)
     {
         self.table = table
         self.shardPath = shardPath
         self.attempt = attempt
         self.format = format
+        self.store = store
         quarantinePath = TaskRunner.quarantinePath(forShard: shardPath)
         // A file an earlier attempt left must not be taken for this one's.
-        try? FileManager.default.removeItem(atPath: quarantinePath)
-        shard = try ShardWriter(path: provisional ? Self.provisionalPath(shardPath) : shardPath, attempt: attempt,
-                                schema: table.stagedSchema, format: format, table: table.table)
+        store.remove([quarantinePath])
+        if provisional {
+            let path = try store.scratchPath(for: shardPath + ".provisional", attempt: attempt)
+            provisionalPath = path
+            shard = try ShardWriter(path: path, attempt: attempt, schema: table.stagedSchema, format: format, table: table.table,
+                                    store: LocalStagingStore(root: (path as NSString).deletingLastPathComponent))
+        } else {
+            provisionalPath = nil
+            shard = try ShardWriter(path: shardPath, attempt: attempt, schema: table.stagedSchema, format: format, table: table.table,
+                                    store: store)
+        }
     }
-
-    static func provisionalPath(_ path: String) -> String { path + ".provisional" }
 
     func extracted(_ rows: Int) { rowsExtracted += UInt64(rows) }
 
@@ -58,7 +70,7 @@ final class TableOutput {
         guard rows.rows.rowCount > 0 else { return }
         if quarantine == nil {
             quarantine = try ShardWriter(path: quarantinePath, attempt: attempt, schema: QuarantinedRows.schema(declared: rows.rows.schema),
-                                         format: format, table: table.table)
+                                         format: format, table: table.table, store: store)
         }
         try quarantine?.write(try rows.fileBatch())
     }
@@ -71,20 +83,17 @@ final class TableOutput {
 
     /// The provisional shard's rows stand: it moves to its final name.
     func keep() throws(SluiceError) {
-        do {
-            if FileManager.default.fileExists(atPath: shardPath) { try FileManager.default.removeItem(atPath: shardPath) }
-            try FileManager.default.moveItem(atPath: Self.provisionalPath(shardPath), toPath: shardPath)
-        } catch {
-            throw SluiceError(.stagingIO, "cannot move the shard into place at \(shardPath)", underlying: "\(error)")
-        }
+        guard let provisionalPath else { return }
+        try store.publish(provisionalPath, as: shardPath)
     }
 
     /// The provisional shard's rows change: each of its batches goes through `change`, which returns the rows to
     /// keep (and may quarantine others); the result is the final shard. The counts start again.
     func rewrite(_ change: (RecordBatch) throws(SluiceError) -> RecordBatch) throws(SluiceError) {
-        let provisional = Self.provisionalPath(shardPath)
+        guard let provisional = provisionalPath else { return }
         let reader = try ParquetFileReader(path: provisional)
-        shard = try ShardWriter(path: shardPath, attempt: attempt, schema: table.stagedSchema, format: format, table: table.table)
+        shard = try ShardWriter(path: shardPath, attempt: attempt, schema: table.stagedSchema, format: format, table: table.table,
+                                store: store)
         rowsStaged = 0
         rowsDeleted = 0
         for group in 0..<reader.rowGroupCount {
@@ -107,12 +116,7 @@ final class TableOutput {
     func abandon() {
         shard?.abandon()
         quarantine?.abandon()
-        try? FileManager.default.removeItem(atPath: Self.provisionalPath(shardPath))
-    }
-
-    /// Removes the finished shard and quarantine file (a cancelled attempt keeps nothing).
-    func removeFiles() {
-        for path in [shardPath, quarantinePath] { try? FileManager.default.removeItem(atPath: path) }
+        if let provisionalPath { try? FileManager.default.removeItem(atPath: provisionalPath) }
     }
 
     /// What the task reports for this table, once the sink staged the shard.

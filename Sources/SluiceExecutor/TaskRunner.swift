@@ -4,6 +4,7 @@ import SluiceConfig
 import SluiceExpressions
 public import SluiceCore
 public import SluicePipeline
+public import SluiceStorage
 
 /// Runs one task end to end on an executor: read the partition from the source, run the table's stages over
 /// each batch, write the rows to a Parquet shard, then stage the shard in the sink. It decides nothing: the
@@ -20,10 +21,14 @@ public struct TaskRunner: Sendable {
     public let memory: MemoryBudget
     /// The run's broadcast join tables, shared by its tasks.
     let joins = JoinTables()
+    /// Where shards go: the run's staging directory or bucket.
+    public let staging: any StagingStore
 
+    /// - Parameter staging: default the run's local staging directory.
     public init(work: RunWork, reader: any SourceReader, writer: any SinkWriter, logger: Logger,
-                memory: MemoryBudget = .standard(slots: 1)) {
+                memory: MemoryBudget = .standard(slots: 1), staging: (any StagingStore)? = nil) {
         self.work = work
+        self.staging = staging ?? LocalStagingStore(root: work.staging.directory)
         self.reader = reader
         self.writer = writer
         self.logger = logger
@@ -73,14 +78,17 @@ public struct TaskRunner: Sendable {
                 // The shard's row groups, each within the budget's row-group bytes, reach the sink in blocks of its
                 // block bytes: memory holds one row group and one block's copy, never the shard.
                 let shard = ReportingBatchSource(
-                    source: ByteBoundedBatches(try ShardBatchSource(path: output.shardPath), maxBytes: memory.blockBytes), counter: sent)
+                    source: ByteBoundedBatches(try await openShard(output.shardPath), maxBytes: memory.blockBytes), counter: sent)
                 let receipt: SinkReceipt
                 do throws(SluiceError) {
                     try cancellation.check()
                     receipt = try await writer.stage(shard, schema: output.table.stagedSchema, for: task, into: output.table.sink)
                 } catch {
                     // A cancelled attempt leaves no files: the driver keeps nothing of it.
-                    if cancellation.isRaised { extraction.outputs.forEach { $0.removeFiles() } }
+                    if cancellation.isRaised {
+                        let files = extraction.outputs.flatMap { [$0.shardPath, $0.quarantinePath] }
+                        await BlockingIO.run(name: "sluice.shard.remove") { [staging] in staging.remove(files) }
+                    }
                     throw error
                 }
                 guard receipt.rows == output.rowsStaged else {
@@ -107,6 +115,12 @@ public struct TaskRunner: Sendable {
         }
     }
 
+    /// The shard at `path`, its footer read on a thread of its own: on S3 that is a request, and the concurrency
+    /// pool's threads must never wait for one.
+    func openShard(_ path: String) async throws(SluiceError) -> ShardBatchSource {
+        try await BlockingIO.run(name: "sluice.shard.open") { [staging] () throws(SluiceError) in try ShardBatchSource(path: path, store: staging) }
+    }
+
     /// A task of a resumed run whose partition an earlier run already extracted: its committed shards (the
     /// driver checked their size and SHA-256) are staged in the sink as they are, and the result reports what the
     /// earlier run's executor reported about them.
@@ -118,7 +132,7 @@ public struct TaskRunner: Sendable {
             guard let table = work.table(named: shard.table) else {
                 throw SluiceError(.invalidRunPlan, "the run plan has no table \(shard.table)")
             }
-            let receipt = try await writer.stage(try ShardBatchSource(path: shard.file), schema: table.stagedSchema, for: task,
+            let receipt = try await writer.stage(try await openShard(shard.file), schema: table.stagedSchema, for: task,
                                                  into: table.sink)
             guard receipt.rows == shard.rowsStaged else {
                 throw SluiceError(.stagingIO, "the sink staged \(receipt.rows) rows of \(shard.file), which run \(read.run) recorded with \(shard.rowsStaged)",
@@ -154,7 +168,7 @@ public struct TaskRunner: Sendable {
     func extract(_ task: TaskSpec, table: TableWork, progress: @escaping @Sendable (UInt64) -> Void,
                  cancellation: CancelSignal? = nil) async throws(SluiceError) -> Extraction {
         try await BlockingIO.run(name: "sluice.extract") { () throws(SluiceError) -> Extraction in
-            let output = try TableOutput(table: table, shardPath: task.shardPath, attempt: task.attempt, format: shardFormat)
+            let output = try TableOutput(table: table, shardPath: task.shardPath, attempt: task.attempt, format: shardFormat, store: staging)
             do throws(SluiceError) {
                 let read = try pump(task.read, table: table, into: output, progress: progress, cancellation: cancellation)
                 try output.finishShard()

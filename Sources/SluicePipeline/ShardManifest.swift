@@ -99,16 +99,39 @@ public struct ShardManifest: Sendable, Hashable, Codable {
         "\(staging)/\(run)/\(table)/\(fileName)"
     }
 
+    /// The manifest as stored: JSON, keys sorted.
+    public func encoded() throws(SluiceError) -> [UInt8] {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
+        do {
+            return [UInt8](try encoder.encode(self))
+        } catch {
+            throw SluiceError(.stagingIO, "cannot encode the manifest of \(table)", context: ErrorContext(table: table), underlying: "\(error)")
+        }
+    }
+
+    /// A stored manifest; `name` says where it came from in errors.
+    public static func decode(_ bytes: [UInt8], name: String) throws(SluiceError) -> ShardManifest {
+        let manifest: ShardManifest
+        do {
+            manifest = try JSONDecoder().decode(ShardManifest.self, from: Data(bytes))
+        } catch {
+            throw SluiceError(.stagingIO, "the manifest \(name) is damaged", underlying: "\(error)")
+        }
+        guard manifest.format <= currentFormat else {
+            throw SluiceError(.stagingIO, "the manifest \(name) has format \(manifest.format); this sluice reads up to \(currentFormat)")
+        }
+        return manifest
+    }
+
     /// Writes the manifest through a temporary file and a rename.
     public func write(toFile path: String) throws(SluiceError) {
+        let data = try encoded()
         do {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
-            let data = try encoder.encode(self)
             let directory = (path as NSString).deletingLastPathComponent
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
             let temporary = path + ".writing.tmp"
-            try data.write(to: URL(fileURLWithPath: temporary))
+            try Data(data).write(to: URL(fileURLWithPath: temporary))
             guard rename(temporary, path) == 0 else {
                 throw SluiceError(.stagingIO, "cannot rename \(temporary) to \(path): \(String(cString: strerror(errno)))")
             }
@@ -123,20 +146,6 @@ public struct ShardManifest: Sendable, Hashable, Codable {
     /// Reads a manifest; nil when the file does not exist.
     public static func read(fromFile path: String) throws(SluiceError) -> ShardManifest? {
         guard let data = FileManager.default.contents(atPath: path) else { return nil }
-        let manifest: ShardManifest
-        do {
-            manifest = try JSONDecoder().decode(ShardManifest.self, from: data)
-        } catch {
-            throw SluiceError(.stagingIO, "the manifest \(path) is damaged", underlying: "\(error)")
-        }
-        guard manifest.format <= currentFormat else {
-            throw SluiceError(.stagingIO, "the manifest \(path) has format \(manifest.format); this sluice reads up to \(currentFormat)")
-        }
-        return manifest
+        return try decode([UInt8](data), name: path)
     }
-}
-
-extension SluiceError.Code {
-    /// Reading or writing the staging directory failed (a full disk, a missing directory, a damaged file).
-    public static let stagingIO = Self("staging_io", retryable: true)
 }

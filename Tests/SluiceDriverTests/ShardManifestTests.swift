@@ -4,6 +4,7 @@ import SluiceConfig
 import SluiceCore
 import SluiceDriver
 import SluicePipeline
+import SluiceStorage
 import Testing
 
 /// The manifests a run keeps in staging, and what a resumed run trusts of them.
@@ -43,14 +44,14 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: path + ".writing.tmp"), "written through a rename")
 
         // The recorded SHA-256 of "abc" is right, so the shard is reusable; a changed byte makes it not.
-        var (reusable, problems) = RunResume.reusableShards(of: read, needsCursor: true)
+        var (reusable, problems) = RunResume.reusableShards(of: read, needsCursor: true, store: LocalStagingStore(root: staging))
         #expect(reusable.keys.sorted() == [0] && problems.isEmpty, "\(problems)")
         try "abd".write(toFile: output.shardPath, atomically: true, encoding: .utf8)
-        (reusable, problems) = RunResume.reusableShards(of: read, needsCursor: true)
+        (reusable, problems) = RunResume.reusableShards(of: read, needsCursor: true, store: LocalStagingStore(root: staging))
         #expect(reusable.isEmpty)
         #expect(problems.first?.contains("changed since it was staged") == true, "\(problems)")
         try FileManager.default.removeItem(atPath: output.shardPath)
-        (reusable, problems) = RunResume.reusableShards(of: read, needsCursor: true)
+        (reusable, problems) = RunResume.reusableShards(of: read, needsCursor: true, store: LocalStagingStore(root: staging))
         #expect(problems.first?.contains("is gone") == true, "\(problems)")
     }
 
