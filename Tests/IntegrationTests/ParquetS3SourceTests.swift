@@ -65,6 +65,22 @@ import Testing
         #expect(compared == "OK 4700", "\(compared)")
     }
 
+    /// The second seed's two jobs with the lake in a bucket and the transform staging in the same bucket: its executors
+    /// share no disk with the driver but the results folder.
+    @Test func theSeedsTwoJobsReadTheLakeFromABucketAndStageInIt() throws {
+        let store = try Store.named("moto")
+        let (lake, bucket) = try Self.bucketLake(store)
+        defer { lake.fixture.tearDown() }
+        try ParquetSourceTests.seedTwoJobs(
+            lake, source: Self.source(store, bucket: bucket),
+            staging: "{directory: \"s3://\(bucket)/staging\", s3: {endpoint: \"\(store.endpoint)\", addressing: path}}",
+            environment: store.credentials)
+        // Both transform runs' shards and manifests are in the bucket (kept: staging.keep_shards).
+        let staged = try StagingInBucketTests.bucket(store, ["list", bucket, "staging/"]).map { $0.split(separator: " ")[0] }
+        #expect(staged.filter { $0.hasSuffix("/daily/manifest.json") }.count == 2, "\(staged)")
+        #expect(staged.contains { $0.hasSuffix(".parquet") }, "\(staged)")
+    }
+
     @Test func aWrongSecretIsRefusedByTheStoreAndNamed() throws {
         let store = try Store.named("swift")
         let (lake, bucket) = try Self.bucketLake(store)

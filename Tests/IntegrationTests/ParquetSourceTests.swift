@@ -151,14 +151,21 @@ import Testing
     @Test func lakeToResultsFolderThenNewestPartitionToClickHouse() throws {
         let lake = try Lake()
         defer { lake.fixture.tearDown() }
+        try Self.seedTwoJobs(lake, source: "parquet: {path: \(lake.root), rows_per_task: 1000}",
+                             staging: "{directory: \(lake.fixture.directory)/staging-1}")
+    }
+
+    /// The transform job reads `source` (the lake, as `parquet: {...}`) and stages in `staging`; `environment` holds the
+    /// runs' S3 credentials when either is a bucket.
+    static func seedTwoJobs(_ lake: Lake, source: String, staging: String, environment: [String: String] = [:]) throws {
         let results = lake.fixture.directory + "/results"
         let transform = """
             pipeline: seed2-transform
             source:
-              parquet: {path: \(lake.root), rows_per_task: 1000}
+              \(source)
             sink:
               parquet: {path: \(results), partition_by: [date]}
-            staging: {directory: \(lake.fixture.directory)/staging-1}
+            staging: \(staging)
             run: {heartbeat_interval: 500ms, executor_timeout: 3s, retries: 1}
             tables:
               - name: daily
@@ -175,7 +182,7 @@ import Testing
             """
         let transformPath = lake.fixture.directory + "/transform.yaml"
         try transform.write(toFile: transformPath, atomically: true, encoding: .utf8)
-        let first = try lake.fixture.run(transformPath)
+        let first = try lake.fixture.run(transformPath, environment: environment)
         #expect(first.status == 0, "\(first.output.suffix(3000))")
         #expect(first.table["rows_loaded"] as? Int == 4_700, "\(first.table)")
         let folders = try FileManager.default.contentsOfDirectory(atPath: results + "/daily").sorted()
@@ -183,7 +190,7 @@ import Testing
         let checked = try Shell.execute("/usr/bin/env", ["python3", Self.tool, "results", lake.root, results + "/daily"])
         #expect(checked.stdout.trimmed == "OK 4700", "\(checked.stdout) \(checked.stderr)")
         // Run again: a table without a cursor is replaced, not doubled.
-        let again = try lake.fixture.run(transformPath)
+        let again = try lake.fixture.run(transformPath, environment: environment)
         #expect(again.status == 0, "\(again.output.suffix(3000))")
         let checkedAgain = try Shell.execute("/usr/bin/env", ["python3", Self.tool, "results", lake.root, results + "/daily"])
         #expect(checkedAgain.stdout.trimmed == "OK 4700", "\(checkedAgain.stdout) \(checkedAgain.stderr)")
