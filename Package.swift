@@ -101,7 +101,7 @@ let package = Package(
         /// A results folder of Parquet files (Hive partition folders), with its bookmarks beside it.
         .target(
             name: "ParquetSink",
-            dependencies: ["SluiceCore", "SluiceConfig", "SluicePipeline", "Parquet", logging],
+            dependencies: ["SluiceCore", "SluiceConfig", "SluicePipeline", "Parquet", "SluiceStorage", logging],
             swiftSettings: strictSettings
         ),
         .target(

@@ -1,15 +1,19 @@
 import Foundation
 import SluiceCore
 import SluicePipeline
+import SluiceStorage
 
 /// Bookmarks and run records kept beside the results, for a sink that is a folder of files:
 /// `<root>/_sluice/bookmarks/<table>.json` (each replaced atomically) and `<root>/_sluice/runs.jsonl` (one record per
 /// line, appended). Only the driver writes them.
 struct FileBookmarkStore: BookmarkStore {
     let directory: String
+    /// The results folder's store (a directory, or a bucket): the paths below are whole paths in it.
+    let store: any StagingStore
 
-    init(root: String) {
+    init(root: String, store: any StagingStore) {
         directory = root + "/_sluice"
+        self.store = store
     }
 
     private struct Stored: Codable {
@@ -21,15 +25,18 @@ struct FileBookmarkStore: BookmarkStore {
         var runID: String
     }
 
-    func prepare() async throws(SluiceError) {
-        try create(directory + "/bookmarks")
+    /// `work` on a thread of its own: the store blocks.
+    private func onThread<T: Sendable>(_ work: @escaping @Sendable (any StagingStore) throws(SluiceError) -> T) async throws(SluiceError) -> T {
+        try await BlockingIO.run(name: "sluice.parquet_sink.bookmarks") { [store] () throws(SluiceError) -> T in try work(store) }
     }
+
+    func prepare() async throws(SluiceError) {}
 
     func load(table: String) async throws(SluiceError) -> Bookmark? {
         let path = bookmarkPath(table)
-        guard let data = FileManager.default.contents(atPath: path) else { return nil }
+        guard let data = try await onThread({ store throws(SluiceError) in try store.read(path) }) else { return nil }
         do {
-            let stored = try JSONDecoder().decode(Stored.self, from: data)
+            let stored = try JSONDecoder().decode(Stored.self, from: Data(data))
             return Bookmark(table: stored.table, value: stored.value, epochSeconds: stored.epochSeconds, backfill: stored.backfill,
                             backfillChangedAt: stored.backfillChangedAt, runID: stored.runID)
         } catch {
@@ -38,42 +45,38 @@ struct FileBookmarkStore: BookmarkStore {
         }
     }
 
+    /// Each bookmark is one file, replaced whole (a rename; one PUT in a bucket).
     func save(_ bookmark: Bookmark) async throws(SluiceError) {
-        try create(directory + "/bookmarks")
         let stored = Stored(table: bookmark.table, value: bookmark.value, epochSeconds: bookmark.epochSeconds, backfill: bookmark.backfill,
                             backfillChangedAt: bookmark.backfillChangedAt, runID: bookmark.runID)
         let path = bookmarkPath(bookmark.table)
+        let bytes: [UInt8]
         do {
-            try JSONEncoder().encode(stored).write(to: URL(fileURLWithPath: path), options: .atomic)
+            bytes = [UInt8](try JSONEncoder().encode(stored))
         } catch {
-            throw SluiceError(.parquetSinkIO, "cannot write the bookmark", context: ErrorContext(file: path, table: bookmark.table),
-                              underlying: "\(error)")
+            throw SluiceError(.parquetSinkIO, "cannot encode the bookmark", context: ErrorContext(table: bookmark.table), underlying: "\(error)")
         }
+        try await onThread { store throws(SluiceError) in try store.write(bytes, to: path) }
     }
 
+    /// Run records go to `runs.jsonl`, rewritten whole with the new lines at its end (a bucket has no append; only
+    /// the driver writes it).
     func record(_ records: [RunRecord]) async throws(SluiceError) {
-        try create(directory)
         let path = directory + "/runs.jsonl"
         var text = ""
         for record in records {
             guard let line = try? JSONEncoder().encode(record) else { continue }
             text += String(decoding: line, as: UTF8.self) + "\n"
         }
-        guard FileManager.default.fileExists(atPath: path) || FileManager.default.createFile(atPath: path, contents: nil),
-              let handle = FileHandle(forWritingAtPath: path) else {
-            throw SluiceError(.parquetSinkIO, "cannot append to the run records", context: ErrorContext(file: path))
-        }
-        defer { try? handle.close() }
-        do {
-            try handle.seekToEnd()
-            try handle.write(contentsOf: Data(text.utf8))
-        } catch {
-            throw SluiceError(.parquetSinkIO, "cannot append to the run records", context: ErrorContext(file: path), underlying: "\(error)")
+        let added = Array(text.utf8)
+        try await onThread { store throws(SluiceError) in
+            try store.write((try store.read(path) ?? []) + added, to: path)
         }
     }
 
     func history(table: String?, limit: Int) async throws(SluiceError) -> [RunRecord] {
-        guard let data = FileManager.default.contents(atPath: directory + "/runs.jsonl") else { return [] }
+        let path = directory + "/runs.jsonl"
+        guard let data = try await onThread({ store throws(SluiceError) in try store.read(path) }) else { return [] }
         let records = String(decoding: data, as: UTF8.self).split(separator: "\n").compactMap {
             try? JSONDecoder().decode(RunRecord.self, from: Data($0.utf8))
         }
@@ -82,7 +85,7 @@ struct FileBookmarkStore: BookmarkStore {
     }
 
     func allBookmarks() async throws(SluiceError) -> [Bookmark] {
-        let names = (try? FileManager.default.contentsOfDirectory(atPath: directory + "/bookmarks")) ?? []
+        let names = try await onThread { store in store.entries(in: "_sluice/bookmarks") }
         var bookmarks: [Bookmark] = []
         for name in names.sorted() where name.hasSuffix(".json") {
             if let bookmark = try await load(table: String(name.dropLast(5)).removingPercentEncoding ?? "") { bookmarks.append(bookmark) }
@@ -92,13 +95,5 @@ struct FileBookmarkStore: BookmarkStore {
 
     private func bookmarkPath(_ table: String) -> String {
         directory + "/bookmarks/" + (table.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? table) + ".json"
-    }
-
-    private func create(_ path: String) throws(SluiceError) {
-        do {
-            try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-        } catch {
-            throw SluiceError(.parquetSinkIO, "cannot create \(path)", context: ErrorContext(file: path), underlying: "\(error)")
-        }
     }
 }

@@ -1,6 +1,8 @@
 import Foundation
+import SluiceConfig
 import SluiceCore
 import SluicePipeline
+import SluiceStorage
 
 /// Where one table's files go in one run: the work payload the driver plans and every executor's writer receives.
 ///
@@ -23,10 +25,21 @@ struct ParquetSinkTarget: Sendable, Hashable, Codable {
     var schema: Schema
     var compression: String
     var rowGroupRows: Int
+    /// Where the bucket is, when ``directory`` is in one.
+    var s3: S3EndpointSettings?
 
-    var workDirectory: String { directory + "/_sluice_work/" + runID }
+    /// The run's work folder, relative to the table's.
+    var workFolder: String { "_sluice_work/" + runID }
+    var workDirectory: String { directory + "/" + workFolder }
 
-    func attemptDirectory(task: UInt64, attempt: UInt32) -> String { workDirectory + "/t\(task)-a\(attempt)" }
+    /// An attempt's folder, relative to the table's.
+    func attemptFolder(task: UInt64, attempt: UInt32) -> String { workFolder + "/t\(task)-a\(attempt)" }
+    func attemptDirectory(task: UInt64, attempt: UInt32) -> String { directory + "/" + attemptFolder(task: task, attempt: attempt) }
+
+    /// The table's folder as a store (a directory, or a prefix of a bucket).
+    func store() throws(SluiceError) -> any StagingStore {
+        try StagingConfig(directory: directory, s3: s3).store()
+    }
 
     /// The name a task's file has once committed (the same for every attempt, so a commit repeated after a failure
     /// replaces instead of adding).

@@ -3,6 +3,7 @@ public import Logging
 import Parquet
 public import SluiceCore
 public import SluicePipeline
+import SluiceStorage
 
 /// An executor's side of `sink: {parquet: ...}`: writes a task's rows as Parquet files in its attempt's folder, one
 /// per partition folder, for the driver to commit.
@@ -20,23 +21,29 @@ public struct ParquetSinkWriter: SinkWriter {
         guard schema == target.schema else {
             throw SluiceError(.invalidRunPlan, "the staged rows do not have the schema the driver planned for \(target.directory)", context: context)
         }
-        let directory = target.attemptDirectory(task: task.id, attempt: task.attempt)
-        try? FileManager.default.removeItem(atPath: directory)
+        let store = try target.store()
+        let folder = target.attemptFolder(task: task.id, attempt: task.attempt)
+        let source = batches
         do throws(SluiceError) {
-            let source = batches
             let receipt = try await BlockingIO.run { () throws(SluiceError) -> ParquetSinkReceipt in
+                _ = store.removeEntry(folder)
                 var batches = source
-                var files = PartitionedFiles(target: target, directory: directory)
-                var rows: UInt64 = 0
-                while let batch = try batches.next() {
-                    try files.write(batch)
-                    rows += UInt64(batch.rowCount)
+                var files = PartitionedFiles(target: target, directory: target.directory + "/" + folder, store: store, attempt: task.attempt)
+                do throws(SluiceError) {
+                    var rows: UInt64 = 0
+                    while let batch = try batches.next() {
+                        try files.write(batch)
+                        rows += UInt64(batch.rowCount)
+                    }
+                    return ParquetSinkReceipt(task: task.id, attempt: task.attempt, files: try files.close(), rows: rows)
+                } catch {
+                    files.abandon()
+                    _ = store.removeEntry(folder)
+                    throw error
                 }
-                return ParquetSinkReceipt(task: task.id, attempt: task.attempt, files: try files.close(), rows: rows)
             }
             return SinkReceipt(rows: receipt.rows, payload: try .json(kind: ParquetSinkTarget.kind, receipt))
         } catch {
-            try? FileManager.default.removeItem(atPath: directory)
             throw error.adding(context)
         }
     }
@@ -49,12 +56,17 @@ struct PartitionedFiles {
     /// The columns written into the files: the staged ones without the partition columns.
     let fileSchema: Schema
     let partitionIndices: [Int]
-    private var writers: [String: ParquetFileWriter] = [:]
+    /// Where the files are published once complete (written to scratch files until then).
+    let store: any StagingStore
+    let attempt: UInt32
+    private var writers: [String: (writer: ParquetFileWriter, scratch: String)] = [:]
     private var order: [String] = []
 
-    init(target: ParquetSinkTarget, directory: String) {
+    init(target: ParquetSinkTarget, directory: String, store: any StagingStore, attempt: UInt32) {
         self.target = target
         self.directory = directory
+        self.store = store
+        self.attempt = attempt
         let indices = target.partitionBy.compactMap(target.schema.index(of:))
         partitionIndices = indices
         fileSchema = Schema(target.schema.fields.enumerated().filter { !indices.contains($0.offset) }.map(\.element))
@@ -81,25 +93,35 @@ struct PartitionedFiles {
         }
     }
 
-    /// Closes every file; their paths relative to the attempt's folder.
+    /// Closes every file and publishes it; their paths relative to the attempt's folder.
     mutating func close() throws(SluiceError) -> [String] {
-        for folder in order { _ = try writers[folder]!.close() }
-        return order.map { $0.isEmpty ? "part.parquet" : $0 + "/part.parquet" }
+        let files = order.map { $0.isEmpty ? "part.parquet" : $0 + "/part.parquet" }
+        for (folder, file) in zip(order, files) {
+            guard let open = writers.removeValue(forKey: folder) else { continue }
+            _ = try open.writer.close()
+            try store.publish(open.scratch, as: directory + "/" + file)
+        }
+        return files
+    }
+
+    /// Gives up: closes and removes the scratch files.
+    mutating func abandon() {
+        for open in writers.values {
+            _ = try? open.writer.close()
+            try? FileManager.default.removeItem(atPath: open.scratch)
+        }
+        writers = [:]
     }
 
     private mutating func writer(for folder: String) throws(SluiceError) -> ParquetFileWriter {
-        if let writer = writers[folder] { return writer }
-        let path = folder.isEmpty ? directory : directory + "/" + folder
-        do {
-            try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-        } catch {
-            throw SluiceError(.parquetSinkIO, "cannot create \(path)", context: ErrorContext(file: path), underlying: "\(error)")
-        }
+        if let open = writers[folder] { return open.writer }
+        let path = (folder.isEmpty ? directory : directory + "/" + folder) + "/part.parquet"
+        let scratch = try store.scratchPath(for: path, attempt: attempt)
         var options = ParquetWriterOptions()
         options.compression = ParquetSinkSettings.codec(target.compression) ?? .snappy
         options.rowGroupRows = target.rowGroupRows
-        let writer = try ParquetFileWriter(output: try ParquetFileOutput(path: path + "/part.parquet"), schema: fileSchema, options: options)
-        writers[folder] = writer
+        let writer = try ParquetFileWriter(output: try ParquetFileOutput(path: scratch), schema: fileSchema, options: options)
+        writers[folder] = (writer, scratch)
         order.append(folder)
         return writer
     }

@@ -83,8 +83,10 @@ public struct StagingConfig: Sendable, Hashable, Codable {
     /// How many runs' directories stay in staging (default 5); older ones are deleted when a run ends.
     public var keepRuns: Int
 
-    public init(directory: String, compression: Compression = .snappy, keepShards: Bool = true, keepRuns: Int = 5) {
+    public init(directory: String, s3: S3EndpointSettings? = nil, compression: Compression = .snappy, keepShards: Bool = true,
+                keepRuns: Int = 5) {
         self.directory = directory
+        self.s3 = s3
         self.compression = compression
         self.keepShards = keepShards
         self.keepRuns = keepRuns

@@ -88,6 +88,33 @@ public struct LocalStagingStore: StagingStore {
         (try? FileManager.default.removeItem(atPath: root + "/" + name)) != nil
     }
 
+    public func files(under relative: String) -> [String] {
+        let directory = relative.isEmpty ? root : root + "/" + relative
+        guard let walker = FileManager.default.enumerator(atPath: directory) else { return [] }
+        var files: [String] = []
+        while let path = walker.nextObject() as? String {
+            var isDirectory: ObjCBool = false
+            if FileManager.default.fileExists(atPath: directory + "/" + path, isDirectory: &isDirectory), !isDirectory.boolValue {
+                files.append(path)
+            }
+        }
+        return files.sorted()
+    }
+
+    public func exists(_ path: String) -> Bool {
+        FileManager.default.fileExists(atPath: path)
+    }
+
+    public func move(_ source: String, to destination: String) throws(SluiceError) {
+        let directory = (destination as NSString).deletingLastPathComponent
+        do {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        } catch {
+            throw SluiceError(.stagingIO, "cannot create \(directory)", underlying: "\(error)")
+        }
+        try publish(source, as: destination)
+    }
+
     public func removeUnfinished(under name: String) -> [String] {
         let directory = root + "/" + name
         var removed: [String] = []

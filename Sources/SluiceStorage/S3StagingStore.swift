@@ -171,6 +171,27 @@ public struct S3StagingStore: StagingStore {
         return failures?.isEmpty == true
     }
 
+    public func files(under relative: String) -> [String] {
+        let start = relative.isEmpty ? prefix : prefix + relative + "/"
+        guard let objects = try? Blocking.wait({ [client, bucket] () async throws(SluiceError) in
+            try await client.listAll(bucket: bucket, prefix: start)
+        }) else { return [] }
+        return objects.map { String($0.key.dropFirst(start.count)) }.filter { !$0.isEmpty && !$0.hasSuffix("/") }.sorted()
+    }
+
+    public func exists(_ path: String) -> Bool {
+        guard let key = try? key(path) else { return false }
+        return (try? Blocking.wait { [client, bucket] () async throws(SluiceError) in try await client.head(bucket: bucket, key: key) }) != nil
+    }
+
+    public func move(_ source: String, to destination: String) throws(SluiceError) {
+        let from = try key(source), to = try key(destination)
+        try Blocking.wait { [client, bucket] () async throws(SluiceError) in
+            try await client.copy(bucket: bucket, key: from, to: to)
+            try await client.delete(bucket: bucket, key: from)
+        }
+    }
+
     public func removeUnfinished(under name: String) -> [String] {
         let start = prefix + name + "/"
         let aborted = try? Blocking.wait { [client, bucket] () async throws(SluiceError) -> [String] in

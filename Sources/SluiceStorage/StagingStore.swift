@@ -39,6 +39,13 @@ public protocol StagingStore: Sendable {
     func latestModification(of name: String) -> Date?
     /// Removes the entry `name` and everything under it; whether it did.
     func removeEntry(_ name: String) -> Bool
+    /// Every file under the folder `relative` at any depth, as paths relative to that folder, sorted.
+    func files(under relative: String) -> [String]
+    /// Whether `path` exists.
+    func exists(_ path: String) -> Bool
+    /// Moves the file `source` to `destination` (replacing it): a rename locally; on S3 a server-side copy, then the
+    /// source is deleted (the copy appears whole, as any object).
+    func move(_ source: String, to destination: String) throws(SluiceError)
     /// Removes what attempts that never finished left under the entry `name` (scratch files; on S3, multipart uploads
     /// still open); returns what it removed.
     func removeUnfinished(under name: String) -> [String]

@@ -65,16 +65,24 @@ import Testing
         #expect(compared == "OK 4700", "\(compared)")
     }
 
-    /// The second seed's two jobs with the lake in a bucket and the transform staging in the same bucket: its executors
-    /// share no disk with the driver but the results folder.
-    @Test func theSeedsTwoJobsReadTheLakeFromABucketAndStageInIt() throws {
-        let store = try Store.named("moto")
+    /// The second seed's two jobs all in a bucket: the lake, the transform's staging and its results folder; then the
+    /// newest results partition from the bucket into ClickHouse. The executors share no disk with the driver.
+    @Test(arguments: ["moto", "swift"])
+    func theSeedsTwoJobsRunThroughABucket(store name: String) throws {
+        let store = try Store.named(name)
         let (lake, bucket) = try Self.bucketLake(store)
         defer { lake.fixture.tearDown() }
+        let s3 = ", s3: {endpoint: \"\(store.endpoint)\", addressing: path}"
         try ParquetSourceTests.seedTwoJobs(
             lake, source: Self.source(store, bucket: bucket),
-            staging: "{directory: \"s3://\(bucket)/staging\", s3: {endpoint: \"\(store.endpoint)\", addressing: path}}",
+            staging: "{directory: \"s3://\(bucket)/staging\"\(s3)}",
+            results: .init(path: "s3://\(bucket)/results", s3: s3, store: store, bucket: bucket),
             environment: store.credentials)
+        // Only committed files are in the results folder, and the bookmarks and run records beside them.
+        let results = try StagingInBucketTests.bucket(store, ["list", bucket, "results/"]).map { String($0.split(separator: " ")[0]) }
+        #expect(!results.contains { $0.contains("_sluice_work") }, "\(results)")
+        #expect(results.contains("results/_sluice/runs.jsonl"), "\(results)")
+        #expect(results.filter { $0.hasSuffix(".parquet") }.allSatisfy { $0.hasPrefix("results/daily/date=2026-11-0") }, "\(results)")
         // Both transform runs' shards and manifests are in the bucket (kept: staging.keep_shards).
         let staged = try StagingInBucketTests.bucket(store, ["list", bucket, "staging/"]).map { $0.split(separator: " ")[0] }
         #expect(staged.filter { $0.hasSuffix("/daily/manifest.json") }.count == 2, "\(staged)")

@@ -155,16 +155,34 @@ import Testing
                              staging: "{directory: \(lake.fixture.directory)/staging-1}")
     }
 
-    /// The transform job reads `source` (the lake, as `parquet: {...}`) and stages in `staging`; `environment` holds the
-    /// runs' S3 credentials when either is a bucket.
-    static func seedTwoJobs(_ lake: Lake, source: String, staging: String, environment: [String: String] = [:]) throws {
-        let results = lake.fixture.directory + "/results"
+    /// Where the transform job writes its results: a local folder, or a bucket (through `s3_bucket.py`).
+    struct ResultsFolder {
+        var path: String
+        /// `, s3: {...}` for a bucket.
+        var s3: String = ""
+        var store: ParquetS3SourceTests.Store?
+        var bucket: String?
+
+        /// The folder's `daily/` table as local files, to look at (downloaded from a bucket into `scratch`).
+        func daily(scratch: String) throws -> String {
+            guard let store, let bucket else { return path + "/daily" }
+            let copy = scratch + "/results-copy-\(UUID().uuidString)"
+            try StagingInBucketTests.bucket(store, ["download", bucket, "results/daily/", copy + "/daily"])
+            return copy + "/daily"
+        }
+    }
+
+    /// The transform job reads `source` (the lake, as `parquet: {...}`), stages in `staging` and writes `results` (by
+    /// default a local folder); `environment` holds the runs' S3 credentials when any of them is a bucket.
+    static func seedTwoJobs(_ lake: Lake, source: String, staging: String, results given: ResultsFolder? = nil,
+                            environment: [String: String] = [:]) throws {
+        let folder = given ?? ResultsFolder(path: lake.fixture.directory + "/results")
         let transform = """
             pipeline: seed2-transform
             source:
               \(source)
             sink:
-              parquet: {path: \(results), partition_by: [date]}
+              parquet: {path: "\(folder.path)", partition_by: [date]\(folder.s3)}
             staging: \(staging)
             run: {heartbeat_interval: 500ms, executor_timeout: 3s, retries: 1}
             tables:
@@ -185,14 +203,15 @@ import Testing
         let first = try lake.fixture.run(transformPath, environment: environment)
         #expect(first.status == 0, "\(first.output.suffix(3000))")
         #expect(first.table["rows_loaded"] as? Int == 4_700, "\(first.table)")
-        let folders = try FileManager.default.contentsOfDirectory(atPath: results + "/daily").sorted()
+        let daily = try folder.daily(scratch: lake.fixture.directory)
+        let folders = try FileManager.default.contentsOfDirectory(atPath: daily).sorted()
         #expect(folders == ["date=2026-11-01", "date=2026-11-02"], "\(folders)")
-        let checked = try Shell.execute("/usr/bin/env", ["python3", Self.tool, "results", lake.root, results + "/daily"])
+        let checked = try Shell.execute("/usr/bin/env", ["python3", Self.tool, "results", lake.root, daily])
         #expect(checked.stdout.trimmed == "OK 4700", "\(checked.stdout) \(checked.stderr)")
         // Run again: a table without a cursor is replaced, not doubled.
         let again = try lake.fixture.run(transformPath, environment: environment)
         #expect(again.status == 0, "\(again.output.suffix(3000))")
-        let checkedAgain = try Shell.execute("/usr/bin/env", ["python3", Self.tool, "results", lake.root, results + "/daily"])
+        let checkedAgain = try Shell.execute("/usr/bin/env", ["python3", Self.tool, "results", lake.root, try folder.daily(scratch: lake.fixture.directory)])
         #expect(checkedAgain.stdout.trimmed == "OK 4700", "\(checkedAgain.stdout) \(checkedAgain.stderr)")
 
         let load = try lake.fixture.pipeline(table: """
@@ -203,8 +222,8 @@ import Testing
                   - {name: id, type: int64, nullable: false}
                   - {name: band, type: string}
                   - {name: date, type: date}
-            """, source: "parquet: {path: \(results)}")
-        let second = try lake.fixture.run(load)
+            """, source: "parquet: {path: \"\(folder.path)\"\(folder.s3)}")
+        let second = try lake.fixture.run(load, environment: environment)
         #expect(second.status == 0, "\(second.output.suffix(3000))")
         // 2026-11-02: DE's 1,500 rows and US's 1,200.
         #expect(try lake.fixture.rawCount("latest") == 2_700)

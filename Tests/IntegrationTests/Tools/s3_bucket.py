@@ -4,7 +4,9 @@ usage: s3_bucket.py ENDPOINT KEY SECRET create BUCKET
        s3_bucket.py ENDPOINT KEY SECRET list BUCKET PREFIX      one line per object: key, size, x-amz-meta-sha256
        s3_bucket.py ENDPOINT KEY SECRET uploads BUCKET PREFIX   one line per multipart upload still open
        s3_bucket.py ENDPOINT KEY SECRET damage BUCKET KEY       rewrites the object with byte 100 changed
+       s3_bucket.py ENDPOINT KEY SECRET download BUCKET PREFIX DIR   every object under PREFIX into DIR
 """
+import os
 import sys
 
 import boto3
@@ -29,6 +31,13 @@ def main():
         body = bytearray(s3.get_object(Bucket=bucket, Key=sys.argv[6])["Body"].read())
         body[100] ^= 0xFF
         s3.put_object(Bucket=bucket, Key=sys.argv[6], Body=bytes(body))
+    elif command == "download":
+        prefix, target = sys.argv[6], sys.argv[7]
+        for page in s3.get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=prefix):
+            for item in page.get("Contents", []):
+                path = os.path.join(target, item["Key"][len(prefix):])
+                os.makedirs(os.path.dirname(path), exist_ok=True)
+                s3.download_file(bucket, item["Key"], path)
     else:
         sys.exit("unknown command " + command)
 
