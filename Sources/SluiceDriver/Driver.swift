@@ -90,8 +90,16 @@ public struct Driver: Sendable {
         var resume: RunResume?
         var staging: (any StagingStore)?
         do throws(SluiceError) {
-            let store = try pipeline.staging.store()
-            try await BlockingIO.run(name: "sluice.staging.prepare") { () throws(SluiceError) in try store.prepare() }
+            let store: any StagingStore
+            do throws(SluiceError) {
+                let created = try pipeline.staging.store()
+                try await BlockingIO.run(name: "sluice.staging.prepare") { () throws(SluiceError) in try created.prepare() }
+                store = created
+            } catch {
+                // Say which part of the pipeline the bucket or the credentials belong to.
+                throw SluiceError(error.code, "staging.directory \(pipeline.staging.directory): \(error.message)", context: error.context,
+                                  underlying: error.underlying, retryable: error.retryable)
+            }
             staging = store
             // The sink first: a server it cannot load (a type_mapping pin it lacks) stops the run before anything is created.
             let sink = try await connectSink(logger: logger)
