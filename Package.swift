@@ -199,7 +199,7 @@ let package = Package(
         .testTarget(name: "ParquetSourceTests",
                     dependencies: ["ParquetSource", "Parquet", "SluiceCore", "SluiceConfig", "SluicePipeline", "SluiceExpressions", logging],
                     swiftSettings: strictSettings),
-        .testTarget(name: "S3Tests", dependencies: ["S3", "HTTPTransport", "SluiceCore"], swiftSettings: strictSettings),
+        .testTarget(name: "S3Tests", dependencies: ["S3", "HTTPTransport", "SluiceCore"], exclude: ["Fixtures"], swiftSettings: strictSettings),
         .testTarget(
             name: "S3IntegrationTests",
             // Against moto_server and OpenStack Swift's s3api from scripts/services.sh; Python helpers in Tools/.

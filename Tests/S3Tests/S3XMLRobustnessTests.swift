@@ -61,26 +61,7 @@ struct S3XMLRobustnessTests {
     /// Every reader of a response body, applied to `bytes`. Each may throw (only ``SluiceError``, by its type) or
     /// return; the ones that return a value are asked for it so that nothing is left unevaluated.
     static func readEverything(_ bytes: [UInt8]) -> (parsed: Int, failures: [SluiceError]) {
-        var parsed = 0
-        var failures: [SluiceError] = []
-        func attempt<T>(_ read: ([UInt8]) throws(SluiceError) -> T) {
-            do {
-                _ = try read(bytes)
-                parsed += 1
-            } catch {
-                failures.append(error)
-            }
-        }
-        attempt(S3XMLElement.parse)
-        attempt(S3ListPage.parse)
-        attempt(S3MultipartResponse.uploadID)
-        attempt(S3MultipartResponse.openUploads)
-        attempt(S3DeleteObjects.failures)
-        attempt(WebIdentityConfig.parseResponse)
-        _ = S3MultipartResponse.completedETag(bytes, requestIDHeader: nil)
-        _ = S3ErrorDetails.parse(status: 500, body: bytes, requestIDHeader: nil)
-        _ = WebIdentityConfig.failure(status: 403, body: bytes, roleARN: "arn")
-        return (parsed, failures)
+        S3ResponseFuzzing.exercise(bytes)
     }
 
     @Test func theSamplesParse() throws {
