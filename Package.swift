@@ -114,7 +114,7 @@ let package = Package(
         /// HTTPTransport (libcurl) with retries, multipart uploads and the AWS credential chain.
         .target(
             name: "S3",
-            dependencies: ["SluiceCore", "HTTPTransport", .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: ["SluiceCore", "SluiceConfig", "HTTPTransport", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: strictSettings
         ),
 

@@ -3,6 +3,7 @@ import Foundation
 import Parquet
 import ParquetSource
 import S3
+import SluiceConfig
 import SluiceCore
 
 /// `sluice-bench s3 --endpoint URL --bucket B --prefix P`: what the Parquet source does with a lake in a bucket, on one
@@ -21,7 +22,7 @@ enum S3Bench {
             default: throw ParquetBench.BenchError("unknown argument \(argument)")
             }
         }
-        let settings = ParquetSourceSettings(root: "s3://\(bucket)/\(prefix)", s3: S3Settings(endpoint: endpoint, addressing: "path"))
+        let settings = ParquetSourceSettings(root: "s3://\(bucket)/\(prefix)", s3: S3EndpointSettings(endpoint: endpoint, addressing: "path"))
         let result = try await BlockingIO.run { () throws(SluiceError) -> [String: Double] in
             let start = DispatchTime.now(), cpu = ExtractBench.cpuSeconds()
             let store = try settings.store()

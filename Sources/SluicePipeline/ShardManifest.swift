@@ -123,29 +123,4 @@ public struct ShardManifest: Sendable, Hashable, Codable {
         }
         return manifest
     }
-
-    /// Writes the manifest through a temporary file and a rename.
-    public func write(toFile path: String) throws(SluiceError) {
-        let data = try encoded()
-        do {
-            let directory = (path as NSString).deletingLastPathComponent
-            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-            let temporary = path + ".writing.tmp"
-            try Data(data).write(to: URL(fileURLWithPath: temporary))
-            guard rename(temporary, path) == 0 else {
-                throw SluiceError(.stagingIO, "cannot rename \(temporary) to \(path): \(String(cString: strerror(errno)))")
-            }
-        } catch let error as SluiceError {
-            throw error
-        } catch {
-            throw SluiceError(.stagingIO, "cannot write the manifest \(path)", context: ErrorContext(table: table),
-                              underlying: "\(error)")
-        }
-    }
-
-    /// Reads a manifest; nil when the file does not exist.
-    public static func read(fromFile path: String) throws(SluiceError) -> ShardManifest? {
-        guard let data = FileManager.default.contents(atPath: path) else { return nil }
-        return try decode([UInt8](data), name: path)
-    }
 }

@@ -29,9 +29,7 @@ public struct S3StagingStore: StagingStore {
         guard let url = S3URL(config.directory) else {
             throw SluiceError(.configInvalid, "staging.directory \(config.directory) is not s3://bucket/prefix")
         }
-        let endpoint = config.s3
-        let settings = S3Settings(endpoint: endpoint?.endpoint, region: endpoint?.region, addressing: endpoint?.addressing ?? "auto")
-        try self.init(root: config.directory, client: try settings.client(environment: environment), url: url)
+        try self.init(root: config.directory, client: try (config.s3 ?? S3EndpointSettings()).client(environment: environment), url: url)
     }
 
     public init(root: String, client: S3Client, url: S3URL,
@@ -70,16 +68,24 @@ public struct S3StagingStore: StagingStore {
     public func publish(_ scratch: String, as path: String) throws(SluiceError) {
         let key = try key(path)
         defer { try? FileManager.default.removeItem(atPath: scratch) }
-        guard let sha = sha256Hex(ofFile: scratch),
-              let size = (try? FileManager.default.attributesOfItem(atPath: scratch)[.size] as? NSNumber)?.int64Value
-        else { throw SluiceError(.stagingIO, "cannot read the finished shard \(scratch) to upload it to \(path)") }
+        guard let size = (try? FileManager.default.attributesOfItem(atPath: scratch)[.size] as? NSNumber)?.int64Value else {
+            throw SluiceError(.stagingIO, "cannot read the finished shard \(scratch) to upload it to \(path)")
+        }
+        if size <= client.configuration.multipartThreshold {
+            // Read once: the bytes sent are the bytes hashed.
+            let bytes = try Self.readFile(scratch, range: 0..<size)
+            let metadata = [Self.sha256Metadata: Self.hexDigest(of: bytes)]
+            try Blocking.wait { [client, bucket] () async throws(SluiceError) in
+                try await client.put(bucket: bucket, key: key, bytes: bytes, metadata: metadata)
+            }
+            return
+        }
+        // Parts are read in parallel, so the hash is a pass of its own (from the page cache).
+        guard let sha = sha256Hex(ofFile: scratch) else {
+            throw SluiceError(.stagingIO, "cannot read the finished shard \(scratch) to upload it to \(path)")
+        }
         let metadata = [Self.sha256Metadata: sha]
         try Blocking.wait { [client, bucket] () async throws(SluiceError) in
-            guard size > client.configuration.multipartThreshold else {
-                let bytes = try Self.readFile(scratch, range: 0..<size)
-                try await client.put(bucket: bucket, key: key, bytes: bytes, metadata: metadata)
-                return
-            }
             try await client.uploadMultipart(bucket: bucket, key: key, size: size, metadata: metadata) { range throws(SluiceError) in
                 try Self.readFile(scratch, range: range)
             }

@@ -38,20 +38,21 @@ import Testing
         var manifest = ShardManifest(pipeline: "shop", run: run, table: "orders", decision: "d", work: "w", partitions: [])
         manifest.record(.init(partition: 0, task: 1, attempt: 2, maxCursor: "42",
                               shards: [StagedShard(output: output, table: "orders", sha256: "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")]))
-        try manifest.write(toFile: path)
-        let read = try #require(try ShardManifest.read(fromFile: path))
+        let store = LocalStagingStore(root: staging)
+        try store.write(try manifest.encoded(), to: path)
+        let read = try ShardManifest.decode(try #require(try store.read(path)), name: path)
         #expect(read == manifest)
         #expect(!FileManager.default.fileExists(atPath: path + ".writing.tmp"), "written through a rename")
 
         // The recorded SHA-256 of "abc" is right, so the shard is reusable; a changed byte makes it not.
-        var (reusable, problems) = RunResume.reusableShards(of: read, needsCursor: true, store: LocalStagingStore(root: staging))
+        var (reusable, problems) = RunResume.reusableShards(of: read, needsCursor: true, store: store)
         #expect(reusable.keys.sorted() == [0] && problems.isEmpty, "\(problems)")
         try "abd".write(toFile: output.shardPath, atomically: true, encoding: .utf8)
-        (reusable, problems) = RunResume.reusableShards(of: read, needsCursor: true, store: LocalStagingStore(root: staging))
+        (reusable, problems) = RunResume.reusableShards(of: read, needsCursor: true, store: store)
         #expect(reusable.isEmpty)
         #expect(problems.first?.contains("changed since it was staged") == true, "\(problems)")
         try FileManager.default.removeItem(atPath: output.shardPath)
-        (reusable, problems) = RunResume.reusableShards(of: read, needsCursor: true, store: LocalStagingStore(root: staging))
+        (reusable, problems) = RunResume.reusableShards(of: read, needsCursor: true, store: store)
         #expect(problems.first?.contains("is gone") == true, "\(problems)")
     }
 
@@ -60,7 +61,8 @@ import Testing
         #expect(throws: SluiceError.self) { try RunResume.load(run: run, staging: staging, pipeline: "shop") }
         var manifest = ShardManifest(pipeline: "shop", run: run, table: "orders", decision: "d", work: "w", partitions: [])
         manifest.status = .failed
-        try manifest.write(toFile: ShardManifest.path(staging: staging, run: run, table: "orders"))
+        let store = LocalStagingStore(root: staging)
+        try store.write(try manifest.encoded(), to: ShardManifest.path(staging: staging, run: run, table: "orders"))
         #expect(try RunResume.load(run: run, staging: staging, pipeline: "shop").manifests.keys.sorted() == ["orders"])
         let other = try #require(throws: SluiceError.self) { try RunResume.load(run: run, staging: staging, pipeline: "other") }
         #expect(other.message.contains("belongs to pipeline shop"))
@@ -69,7 +71,7 @@ import Testing
         let newer = "20261205T100000Z-def456"
         var loaded = ShardManifest(pipeline: "shop", run: newer, table: "orders", decision: "d", work: "w", partitions: [])
         loaded.status = .succeeded
-        try loaded.write(toFile: ShardManifest.path(staging: staging, run: newer, table: "orders"))
+        try store.write(try loaded.encoded(), to: ShardManifest.path(staging: staging, run: newer, table: "orders"))
         #expect(RunResume.lastUnfinishedRun(staging: staging, pipeline: "shop") == nil)
         #expect(RunResume.lastUnfinishedRun(staging: staging, pipeline: "shop", before: newer) == run)
     }
