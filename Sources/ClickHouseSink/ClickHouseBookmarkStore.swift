@@ -1,20 +1,43 @@
 public import SluiceCore
 public import SluicePipeline
 
-/// Bookmarks in `<metadata_database>.cdc_state` and run history in `<metadata_database>.runs`, as a
-/// ``SluicePipeline/BookmarkStore``.
+/// Bookmarks in `<metadata_database>.cdc_state`, file ledgers in `<metadata_database>.file_ledger` and run history in
+/// `<metadata_database>.runs`, as a ``SluicePipeline/BookmarkStore``.
 public struct ClickHouseBookmarkStore: BookmarkStore {
     public let table: CDCStateTable
     public let runs: RunsTable
+    public let ledger: FileLedgerTable
 
-    public init(table: CDCStateTable, runs: RunsTable? = nil) {
+    public init(table: CDCStateTable, runs: RunsTable? = nil, ledger: FileLedgerTable? = nil) {
         self.table = table
         self.runs = runs ?? RunsTable(client: table.client, database: table.database)
+        self.ledger = ledger ?? FileLedgerTable(client: table.client, database: table.database)
     }
 
     public func prepare() async throws(SluiceError) {
         try await table.ensureSchema()
         try await runs.ensureSchema()
+        try await ledger.ensureSchema()
+    }
+
+    public func fileLedger(table name: String) async throws(SluiceError) -> FileLedger {
+        do {
+            return try await ledger.load(table: name)
+        } catch where error.code == .clickHouseUnknownDatabase || error.code == .clickHouseUnknownTable {
+            return .none
+        }
+    }
+
+    public func recordFiles(_ files: [FileVersion], table name: String, startingOver: Bool, runID: String) async throws(SluiceError) {
+        try await ledger.record(files, table: name, startingOver: startingOver, runID: runID)
+    }
+
+    public func forgetFiles(table name: String, runID: String) async throws(SluiceError) {
+        do {
+            try await ledger.forget(table: name, runID: runID)
+        } catch where error.code == .clickHouseUnknownDatabase || error.code == .clickHouseUnknownTable {
+            return  // no ledger yet: nothing to forget
+        }
     }
 
     /// Appends to the runs table that ``prepare()`` created when the run (or the bookmark command) started.

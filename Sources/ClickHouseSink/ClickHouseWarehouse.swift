@@ -67,6 +67,12 @@ public struct ClickHouseWarehouse: Sink {
         return "ClickHouse \(version), \(try connected(to: version).mapping.summary) (type_mapping \(settings.typeMapping.rawValue))"
     }
 
+    /// `duration` in seconds, for logs (`0.013`).
+    static func seconds(_ duration: Duration) -> String {
+        let (seconds, attoseconds) = duration.components
+        return "\(Double(seconds * 1_000 + attoseconds / 1_000_000_000_000_000) / 1_000)"
+    }
+
     public func bookmarkStore() -> any BookmarkStore {
         ClickHouseBookmarkStore(table: CDCStateTable(client: client, database: settings.metadataDatabase))
     }
@@ -267,7 +273,7 @@ public struct ClickHouseWarehouse: Sink {
             "SELECT count() FROM \(ClickHouseSQL.qualifiedName(database: curated.database, table: curated.buildTable))")
         try await swap(database: curated.database, table: curated.table, with: curated.buildTable, retiring: curated.retiredTable)
         logger.info("curated.built", metadata: ["sluice.table": "\(name)", "sluice.curated": "\(curated.qualifiedName)",
-                                                "sluice.rows": "\(rows)", "sluice.seconds": "\(started.duration(to: .now))"])
+                                                "sluice.rows": "\(rows ?? "?")", "sluice.seconds": "\(Self.seconds(started.duration(to: .now)))"])
     }
 
     /// Puts `replacement` in the place of `table` with one `RENAME` (the old table, if any, is dropped after).

@@ -3,9 +3,9 @@ import SluiceCore
 import SluicePipeline
 import SluiceStorage
 
-/// Bookmarks and run records kept beside the results, for a sink that is a folder of files:
-/// `<root>/_sluice/bookmarks/<table>.json` (each replaced atomically) and `<root>/_sluice/runs.jsonl` (one record per
-/// line, appended). Only the driver writes them.
+/// Bookmarks, file ledgers and run records kept beside the results, for a sink that is a folder of files:
+/// `<root>/_sluice/bookmarks/<table>.json` and `<root>/_sluice/files/<table>.json` (each replaced atomically), and
+/// `<root>/_sluice/runs.jsonl` (one record per line, appended). Only the driver writes them.
 struct FileBookmarkStore: BookmarkStore {
     let directory: String
     /// The results folder's store (a directory, or a bucket): the paths below are whole paths in it.
@@ -59,6 +59,49 @@ struct FileBookmarkStore: BookmarkStore {
         try await onThread { store throws(SluiceError) in try store.write(bytes, to: path) }
     }
 
+    /// A table's ledger as stored: its generation and files, sorted.
+    private struct StoredLedger: Codable {
+        var generation: String
+        var files: [FileVersion]
+    }
+
+    func fileLedger(table: String) async throws(SluiceError) -> FileLedger {
+        guard let stored = try await storedLedger(table) else { return .none }
+        return FileLedger(generation: stored.generation, files: Set(stored.files))
+    }
+
+    /// The ledger is one file per table, read, merged and replaced whole.
+    func recordFiles(_ files: [FileVersion], table: String, startingOver: Bool, runID: String) async throws(SluiceError) {
+        var ledger = StoredLedger(generation: runID, files: [])
+        if !startingOver, let stored = try await storedLedger(table) { ledger = stored }
+        ledger.files = Array(Set(ledger.files).union(files)).sorted()
+        let bytes: [UInt8]
+        do {
+            bytes = [UInt8](try JSONEncoder().encode(ledger))
+        } catch {
+            throw SluiceError(.parquetSinkIO, "cannot encode the file ledger", context: ErrorContext(table: table), underlying: "\(error)")
+        }
+        let path = ledgerPath(table)
+        try await onThread { store throws(SluiceError) in try store.write(bytes, to: path) }
+    }
+
+    /// The table's ledger file goes.
+    func forgetFiles(table: String, runID: String) async throws(SluiceError) {
+        let path = ledgerPath(table)
+        try await onThread { store throws(SluiceError) in store.remove([path]) }
+    }
+
+    private func storedLedger(_ table: String) async throws(SluiceError) -> StoredLedger? {
+        let path = ledgerPath(table)
+        guard let data = try await onThread({ store throws(SluiceError) in try store.read(path) }) else { return nil }
+        do {
+            return try JSONDecoder().decode(StoredLedger.self, from: Data(data))
+        } catch {
+            throw SluiceError(.bookmarkInvalid, "the stored file ledger cannot be read", context: ErrorContext(file: path, table: table),
+                              underlying: "\(error)")
+        }
+    }
+
     /// Run records go to `runs.jsonl`, rewritten whole with the new lines at its end (a bucket has no append; only
     /// the driver writes it).
     func record(_ records: [RunRecord]) async throws(SluiceError) {
@@ -94,6 +137,14 @@ struct FileBookmarkStore: BookmarkStore {
     }
 
     private func bookmarkPath(_ table: String) -> String {
-        directory + "/bookmarks/" + (table.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? table) + ".json"
+        directory + "/bookmarks/" + Self.fileName(table) + ".json"
+    }
+
+    private func ledgerPath(_ table: String) -> String {
+        directory + "/files/" + Self.fileName(table) + ".json"
+    }
+
+    private static func fileName(_ table: String) -> String {
+        table.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? table
     }
 }

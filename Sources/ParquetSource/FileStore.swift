@@ -1,6 +1,7 @@
 import Foundation
 public import Parquet
 public import SluiceCore
+public import SluicePipeline
 
 /// One file of the lake as a listing shows it.
 public struct StoredFile: Sendable, Hashable, Codable {
@@ -19,6 +20,9 @@ public struct StoredFile: Sendable, Hashable, Codable {
         self.modified = modified
         self.tag = tag
     }
+
+    /// The file as a table's file ledger records it.
+    public var version: FileVersion { FileVersion(key: key, tag: tag) }
 }
 
 /// Where a Parquet source's files live: listed by the driver, opened by executors for ranged reads.

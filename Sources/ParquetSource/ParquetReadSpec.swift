@@ -1,5 +1,6 @@
 import Foundation
 public import SluiceCore
+import SluicePipeline
 
 
 /// What one task reads: row groups of one or more files, and the cursor window its rows must fall in. Travels to
@@ -44,6 +45,12 @@ public struct ParquetReadSpec: Sendable, Hashable, Codable {
         } catch {
             throw SluiceError(.internalError, "cannot decode a parquet read: \(error)")
         }
+    }
+
+    /// The files the read takes rows from, each once.
+    var files: [FileVersion] {
+        var seen = Set<FileVersion>()
+        return parts.map(\.file.file.version).filter { seen.insert($0).inserted }
     }
 
     /// `events/date=2026-11-01/part-0.parquet row groups 0-3 (+2 files)`, for `sluice plan`.

@@ -25,6 +25,11 @@ final class ParquetSourceRun: SourceRun {
         var cursorRanges: [ClosedRange<Int64>?]
         /// Why a declared dotted source could not be read flat from this file (a list above it, say).
         var leafErrors: [String: SluiceError] = [:]
+        /// The cursor value the file's location gives all of its rows (`_file_modified`, a partition key); nil when the
+        /// cursor is a data column, or the folder's value is NULL.
+        var locatedCursor: Int64?
+
+        var version: FileVersion { file.file.version }
     }
 
     /// A table's files, as listed and described once per run.
@@ -35,6 +40,8 @@ final class ParquetSourceRun: SourceRun {
         var choice: String?
         /// Partition keys (`date` of `date=2026-11-01/`) in the order they first appear.
         var partitionKeys: [String]
+        /// Whether the table's cursor is a value each file's location gives (``SourceRun/trackedFiles(_:)``).
+        var cursorLocated: Bool
     }
 
     init(settings: ParquetSourceSettings, store: any FileStore, logger: Logger) {
@@ -119,6 +126,13 @@ final class ParquetSourceRun: SourceRun {
         try await dataset(table).files.reduce(0) { $0 + $1.rowGroupRows.reduce(0, +) }
     }
 
+    func trackedFiles(_ table: TableConfig) async throws(SluiceError) -> [TrackedFile]? {
+        let dataset = try await self.dataset(table)
+        guard dataset.cursorLocated else { return nil }
+        // A file whose folder gives a NULL cursor follows the window's NULL rule, as any NULL cursor.
+        return dataset.files.compactMap { facts in facts.locatedCursor.map { TrackedFile(version: facts.version, cursor: $0) } }
+    }
+
     func partitions(_ request: ReadRequest) async throws(SluiceError) -> SourceReadPlan {
         let table = request.table
         guard request.related.isEmpty else {
@@ -129,8 +143,31 @@ final class ParquetSourceRun: SourceRun {
         let kind = try cursorKind(table)
         let prunable = try prunableConditions(request, keys: dataset.partitionKeys)
         var kept: [FileFacts] = []
-        for facts in dataset.files where try Self.partitionsPass(facts.file, conditions: prunable, schema: request.schema, table: table) {
+        // Files chosen whole (a cursor the location gives): those in the window the ledger does not hold, read or
+        // pruned by their folders, which the ledger records once the table loaded.
+        var accounted: [FileVersion] = []
+        var skipped = 0
+        var pruned = 0
+        for facts in dataset.files {
+            if dataset.cursorLocated, let kind {
+                if request.skippedFiles.contains(facts.version) {
+                    skipped += 1
+                    continue
+                }
+                let inWindow = facts.locatedCursor.map { request.window.holds($0, kind: kind) } ?? request.window.includesNulls
+                guard inWindow else { continue }
+                accounted.append(facts.version)
+            }
+            guard try Self.partitionsPass(facts.file, conditions: prunable, schema: request.schema, table: table) else {
+                pruned += 1
+                continue
+            }
             kept.append(facts)
+        }
+        if skipped > 0 {
+            logger.info("parquet.ledger", metadata: [
+                "sluice.table": "\(table.name)", "sluice.files": "\(skipped) of \(dataset.files.count)",
+                "sluice.reason": "loaded before (the table's file ledger)"])
         }
         let tasks = ParquetTaskPlanner.plan(files: kept.map { ($0.file, $0.rowGroupRows) }, rowsPerTask: settings.rowsPerTask) { file, group in
             guard let kind, !request.window.isEverything else { return true }
@@ -139,16 +176,24 @@ final class ParquetSourceRun: SourceRun {
         var partitions: [SourcePartition] = []
         for parts in tasks {
             let spec = ParquetReadSpec(parts: parts, cursorColumn: cursorColumn, window: request.window)
-            partitions.append(SourcePartition(read: try spec.payload, summary: spec.summary, estimatedRows: parts.reduce(0) { $0 + $1.rows }))
+            partitions.append(SourcePartition(read: try spec.payload, summary: spec.summary, estimatedRows: parts.reduce(0) { $0 + $1.rows },
+                                              files: spec.files))
         }
-        if kept.count < dataset.files.count {
+        if pruned > 0 {
             logger.info("parquet.folders_skipped", metadata: [
-                "sluice.table": "\(table.name)", "sluice.files": "\(dataset.files.count - kept.count) of \(dataset.files.count)",
+                "sluice.table": "\(table.name)", "sluice.files": "\(pruned) of \(dataset.files.count)",
                 "sluice.reason": "their partition folders fail the filter"])
         }
         logger.debug("parquet.planned", metadata: ["sluice.table": "\(table.name)", "sluice.files": "\(kept.count) of \(dataset.files.count)",
                                                    "sluice.tasks": "\(partitions.count)"])
-        return SourceReadPlan(partitions: partitions)
+        return SourceReadPlan(partitions: partitions, files: accounted)
+    }
+
+    /// The files of a partition an earlier run planned.
+    func rebind(_ partition: SourcePartition) throws(SluiceError) -> SourcePartition {
+        var rebound = partition
+        rebound.files = try ParquetReadSpec(payload: partition.read).files
+        return rebound
     }
 
     func close() async {}
@@ -181,9 +226,11 @@ final class ParquetSourceRun: SourceRun {
                 }
                 let groups = (0..<reader.rowGroupCount).map { Int64(reader.rowCount(ofRowGroup: $0)) }
                 var ranges: [ClosedRange<Int64>?] = Array(repeating: nil, count: groups.count)
+                var located: Int64?
                 if let cursorSource, let constant = try file.locationColumn(cursorSource.source, type: cursorSource.type, rows: 1),
                    !constant.isNull(0) {
                     let value = Self.integer(constant, 0)
+                    located = value
                     ranges = Array(repeating: value...value, count: groups.count)
                 } else if let cursorSource, let field = reader.schema.fields.first(where: { $0.name == cursorSource.source }),
                    field.type == cursorSource.type {
@@ -204,10 +251,12 @@ final class ParquetSourceRun: SourceRun {
                         leafErrors[column.source] = error
                     }
                 }
-                facts.append(FileFacts(file: file, schema: schema, rowGroupRows: groups, cursorRanges: ranges, leafErrors: leafErrors))
+                facts.append(FileFacts(file: file, schema: schema, rowGroupRows: groups, cursorRanges: ranges, leafErrors: leafErrors,
+                                       locatedCursor: located))
                 for value in file.partitions where !keys.contains(value.key) { keys.append(value.key) }
             }
-            return TableDataset(spec: spec, files: facts, choice: choice, partitionKeys: keys)
+            let located = cursorSource.map { source in files.allSatisfy { $0.locates(source.source) } } ?? false
+            return TableDataset(spec: spec, files: facts, choice: choice, partitionKeys: keys, cursorLocated: located)
         }
         if let choice = dataset.choice { logger.info("parquet.newest", metadata: ["sluice.table": "\(table.name)", "sluice.choice": "\(choice)"]) }
         datasets.withLock { $0[table.name] = dataset }

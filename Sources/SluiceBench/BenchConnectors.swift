@@ -152,6 +152,9 @@ struct DiscardSink: Sink, BookmarkStore {
     func prepare() async throws(SluiceError) {}
     func load(table: String) async throws(SluiceError) -> Bookmark? { nil }
     func save(_ bookmark: Bookmark) async throws(SluiceError) {}
+    func fileLedger(table: String) async throws(SluiceError) -> FileLedger { .none }
+    func recordFiles(_ files: [FileVersion], table: String, startingOver: Bool, runID: String) async throws(SluiceError) {}
+    func forgetFiles(table: String, runID: String) async throws(SluiceError) {}
     func record(_ records: [RunRecord]) async throws(SluiceError) {}
     func history(table: String?, limit: Int) async throws(SluiceError) -> [RunRecord] { [] }
     func allBookmarks() async throws(SluiceError) -> [Bookmark] { [] }

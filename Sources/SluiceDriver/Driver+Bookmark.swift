@@ -19,6 +19,7 @@ extension Driver {
         let table = try bookmarkedTable(name)
         let before = try await bookmarks.load(table: table.name)
         let after = Bookmark(table: table.name, value: nil, backfill: true, backfillChangedAt: now(), runID: Self.operatorRunID(now()))
+        try await bookmarks.forgetFiles(table: table.name, runID: after.runID)
         try await save(after, before: before, action: "bookmark_reset", by: who)
         return BookmarkChange(table: table.name, before: before, after: after)
     }
@@ -47,6 +48,9 @@ extension Driver {
         let before = try await bookmarks.load(table: table.name)
         let after = Bookmark(table: table.name, value: value.text, epochSeconds: value.epochSeconds, backfill: false,
                              backfillChangedAt: now(), runID: Self.operatorRunID(now()))
+        // A file ledger would keep skipping (or reading) files whatever the new bookmark says: it goes, and the files up
+        // to the bookmark count as loaded again (FileLedger.selection).
+        try await bookmarks.forgetFiles(table: table.name, runID: after.runID)
         try await save(after, before: before, action: "bookmark_set", by: who)
         return BookmarkChange(table: table.name, before: before, after: after)
     }

@@ -35,6 +35,7 @@ public struct PlanReport: Sendable {
                     let estimate = partition.estimatedRows.map { "~\($0) row\($0 == 1 ? "" : "s")" } ?? "size unknown"
                     lines.append("  task \(index): \(partition.summary)  [\(estimate)]")
                 }
+                if let files = run.fileLedgerSummary { lines.append("  files (by the ledger of loaded files): \(files)") }
                 lines += Self.transformLines(run)
                 if let first = run.partitions.first, let query = Self.query(of: first) { lines.append("  query: \(query)") }
             }

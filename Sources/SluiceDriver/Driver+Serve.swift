@@ -49,7 +49,7 @@ extension Driver {
         let executorWait = Duration.microseconds(pipeline.run.executorWait.microseconds)
         // run.timeout counts from the run's start: what planning took is spent already.
         let runTimeout = pipeline.run.timeout.map { Duration.microseconds(max(0, $0.microseconds - (now() - startedAt))) }
-        await withTaskGroup(of: Void.self) { group in
+        let told = await withTaskGroup(of: Void.self, returning: Set<String>.self) { group in
             group.addTask {
                 await withDiscardingTaskGroup { connections in
                     var counter = 0
@@ -70,11 +70,14 @@ extension Driver {
             // A stop request (SIGTERM/SIGINT) cancels this task and its children: the watcher then abandons the run,
             // which finishes it.
             await coordinator.waitUntilFinished()
-            await coordinator.shutdownExecutors(reason: "run \(runID) finished")
+            let told = await coordinator.shutdownExecutors(reason: "run \(runID) finished")
             await server.close()
             group.cancelAll()
+            return told
         }
-        await local.waitOrTerminate(seconds: 10)
+        // The executors told to shut down leave within milliseconds. A child that was not (its handshake met the run's
+        // end, and it is retrying a driver that is gone) gets a SIGTERM now rather than after its retries.
+        await local.waitOrTerminate(seconds: 10, except: told)
     }
 
     /// One executor's session: send the run plan, register, relay its messages until it leaves.

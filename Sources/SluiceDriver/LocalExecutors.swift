@@ -48,8 +48,12 @@ public final class LocalExecutors: @unchecked Sendable {
     /// Process ids of the children (for tests that kill one).
     public var processIdentifiers: [Int32] { processes.map(\.processIdentifier) }
 
-    /// Waits up to `seconds` for the children to exit by themselves, then terminates the rest.
-    public func waitOrTerminate(seconds: Double) async {
+    /// Terminates the children whose ids (`local-1`) are not in `leaving` at once, waits up to `seconds` for the others to
+    /// exit by themselves, then terminates the rest.
+    public func waitOrTerminate(seconds: Double, except leaving: Set<String>) async {
+        for (index, process) in processes.enumerated() where process.isRunning && !leaving.contains("local-\(index + 1)") {
+            process.terminate()
+        }
         let deadline = Date().addingTimeInterval(seconds)
         while processes.contains(where: \.isRunning), Date() < deadline {
             try? await Task.sleep(for: .milliseconds(50))

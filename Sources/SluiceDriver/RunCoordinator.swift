@@ -237,8 +237,15 @@ public actor RunCoordinator {
     }
 
     /// Tells every connected executor the run is over.
-    public func shutdownExecutors(reason: String) async {
-        for (_, send) in links { try? await send(.shutdown(reason: reason)) }
+    /// Tells every connected executor to leave; returns the ids they connected with (`local-1`), for ``LocalExecutors``.
+    @discardableResult
+    public func shutdownExecutors(reason: String) async -> Set<String> {
+        var told: Set<String> = []
+        for (key, send) in links {
+            guard (try? await send(.shutdown(reason: reason))) != nil else { continue }
+            told.insert(String(key.prefix { $0 != "#" }))
+        }
+        return told
     }
 
     // MARK: actions
@@ -430,6 +437,12 @@ public actor RunCoordinator {
             }
             let bookmark = try run.bookmarkAfter(results: results, now: now(), runID: runID)
             tables[name]?.noteViews(results: results, bookmark: bookmark?.value ?? run.decision.bookmarkBefore?.text)
+            // The ledger first: a ledger naming a file means its rows are in the target, whatever the bookmark says.
+            if let entries = run.fileLedgerEntries, entries.startingOver || !entries.files.isEmpty {
+                seconds += try await timed { () async throws(SluiceError) in
+                    try await bookmarks.recordFiles(entries.files, table: name, startingOver: entries.startingOver, runID: runID)
+                }
+            }
             if let bookmark { seconds += try await timed { () async throws(SluiceError) in try await bookmarks.save(bookmark) } }
             await manifests?.ended(table: name, succeeded: true)
             tables[name]?.finishTook(seconds)

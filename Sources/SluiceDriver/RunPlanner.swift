@@ -36,8 +36,11 @@ public struct RunPlanner: Sendable {
         let described = try await source.describe(declared)
         let (table, added, clashes) = Self.evolve(declared, with: described)
         let source = self.source
-        let decision = try await TableDecision.decide(table: table, cursorKind: described.cursorKind, stored: stored,
-                                                      options: options) { (window) throws(SluiceError) in
+        // A table whose cursor each file's location gives: its ledger says which files are loaded.
+        let tracked = described.cursorKind == nil ? nil : try await source.trackedFiles(table)
+        let ledger = tracked == nil ? FileLedger.none : try await bookmarks.fileLedger(table: table.name)
+        let decision = try await TableDecision.decide(table: table, cursorKind: described.cursorKind, stored: stored, options: options,
+                                                      unloadedFloor: tracked.flatMap(ledger.unloadedFloor(of:))) { (window) throws(SluiceError) in
             guard let kind = described.cursorKind else { return nil }
             return try await source.cursorBounds(table, kind: kind, within: window)
         }
@@ -54,9 +57,12 @@ public struct RunPlanner: Sendable {
         }
         let related = children.map { RelatedRequest(table: $0.table, schema: $0.transform.spec.input, childKey: $0.childKeySource,
                                                     parentKey: $0.parentKeySource) }
-        let read = try await source.partitions(ReadRequest(
+        let selection = tracked.map { ledger.selection(for: decision, listed: $0) }
+        var request = ReadRequest(
             table: table, window: decision.window, deletedRows: decision.deletedRows, schema: transform.spec.input,
-            cursorKind: described.cursorKind, conditions: transform.pushableConditions, related: related))
+            cursorKind: described.cursorKind, conditions: transform.pushableConditions, related: related)
+        request.skippedFiles = selection?.skipped ?? []
+        let read = try await source.partitions(request)
         transform.sourceEvaluates(read.pushedConditions)
         var partitions = read.partitions
         let target = try sink.target(for: SinkTableRequest(
@@ -85,9 +91,11 @@ public struct RunPlanner: Sendable {
         }
         let resumed = try resumePoint(of: table, decision: decision, works: [work] + children.map(\.work),
                                       cursorKind: described.cursorKind)
+        var filesRead = read.files
         if let replanned = resumed?.partitions {
             partitions = []
             for partition in replanned { partitions.append(try source.rebind(partition)) }
+            filesRead = partitions.flatMap(\.files)
         }
         var tasks: [TaskSpec] = []
         for (index, partition) in partitions.enumerated() {
@@ -111,6 +119,12 @@ public struct RunPlanner: Sendable {
                            work: work, stored: stored, tasks: tasks, warnings: warnings + (resumed?.notes ?? []), addedColumns: added,
                            filter: FilterPlacement(source: transform.pushed, executors: transform.onExecutors), children: childRuns)
         if let resumed, resumed.partitions != nil { run.resumed(from: resumed.run, partitions: Set(resumed.reusable.keys), bookmarkCap: resumed.bookmarkCap) }
+        run.fileLedgerEntries = selection?.entries(read: filesRead)
+        if let tracked, let selection {
+            let loaded = tracked.filter { selection.skipped.contains($0.version) }.count
+            run.fileLedgerSummary = "\(filesRead.count) of \(tracked.count) file\(tracked.count == 1 ? "" : "s") to read, \(loaded) loaded before"
+                + (run.fileLedgerEntries?.startingOver == true ? "; the ledger starts over with them" : "")
+        }
         return run
     }
 

@@ -52,6 +52,10 @@ public struct TableRun: Sendable {
     public private(set) var bookmarkCap: CursorValue?
     /// Which view of the source each attempt read (more than one when the source lost its snapshot mid-run).
     public private(set) var views = ReadViewLedger()
+    /// For a table whose files a ``SluicePipeline/FileLedger`` tracks: what its ledger records once the table loaded.
+    public internal(set) var fileLedgerEntries: FileLedgerEntries?
+    /// For such a table, what the ledger chose, for `sluice plan` (`3 of 5 files to read, 2 loaded before`).
+    public internal(set) var fileLedgerSummary: String?
 
     public init(config: TableConfig, decision: TableDecision, source: SourceTable, target: SinkTarget,
                 partitions: [SourcePartition], work: TableWork, stored: Bookmark?, tasks: [TaskSpec],

@@ -48,6 +48,15 @@ public protocol BookmarkStore: RunHistory {
     func load(table: String) async throws(SluiceError) -> Bookmark?
     /// Records `bookmark` as the table's newest.
     func save(_ bookmark: Bookmark) async throws(SluiceError)
+    /// The files `table` has loaded (``FileLedger``); ``FileLedger/none`` when it has no ledger.
+    func fileLedger(table: String) async throws(SluiceError) -> FileLedger
+    /// Records that `table` loaded `files` in run `runID`: added to its ledger's generation, or, `startingOver`, as a
+    /// new generation that replaces the ledger. Written before the bookmark that follows the same load, so a ledger
+    /// never names a file whose rows are not in the target.
+    func recordFiles(_ files: [FileVersion], table: String, startingOver: Bool, runID: String) async throws(SluiceError)
+    /// Forgets the files `table` loaded (`sluice bookmark set` and `reset`, by `runID`): until a run records files again,
+    /// its bookmark alone says what is loaded, as for a table loaded before the ledger existed.
+    func forgetFiles(table: String, runID: String) async throws(SluiceError)
 }
 
 extension SluiceError.Code {

@@ -42,6 +42,11 @@ public protocol SourceRun: Sendable {
     /// How many rows `table` holds in this view (a join's small table, checked against its `max_rows`).
     func countRows(_ table: TableConfig) async throws(SluiceError) -> Int64
 
+    /// The whole files `table`'s rows come from, when its cursor is a value each file's location gives all of its rows
+    /// (a Parquet source's `_file_modified`, or a partition folder's key): a ``FileLedger`` then decides which are new.
+    /// Nil for every other table (the default).
+    func trackedFiles(_ table: TableConfig) async throws(SluiceError) -> [TrackedFile]?
+
     /// Splits the rows `request` selects into partitions, each read by one task, evaluating what it can of the
     /// request's conditions itself.
     func partitions(_ request: ReadRequest) async throws(SluiceError) -> SourceReadPlan
@@ -131,6 +136,8 @@ public struct ReadRequest: Sendable {
     public var conditions: [CompiledExpression]
     /// Child tables read with each partition.
     public var related: [RelatedRequest]
+    /// Files not to read, loaded already (their table's ``FileLedger``); only for a table with ``SourceRun/trackedFiles(_:)``.
+    public var skippedFiles: Set<FileVersion> = []
 
     public init(table: TableConfig, window: CursorWindow, deletedRows: DeletedRows, schema: Schema, cursorKind: CursorKind?,
                 conditions: [CompiledExpression] = [], related: [RelatedRequest] = []) {
@@ -153,10 +160,14 @@ public struct SourceReadPlan: Sendable {
     /// Positions in ``ReadRequest/conditions`` of the conditions the source evaluates while reading: rows
     /// failing them are never read.
     public var pushedConditions: [Int]
+    /// For a table with ``SourceRun/trackedFiles(_:)``: every file the plan accounts for, read by a partition or left out
+    /// whole because no row of it can pass the table's filter.
+    public var files: [FileVersion]
 
-    public init(partitions: [SourcePartition], pushedConditions: [Int] = []) {
+    public init(partitions: [SourcePartition], pushedConditions: [Int] = [], files: [FileVersion] = []) {
         self.partitions = partitions
         self.pushedConditions = pushedConditions
+        self.files = files
     }
 }
 
@@ -171,12 +182,17 @@ public struct SourcePartition: Sendable, Hashable {
     /// For each of the request's ``ReadRequest/related`` child tables, what the partition reads of it: the child
     /// rows of the partition's rows.
     public var related: [ConnectorPayload]
+    /// For a table with ``SourceRun/trackedFiles(_:)``: the files the partition reads (``SourceRun/rebind(_:)`` sets it
+    /// again for a partition an earlier run planned).
+    public var files: [FileVersion]
 
-    public init(read: ConnectorPayload, summary: String, estimatedRows: Int64?, related: [ConnectorPayload] = []) {
+    public init(read: ConnectorPayload, summary: String, estimatedRows: Int64?, related: [ConnectorPayload] = [],
+                files: [FileVersion] = []) {
         self.read = read
         self.summary = summary
         self.estimatedRows = estimatedRows
         self.related = related
+        self.files = files
     }
 }
 
@@ -254,4 +270,7 @@ public struct ReadStats: Sendable, Hashable {
 extension SourceRun {
     /// Partitions that do not depend on the view read as they are.
     public func rebind(_ partition: SourcePartition) throws(SluiceError) -> SourcePartition { partition }
+
+    /// Rows are chosen by their cursor, not by file.
+    public func trackedFiles(_ table: TableConfig) async throws(SluiceError) -> [TrackedFile]? { nil }
 }

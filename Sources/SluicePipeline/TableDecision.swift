@@ -124,17 +124,21 @@ public struct TableDecision: Sendable, Hashable {
     /// - Parameters:
     ///   - cursorKind: how the source stores the cursor (nil without one).
     ///   - stored: the table's bookmark, if it has one.
+    ///   - unloadedFloor: for a table whose files a ``FileLedger`` tracks, the smallest cursor value of a file not yet
+    ///     loaded: a window that continues from the bookmark reaches below it, so a file that landed with an old
+    ///     modification time is read.
     ///   - bounds: the smallest and largest cursor value in a window, for backfill slices.
     public static func decide(
-        table: TableConfig, cursorKind: CursorKind?, stored: Bookmark?, options: Options,
+        table: TableConfig, cursorKind: CursorKind?, stored: Bookmark?, options: Options, unloadedFloor: Int64? = nil,
         bounds: (CursorWindow) async throws(SluiceError) -> ClosedRange<CursorValue>?
     ) async throws(SluiceError) -> TableDecision {
-        let decision = try await decideRows(table: table, cursorKind: cursorKind, stored: stored, options: options, bounds: bounds)
+        let decision = try await decideRows(table: table, cursorKind: cursorKind, stored: stored, options: options,
+                                            unloadedFloor: unloadedFloor, bounds: bounds)
         return table.load == .append ? decision.appending() : decision
     }
 
     private static func decideRows(
-        table: TableConfig, cursorKind: CursorKind?, stored: Bookmark?, options: Options,
+        table: TableConfig, cursorKind: CursorKind?, stored: Bookmark?, options: Options, unloadedFloor: Int64?,
         bounds: (CursorWindow) async throws(SluiceError) -> ClosedRange<CursorValue>?
     ) async throws(SluiceError) -> TableDecision {
         let context = ErrorContext(table: table.name, column: table.cursor)
@@ -178,14 +182,20 @@ public struct TableDecision: Sendable, Hashable {
             incremental = bookmark != nil && !(stored?.backfill ?? true)
         }
         let lag = kind.units(ofMicroseconds: table.effectiveLag.microseconds) ?? 0
+        /// Rows after the bookmark less the lag, and every row of a file not loaded yet.
+        func continuing(from bookmark: CursorValue) -> CursorWindow {
+            var after = bookmark.moved(by: -lag)
+            if let unloadedFloor, unloadedFloor <= after.value { after = CursorValue(kind: kind, value: unloadedFloor).moved(by: -1) }
+            return CursorWindow(after: after)
+        }
         if incremental, let bookmark {
-            return TableDecision(mode: .incremental, window: CursorWindow(after: bookmark.moved(by: -lag)),
+            return TableDecision(mode: .incremental, window: continuing(from: bookmark),
                                  bookmarkBefore: bookmark, rule: .largestExtracted, deletedRows: .flag, lag: lag)
         }
 
         // A backfill: everything, or the next slice when the table backfills in windows.
         let resume = options.mode == .backfill ? nil : bookmark
-        var window = resume.map { CursorWindow(after: $0.moved(by: -lag)) } ?? .everything
+        var window = resume.map(continuing(from:)) ?? .everything
         // Soft-deleted rows can be left out only where the target cannot hold an earlier version of them: a table
         // with any stored bookmark (a reset one too, whose value is gone) was loaded before.
         let deletedRows: DeletedRows = stored == nil ? .exclude : .flag

@@ -146,6 +146,26 @@ public struct FakeBookmarkStore: BookmarkStore {
         world.record("bookmark \(bookmark.table) \(bookmark.value ?? "-") backfill=\(bookmark.backfill)")
     }
 
+    public func fileLedger(table: String) async throws(SluiceError) -> FileLedger {
+        world.state.withLock { $0.fileLedgers[table] } ?? .none
+    }
+
+    public func recordFiles(_ files: [FileVersion], table: String, startingOver: Bool, runID: String) async throws(SluiceError) {
+        world.state.withLock { state in
+            if startingOver || state.fileLedgers[table] == nil {
+                state.fileLedgers[table] = FileLedger(generation: runID, files: Set(files))
+            } else {
+                state.fileLedgers[table]?.files.formUnion(files)
+            }
+        }
+        world.record("ledger \(table) +\(files.count)\(startingOver ? " new generation" : "")")
+    }
+
+    public func forgetFiles(table: String, runID: String) async throws(SluiceError) {
+        world.state.withLock { _ = $0.fileLedgers.removeValue(forKey: table) }
+        world.record("ledger \(table) forgotten")
+    }
+
     public func record(_ records: [RunRecord]) async throws(SluiceError) {
         world.state.withLock { $0.runRecords += records }
     }

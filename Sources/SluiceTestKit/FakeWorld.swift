@@ -37,6 +37,7 @@ public final class FakeWorld: Sendable {
         var staged: [String: [[Value]]] = [:]
         var committed: [String: [[Value]]] = [:]
         var bookmarks: [String: Bookmark] = [:]
+        var fileLedgers: [String: FileLedger] = [:]
         /// What the bookmark store recorded of finished runs, oldest first.
         var runRecords: [RunRecord] = []
         var faults: [Fault] = []

@@ -89,6 +89,26 @@ import Testing
         #expect(staged.contains { $0.hasSuffix(".parquet") }, "\(staged)")
     }
 
+    /// The file ledger with S3's ETags: a file landing in an old day folder of the bucket is loaded once; the lake
+    /// uploaded again whole (same bytes, same ETags) is not loaded again. The ledger is beside the results, in the bucket.
+    @Test(arguments: ["moto", "swift"])
+    func aFileInAnOldFolderOfABucketIsLoadedOnce(store name: String) throws {
+        let store = try Store.named(name)
+        let (lake, bucket) = try Self.bucketLake(store)
+        defer { lake.fixture.tearDown() }
+        let s3 = ", s3: {endpoint: \"\(store.endpoint)\", addressing: path}"
+        try ParquetSourceTests.backdatedFileFlow(
+            lake, source: Self.source(store, bucket: bucket),
+            results: .init(path: "s3://\(bucket)/results", s3: s3, store: store, bucket: bucket), environment: store.credentials) {
+            try lake.python(["backdated", lake.root])
+            let uploaded = try Shell.execute("/usr/bin/env", ["python3", ParquetSourceTests.tool, "upload", lake.root, store.endpoint,
+                                                              store.key, store.secret, bucket])
+            try #require(uploaded.status == 0, "\(uploaded.stderr)")
+        }
+        let results = try StagingInBucketTests.bucket(store, ["list", bucket, "results/_sluice/"]).map { String($0.split(separator: " ")[0]) }
+        #expect(results.contains("results/_sluice/files/daily.json"), "\(results)")
+    }
+
     @Test func aWrongSecretIsRefusedByTheStoreAndNamed() throws {
         let store = try Store.named("swift")
         let (lake, bucket) = try Self.bucketLake(store)

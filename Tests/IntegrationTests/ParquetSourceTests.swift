@@ -144,6 +144,49 @@ import Testing
         #expect(third.status == 0, "\(third.output.suffix(3000))")
         #expect(third.table["rows_extracted"] as? Int == 0, "\(third.table)")
         #expect(try lake.fixture.rawCount("events") == 5_000)
+
+        // A file lands dated two hours back (`cp -p`, a slow multipart upload), before every file loaded: a time
+        // bookmark would never read it. The ledger of loaded files does, once.
+        try lake.python(["late", lake.root])
+        let late = try lake.fixture.run(config)
+        #expect(late.status == 0, "\(late.output.suffix(3000))")
+        #expect(late.table["rows_extracted"] as? Int == 200, "\(late.table)")
+        #expect(try lake.fixture.rawCount("events") == 5_200)
+        #expect(try lake.compare() == "OK 5200")
+        #expect(late.table["bookmark_after"] as? String == second.table["bookmark_after"] as? String, "the bookmark does not go back")
+        let again = try lake.fixture.run(config)
+        #expect(again.table["rows_extracted"] as? Int == 0, "\(again.table)")
+        #expect(try lake.fixture.rawCount("events") == 5_200)
+        // Six files in the ledger, one generation: the five read and FR's, left out whole by the filter.
+        let meta = lake.fixture.metadata
+        #expect(try lake.fixture.clickhouse("SELECT count(), uniqExact(generation) FROM \(meta).file_ledger WHERE table_name = 'events' AND file_key != ''").trimmed == "6\t1")
+
+        // The same key written again is a new version (another tag): read again, and the clean layer keeps one row.
+        try lake.python(["rewrite", lake.root])
+        let rewritten = try lake.fixture.run(config)
+        #expect(rewritten.table["rows_extracted"] as? Int == 300, "\(rewritten.table)")
+        #expect(try lake.fixture.clickhouse("SELECT count() FROM \(lake.fixture.clean).events FINAL").trimmed == "5200")
+
+        // A full reload reads every file and starts the ledger over; the next run reads nothing.
+        let reload = try lake.fixture.run(config, ["--mode", "full_reload"])
+        #expect(reload.status == 0, "\(reload.output.suffix(3000))")
+        #expect(reload.table["rows_extracted"] as? Int == 5_200, "\(reload.table)")
+        #expect(try lake.fixture.rawCount("events") == 5_200)
+        #expect(try lake.compare() == "OK 5200")
+        #expect(try lake.fixture.clickhouse("SELECT count() FROM \(meta).file_ledger WHERE table_name = 'events' AND file_key = ''").trimmed == "2")
+        let last = try lake.fixture.run(config)
+        #expect(last.table["rows_extracted"] as? Int == 0, "\(last.table)")
+
+        // `sluice bookmark set` back in time: the ledger is forgotten, so the next run reads every file after it again
+        // (the clean layer keeps one row per key and version). FR's file too: an incremental run reads the rows its
+        // filter rejects, as deletions (docs/transforms.md), so 6,200 rows, 1,000 of them deleted rows never loaded.
+        let set = try Shell.execute(Paths.sluice, ["bookmark", "set", "--config", config, "--table", "events", "--value", "2000-01-01 00:00:00", "--yes"])
+        #expect(set.status == 0, "\(set.stdout) \(set.stderr)")
+        let reread = try lake.fixture.run(config)
+        #expect(reread.table["rows_extracted"] as? Int == 6_200, "\(reread.table)")
+        #expect(reread.table["rows_deleted"] as? Int == 1_000, "\(reread.table)")
+        #expect(try lake.fixture.clickhouse("SELECT count() FROM \(lake.fixture.clean).events FINAL WHERE _sluice_deleted = 0").trimmed == "5200")
+        #expect(try lake.fixture.run(config).table["rows_extracted"] as? Int == 0)
     }
 
     /// The second seed's two jobs: the lake -> a transform -> a results folder of Parquet split by day; then the newest
@@ -153,6 +196,81 @@ import Testing
         defer { lake.fixture.tearDown() }
         try Self.seedTwoJobs(lake, source: "parquet: {path: \(lake.root), rows_per_task: 1000}",
                              staging: "{directory: \(lake.fixture.directory)/staging-1}")
+    }
+
+    @Test func aFileInAnOldFolderLandsInTheResultsFolderOnce() throws {
+        let lake = try Lake()
+        defer { lake.fixture.tearDown() }
+        try Self.backdatedFileFlow(lake, source: "parquet: {path: \(lake.root), rows_per_task: 1000}",
+                                   results: ResultsFolder(path: lake.fixture.directory + "/results")) {
+            try lake.python(["backdated", lake.root])
+        }
+        // The ledger beside the results: the four files of the lake (FR's too, left out whole by the filter) and the new one.
+        let ledger = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: lake.fixture.directory + "/results/_sluice/files/daily.json"))) as? [String: Any]
+        let keys = (ledger?["files"] as? [[String: Any]])?.compactMap { $0["key"] as? String }
+        #expect(keys == ["events/country=DE/date=2026-11-01/part-0.parquet", "events/country=DE/date=2026-11-02/part-0.parquet",
+                         "events/country=FR/date=2026-11-01/part-0.parquet", "events/country=US/date=2026-11-01/part-0.parquet",
+                         "events/country=US/date=2026-11-02/part-0.parquet"], "\(ledger ?? [:])")
+    }
+
+    /// A table whose cursor is its day folder (`date=...`), into a results folder that appends each run's files: a file
+    /// landing in a day older than the bookmark (`add`) is read by the next run, once, and nothing else is read again.
+    /// Without the ledger of loaded files it would never be read; without its skipping, every file would be twice.
+    static func backdatedFileFlow(_ lake: Lake, source: String, results folder: ResultsFolder, environment: [String: String] = [:],
+                                  add: () throws -> Void) throws {
+        let transform = try Self.writeTransform(lake, name: "by-day", source: source, results: folder,
+                                                staging: "{directory: \(lake.fixture.directory)/staging-by-day}", cursor: "date")
+        func check(_ expected: Int, _ note: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
+            let checked = try Shell.execute("/usr/bin/env", ["python3", Self.tool, "results", lake.root, try folder.daily(scratch: lake.fixture.directory)])
+            #expect(checked.stdout.trimmed == "OK \(expected)", "\(note): \(checked.stdout) \(checked.stderr)", sourceLocation: sourceLocation)
+        }
+        let first = try lake.fixture.run(transform, environment: environment)
+        #expect(first.status == 0, "\(first.output.suffix(3000))")
+        #expect(first.table["rows_loaded"] as? Int == 4_700, "\(first.table)")
+        #expect(first.table["bookmark_after"] as? String == "2026-11-02", "\(first.table)")
+        try check(4_700, "first run")
+
+        try add()
+        let second = try lake.fixture.run(transform, environment: environment)
+        #expect(second.status == 0, "\(second.output.suffix(3000))")
+        #expect(second.table["rows_extracted"] as? Int == 100, "\(second.table)")
+        #expect(second.table["bookmark_after"] as? String == "2026-11-02", "the bookmark does not go back: \(second.table)")
+        try check(4_800, "the backdated file's run")
+
+        let third = try lake.fixture.run(transform, environment: environment)
+        #expect(third.status == 0, "\(third.output.suffix(3000))")
+        #expect(third.table["rows_extracted"] as? Int == 0, "\(third.table)")
+        try check(4_800, "a run with nothing new")
+    }
+
+    /// The seed's transform job as a file `<name>.yaml`: the lake -> a derived `band` and the filter `country <> 'FR'` ->
+    /// the results folder split by day; with `cursor`, the table runs incrementally by it (lag 0); returns its path.
+    static func writeTransform(_ lake: Lake, name: String, source: String, results folder: ResultsFolder, staging: String,
+                               cursor: String? = nil) throws -> String {
+        let path = lake.fixture.directory + "/\(name).yaml"
+        try """
+            pipeline: seed2-\(name)
+            source:
+              \(source)
+            sink:
+              parquet: {path: "\(folder.path)", partition_by: [date]\(folder.s3)}
+            staging: \(staging)
+            run: {heartbeat_interval: 500ms, executor_timeout: 3s, retries: 1}
+            tables:
+              - name: daily
+                source: events/
+                primary_key: [id]
+                filter: "country <> 'FR'"
+            \(cursor.map { "    cursor: \($0)\n    lag: 0" } ?? "")
+                columns:
+                  - {name: id, type: int64, nullable: false}
+                  - {name: name, type: string}
+                  - {name: amount, type: "decimal(38,9)"}
+                  - {name: band, type: string, expression: "CASE WHEN qty > 0 THEN 'up' WHEN qty <= 0 THEN 'down' END"}
+                  - {name: country, type: string}
+                  - {name: date, type: date, nullable: false}
+            """.write(toFile: path, atomically: true, encoding: .utf8)
+        return path
     }
 
     /// Where the transform job writes its results: a local folder, or a bucket (through `s3_bucket.py`).
@@ -177,29 +295,7 @@ import Testing
     static func seedTwoJobs(_ lake: Lake, source: String, staging: String, results given: ResultsFolder? = nil,
                             environment: [String: String] = [:]) throws {
         let folder = given ?? ResultsFolder(path: lake.fixture.directory + "/results")
-        let transform = """
-            pipeline: seed2-transform
-            source:
-              \(source)
-            sink:
-              parquet: {path: "\(folder.path)", partition_by: [date]\(folder.s3)}
-            staging: \(staging)
-            run: {heartbeat_interval: 500ms, executor_timeout: 3s, retries: 1}
-            tables:
-              - name: daily
-                source: events/
-                primary_key: [id]
-                filter: "country <> 'FR'"
-                columns:
-                  - {name: id, type: int64, nullable: false}
-                  - {name: name, type: string}
-                  - {name: amount, type: "decimal(38,9)"}
-                  - {name: band, type: string, expression: "CASE WHEN qty > 0 THEN 'up' WHEN qty <= 0 THEN 'down' END"}
-                  - {name: country, type: string}
-                  - {name: date, type: date}
-            """
-        let transformPath = lake.fixture.directory + "/transform.yaml"
-        try transform.write(toFile: transformPath, atomically: true, encoding: .utf8)
+        let transformPath = try Self.writeTransform(lake, name: "transform", source: source, results: folder, staging: staging)
         let first = try lake.fixture.run(transformPath, environment: environment)
         #expect(first.status == 0, "\(first.output.suffix(3000))")
         #expect(first.table["rows_loaded"] as? Int == 4_700, "\(first.table)")

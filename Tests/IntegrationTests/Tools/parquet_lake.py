@@ -5,6 +5,11 @@
     parquet_lake.py upload DIR ENDPOINT KEY SECRET BUCKET   puts every file under DIR into BUCKET/lake/ (bucket created)
     parquet_lake.py nested DIR     writes DIR/nested/part-0.parquet and prints pyarrow's reading as JSON lines
     parquet_lake.py more DIR       adds DIR/events/country=DE/date=2026-11-03/part-0.parquet (ids 10001-10300)
+    parquet_lake.py late DIR       adds DIR/events/country=US/date=2026-11-04/part-0.parquet (ids 20001-20200) dated two
+                                   hours back, as `cp -p` or a slow multipart upload leaves a file
+    parquet_lake.py rewrite DIR    writes the file of `more` again, same rows (a new version of the same key)
+    parquet_lake.py backdated DIR  adds DIR/events/country=US/date=2026-11-01/part-0.parquet (ids 30001-30100): a file
+                                   in a day folder older than the days loaded before it
     parquet_lake.py results DIR FOLDER  compares a results folder (Hive folders by date) written from the lake
     parquet_lake.py compare DIR TSV  compares ClickHouse's rows (TSV, columns as ParquetSourceTests selects them)
                                      with pyarrow's reading of DIR/events without country=FR; prints "OK <rows>" or
@@ -86,6 +91,26 @@ def more(root):
     pq.write_table(pa.Table.from_pylist(records, schema=schema(pa.int32())), os.path.join(folder, "part-0.parquet"))
 
 
+def late(root):
+    """A file landing now with a modification time two hours back: older than anything loaded before it."""
+    import time
+    folder = os.path.join(root, "events", "country=US", "date=2026-11-04")
+    os.makedirs(folder, exist_ok=True)
+    path = os.path.join(folder, "part-0.parquet")
+    records = [row(i) for i in range(20001, 20201)]
+    pq.write_table(pa.Table.from_pylist(records, schema=schema(pa.int16())), path)
+    then = time.time() - 7200
+    os.utime(path, (then, then))
+
+
+def backdated(root):
+    """A file landing in an old day's folder, after later days were loaded."""
+    folder = os.path.join(root, "events", "country=US", "date=2026-11-01")
+    os.makedirs(folder, exist_ok=True)
+    records = [row(i) for i in range(30001, 30101)]
+    pq.write_table(pa.Table.from_pylist(records, schema=schema(pa.int16())), os.path.join(folder, "part-0.parquet"))
+
+
 def nested(root):
     """nested/part-0.parquet: a struct with a struct inside (NULL at every level), a list and a map, for flattening and
     JSON text; prints the rows pyarrow reads as JSON lines {id, a, c, tags} with a = s.a, c = s.b.c (NULL where any
@@ -111,12 +136,16 @@ def nested(root):
 
 
 def upload(root, endpoint, key, secret, bucket):
-    """Every file under DIR (hidden ones too: the reader must skip them) into BUCKET under lake/, the bucket created."""
+    """Every file under DIR (hidden ones too: the reader must skip them) into BUCKET under lake/, the bucket created if new."""
     import boto3
     from botocore.config import Config
     s3 = boto3.client("s3", endpoint_url=endpoint, aws_access_key_id=key, aws_secret_access_key=secret, region_name="us-east-1",
                       config=Config(s3={"addressing_style": "path"}, signature_version="s3v4"))
-    s3.create_bucket(Bucket=bucket)
+    try:
+        s3.create_bucket(Bucket=bucket)
+    except s3.exceptions.ClientError as error:  # uploading again into the same bucket
+        if error.response["Error"]["Code"] not in ("BucketAlreadyOwnedByYou", "BucketAlreadyExists"):
+            raise
     count = 0
     for directory, _, names in os.walk(root):
         for name in names:
@@ -235,6 +264,13 @@ if __name__ == "__main__":
     elif sys.argv[1] == "nested":
         nested(sys.argv[2])
     elif sys.argv[1] == "more":
+        more(sys.argv[2])
+    elif sys.argv[1] == "backdated":
+        backdated(sys.argv[2])
+    elif sys.argv[1] == "late":
+        late(sys.argv[2])
+    elif sys.argv[1] == "rewrite":
+        os.remove(os.path.join(sys.argv[2], "events", "country=DE", "date=2026-11-03", "part-0.parquet"))
         more(sys.argv[2])
     elif sys.argv[1] == "results":
         results(sys.argv[2], sys.argv[3])

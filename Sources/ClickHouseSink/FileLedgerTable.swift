@@ -1,0 +1,124 @@
+public import SluiceCore
+public import SluicePipeline
+
+/// File ledgers in ClickHouse (``SluicePipeline/FileLedger``): the table `etl_metadata.file_ledger`, beside
+/// `cdc_state`,
+///
+///     table_name String, generation String, file_key String, file_tag String, run_id String,
+///     recorded_at DateTime('UTC'), version UInt64
+///     ENGINE = MergeTree() ORDER BY (table_name, generation, file_key)
+///
+/// One row per loaded file and generation. A generation is current once its marker row (an empty `file_key`, which
+/// no file has) is the table's newest by `version`; the marker is written after the generation's files, so a
+/// generation whose writing broke off never counts. Adding to the current generation writes file rows only.
+/// A marker of the empty generation forgets the table's files (``forget(table:runID:)``).
+/// Rows are written with the Native encoder; reads filter by names rendered by ``ClickHouseSQL/stringLiteral(_:)``.
+public struct FileLedgerTable: Sendable {
+    public let client: ClickHouseClient
+    public let database: String
+    public let table: String
+    private let now: @Sendable () -> Int64
+
+    public init(client: ClickHouseClient, database: String = "etl_metadata", table: String = "file_ledger",
+                now: @escaping @Sendable () -> Int64 = CDCStateTable.wallClockMicroseconds) {
+        self.client = client
+        self.database = database
+        self.table = table
+        self.now = now
+    }
+
+    public static let schema = Schema([
+        Field(name: "table_name", type: .string, nullable: false),
+        Field(name: "generation", type: .string, nullable: false),
+        Field(name: "file_key", type: .string, nullable: false),
+        Field(name: "file_tag", type: .string, nullable: false),
+        Field(name: "run_id", type: .string, nullable: false),
+        Field(name: "recorded_at", type: .timestampTZ, nullable: false),
+        Field(name: "version", type: .uint64, nullable: false),
+    ])
+
+    public var definition: ClickHouseTableDefinition {
+        ClickHouseTableDefinition(database: database, name: table, columns: Self.schema.fields, engine: .mergeTree,
+                                  orderBy: ["table_name", "generation", "file_key"])
+    }
+
+    public func ensureSchema() async throws(SluiceError) {
+        try await client.createDatabase(database)
+        try await client.createTable(definition)
+    }
+
+    private var qualifiedName: String { ClickHouseSQL.qualifiedName(database: database, table: table) }
+
+    /// The current generation of `name`'s ledger, nil when it was never started (or was forgotten).
+    public func generation(of name: String) async throws(SluiceError) -> String? {
+        let rows = try await client.rows("SELECT generation FROM \(qualifiedName) WHERE table_name = \(ClickHouseSQL.stringLiteral(name)) "
+                                         + "AND file_key = '' ORDER BY version DESC LIMIT 1")
+        guard let generation = rows.first?.first ?? nil, !generation.isEmpty else { return nil }
+        return generation
+    }
+
+    /// Forgets `name`'s files: the empty generation's marker becomes its newest.
+    public func forget(table name: String, runID: String) async throws(SluiceError) {
+        guard try await generation(of: name) != nil else { return }
+        let version = try await nextVersion(of: name)
+        _ = try await client.insert(database: database, table: table, schema: Self.schema, batches: [
+            try batch([("", "")], table: name, generation: "", runID: runID, recordedAt: now(), version: version),
+        ])
+    }
+
+    /// A version above every row of `name`'s: the wall clock, or the largest version + 1 when the clock went back.
+    private func nextVersion(of name: String) async throws(SluiceError) -> UInt64 {
+        let previous = try await client.value("SELECT max(version) FROM \(qualifiedName) WHERE table_name = \(ClickHouseSQL.stringLiteral(name))")
+        return max(UInt64(clamping: now()), (previous.flatMap { UInt64($0) } ?? 0) + 1)
+    }
+
+    /// `name`'s ledger: the files of its current generation.
+    public func load(table name: String) async throws(SluiceError) -> FileLedger {
+        guard let generation = try await generation(of: name) else { return .none }
+        let rows = try await client.rows(
+            "SELECT DISTINCT file_key, file_tag FROM \(qualifiedName) WHERE table_name = \(ClickHouseSQL.stringLiteral(name)) "
+                + "AND generation = \(ClickHouseSQL.stringLiteral(generation)) AND file_key != ''")
+        var files = Set<FileVersion>()
+        for row in rows {
+            guard row.count == 2, let key = row[0], let tag = row[1] else {
+                throw SluiceError(.clickHouseServer, "unreadable file ledger row: \(row.count) fields", context: ErrorContext(table: "\(database).\(table)"))
+            }
+            files.insert(FileVersion(key: key, tag: tag))
+        }
+        return FileLedger(generation: generation, files: files)
+    }
+
+    /// Adds `files` to `name`'s current generation, or writes them as a new generation `runID` (a table without a
+    /// ledger starts one either way).
+    public func record(_ files: [FileVersion], table name: String, startingOver: Bool, runID: String) async throws(SluiceError) {
+        let current = startingOver ? nil : try await generation(of: name)
+        let generation = current ?? runID
+        let version = try await nextVersion(of: name)
+        let clock = now()
+        var rows = files.map { ($0.key, $0.tag) }
+        // A new generation's marker goes last, in a block of its own: it counts only once every file row is in.
+        let marker = current == nil ? [("", "")] : []
+        rows.removeAll { $0.0.isEmpty }
+        let batches = try [rows, marker].filter { !$0.isEmpty }.map { part throws(SluiceError) in
+            try batch(part, table: name, generation: generation, runID: runID, recordedAt: clock, version: version)
+        }
+        guard !batches.isEmpty else { return }
+        _ = try await client.insert(database: database, table: table, schema: Self.schema, batches: batches)
+    }
+
+    private func batch(_ rows: [(String, String)], table name: String, generation: String, runID: String, recordedAt: Int64,
+                       version: UInt64) throws(SluiceError) -> RecordBatch {
+        var builders = Self.schema.fields.map { ColumnBuilder(type: $0.type, capacity: rows.count) }
+        let second = CivilTime.floorDivide(recordedAt, 1_000_000).quotient * 1_000_000
+        for (key, tag) in rows {
+            builders[0].append(string: name)
+            builders[1].append(string: generation)
+            builders[2].append(string: key)
+            builders[3].append(string: tag)
+            builders[4].append(string: runID)
+            builders[5].append(second)
+            builders[6].append(Int64(bitPattern: version))
+        }
+        return try RecordBatch(schema: Self.schema, columns: builders.indices.map { builders[$0].finish() })
+    }
+}
