@@ -34,6 +34,54 @@ extension S3Client {
         }
     }
 
+    /// Copies `source` (an object of the bucket, as HEAD described it) to `destination` part by part: UploadPartCopy of
+    /// ``S3Configuration/copyPartSize`` byte ranges, up to ``S3Configuration/maxConcurrentParts`` at once, into a
+    /// multipart upload carrying the source's content type and metadata. On any failure the upload is aborted. Returns
+    /// the copy's ETag.
+    @discardableResult
+    public func copyMultipart(bucket: String, key source: String, to destination: String,
+                              source info: ObjectInfo) async throws(SluiceError) -> String {
+        let partSize = configuration.copyPartSize
+        let partCount = Int((info.size + partSize - 1) / partSize)
+        guard info.size > 0, partCount <= S3Configuration.maximumParts else {
+            throw SluiceError(.s3InvalidRequest, "a copy of \(info.size) bytes in parts of \(partSize) bytes from bucket '\(bucket)' key '\(source)' "
+                              + "(at most \(S3Configuration.maximumParts) parts)")
+        }
+        let uploadID = try await initiateMultipart(bucket: bucket, key: destination, contentType: info.contentType ?? "application/octet-stream",
+                                                   metadata: info.metadata)
+        do {
+            let etags = try await inParts(count: partCount) { number throws(SluiceError) in
+                let lower = Int64(number - 1) * partSize
+                let range = lower..<min(lower + partSize, info.size)
+                return try await self.uploadPartCopy(bucket: bucket, key: destination, uploadID: uploadID, number: number,
+                                                     source: source, range: range)
+            }
+            return try await completeMultipart(bucket: bucket, key: destination, uploadID: uploadID, parts: etags)
+        } catch {
+            let client = self
+            await Task { try? await client.abortMultipart(bucket: bucket, key: destination, uploadID: uploadID) }.value
+            throw error
+        }
+    }
+
+    /// Copies bytes `range` of `source` as part `number` (UploadPartCopy). The source must not change while its parts are
+    /// copied (Sluice copies only files it wrote itself; `x-amz-copy-source-if-match` would say so, but OpenStack Swift
+    /// refuses it for a source that was itself uploaded in parts).
+    public func uploadPartCopy(bucket: String, key: String, uploadID: String, number: Int, source: String,
+                               range: Range<Int64>) async throws(SluiceError) -> String {
+        var call = Call(operation: "UploadPartCopy \(number)", method: .put, bucket: bucket, key: key,
+                        query: [("partNumber", "\(number)"), ("uploadId", uploadID)])
+        call.headers.add(name: "x-amz-copy-source", value: Self.copySource(bucket: bucket, key: source))
+        call.headers.add(name: "x-amz-copy-source-range", value: "bytes=\(range.lowerBound)-\(range.upperBound - 1)")
+        let response = try await send(call)
+        // Like CopyObject, a part copy may fail after S3 sent 200: the body says so.
+        switch S3MultipartResponse.completedETag(response.body, requestIDHeader: response.headers["x-amz-request-id"]) {
+        case .success(let etag) where !etag.isEmpty: return etag
+        case .success: throw SluiceError(.s3InvalidResponse, "S3 UploadPartCopy \(number) bucket '\(bucket)' key '\(key)': no ETag in the answer")
+        case .failure(let details): throw details.error(operation: "UploadPartCopy \(number)", bucket: bucket, key: key)
+        }
+    }
+
     public func initiateMultipart(bucket: String, key: String, contentType: String = "application/octet-stream",
                                   metadata: [String: String] = [:]) async throws(SluiceError) -> String {
         var call = Call(operation: "CreateMultipartUpload", method: .post, bucket: bucket, key: key, query: [("uploads", "")], body: [])
@@ -81,23 +129,32 @@ extension S3Client {
 
     private func uploadParts(bucket: String, key: String, uploadID: String, size: Int64, partSize: Int64, partCount: Int,
                              read: @escaping S3PartReader) async throws(SluiceError) -> [(number: Int, etag: String)] {
+        try await inParts(count: partCount) { number throws(SluiceError) in
+            let lower = Int64(number - 1) * partSize
+            let range = lower..<min(lower + partSize, size)
+            let bytes = try await read(range)
+            guard Int64(bytes.count) == range.upperBound - range.lowerBound else {
+                throw SluiceError(.s3InvalidRequest, "the body reader gave \(bytes.count) bytes for part \(number) "
+                                  + "(\(range)) of bucket '\(bucket)' key '\(key)'")
+            }
+            return try await self.uploadPart(bucket: bucket, key: key, uploadID: uploadID, number: number, bytes: bytes)
+        }
+    }
+
+    /// Runs `part` for parts 1...`count`, up to ``S3Configuration/maxConcurrentParts`` at once; returns their ETags, or
+    /// the first error (the other parts are cancelled).
+    private func inParts(count partCount: Int, _ part: @escaping @Sendable (Int) async throws(SluiceError) -> String)
+        async throws(SluiceError) -> [(number: Int, etag: String)]
+    {
         let width = min(configuration.maxConcurrentParts, partCount)
         let result: Result<[(number: Int, etag: String)], SluiceError> = await withTaskGroup(
             of: Result<(number: Int, etag: String), SluiceError>.self
         ) { group in
             var next = 1
             func start(_ number: Int) {
-                let lower = Int64(number - 1) * partSize
-                let range = lower..<min(lower + partSize, size)
                 group.addTask {
                     do throws(SluiceError) {
-                        let bytes = try await read(range)
-                        guard Int64(bytes.count) == range.upperBound - range.lowerBound else {
-                            throw SluiceError(.s3InvalidRequest, "the body reader gave \(bytes.count) bytes for part \(number) "
-                                              + "(\(range)) of bucket '\(bucket)' key '\(key)'")
-                        }
-                        return .success((number, try await self.uploadPart(bucket: bucket, key: key, uploadID: uploadID,
-                                                                            number: number, bytes: bytes)))
+                        return .success((number, try await part(number)))
                     } catch {
                         return .failure(error)
                     }

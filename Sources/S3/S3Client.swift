@@ -151,19 +151,28 @@ public final class S3Client: Sendable {
         }
     }
 
-    /// Copies an object within the store, server side (CopyObject, objects up to 5 GiB), keeping its metadata; returns
-    /// the copy's ETag.
+    /// Copies an object within the store, server side, keeping its metadata and content type; returns the copy's ETag.
+    /// One CopyObject up to ``S3Configuration/copyThreshold`` (S3 copies at most 5 GiB so), a multipart copy above it
+    /// (``copyMultipart(bucket:key:to:source:)``).
     @discardableResult
     public func copy(bucket: String, key source: String, to destination: String) async throws(SluiceError) -> String {
+        let info = try await head(bucket: bucket, key: source)
+        guard info.size <= configuration.copyThreshold else {
+            return try await copyMultipart(bucket: bucket, key: source, to: destination, source: info)
+        }
         var call = Call(operation: "CopyObject", method: .put, bucket: bucket, key: destination)
-        call.headers.add(name: "x-amz-copy-source", value: "/" + S3Bytes.uriEncode(bucket, keepSlash: false) + "/"
-                            + S3Bytes.uriEncode(source, keepSlash: true))
+        call.headers.add(name: "x-amz-copy-source", value: Self.copySource(bucket: bucket, key: source))
         let response = try await send(call)
         // Like CompleteMultipartUpload, a copy may fail after S3 sent 200: the body says so.
         switch S3MultipartResponse.completedETag(response.body, requestIDHeader: response.headers["x-amz-request-id"]) {
         case .success(let etag): return etag
         case .failure(let details): throw details.error(operation: "CopyObject", bucket: bucket, key: destination)
         }
+    }
+
+    /// The `x-amz-copy-source` header's value: `/bucket/key`, URI-encoded.
+    static func copySource(bucket: String, key: String) -> String {
+        "/" + S3Bytes.uriEncode(bucket, keepSlash: false) + "/" + S3Bytes.uriEncode(key, keepSlash: true)
     }
 
     /// Deletes one object (S3 answers 204 whether it existed or not).

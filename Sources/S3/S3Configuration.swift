@@ -28,6 +28,11 @@ public struct S3Configuration: Sendable {
     public var multipartThreshold: Int
     /// The largest body a GET collects in memory. Default 256 MiB.
     public var maxGetBytes: Int
+    /// Objects up to this size are copied with one CopyObject (S3 copies at most 5 GiB so); larger ones part by part
+    /// (UploadPartCopy). Default 5 GiB.
+    public var copyThreshold: Int64 = S3Configuration.maximumCopyObjectBytes
+    /// The part size of copies above ``copyThreshold``. Default 512 MiB (up to 5 TB, S3's largest object, in 10,000 parts).
+    public var copyPartSize: Int64 = 512 << 20
     public var http: HTTPClient.Configuration
 
     public init(endpoint: S3Endpoint, region: String, retry: S3RetryPolicy = S3RetryPolicy(),
@@ -49,12 +54,14 @@ public struct S3Configuration: Sendable {
     /// S3's limits: parts of 5 MiB to 5 GiB (the last may be smaller), at most 10,000 of them.
     public static let minimumPartSize = 5 << 20
     public static let maximumParts = 10_000
+    /// The largest object one CopyObject copies.
+    public static let maximumCopyObjectBytes: Int64 = 5 << 30
 
     func validate() throws(SluiceError) {
         guard !region.isEmpty, region.utf8.allSatisfy({ $0 > 0x20 && $0 != UInt8(ascii: "/") }) else {
             throw SluiceError(.s3InvalidRequest, "S3 region '\(region)' is not a region name")
         }
-        guard partSize >= 1, maxConcurrentParts >= 1, maxGetBytes >= 0 else {
+        guard partSize >= 1, maxConcurrentParts >= 1, maxGetBytes >= 0, copyPartSize >= 1, copyThreshold >= 0 else {
             throw SluiceError(.s3InvalidRequest, "S3 part size and part concurrency must be positive")
         }
     }

@@ -71,7 +71,7 @@ public enum S3MultipartResponse {
     /// `CompleteMultipartUploadResponse`), so any root but `<Error>` is a success.
     public static func completedETag(_ body: [UInt8], requestIDHeader: String?) -> Result<String, S3ErrorDetails> {
         guard let root = try? S3XMLElement.parse(body) else {
-            return .failure(S3ErrorDetails(code: "InvalidResponse", message: "CompleteMultipartUpload answered an unreadable body",
+            return .failure(S3ErrorDetails(code: "InvalidResponse", message: "the store answered 200 with an unreadable body",
                                            requestID: requestIDHeader, status: 200))
         }
         if root.name == "Error" { return .failure(S3ErrorDetails.parse(status: 200, body: body, requestIDHeader: requestIDHeader)) }

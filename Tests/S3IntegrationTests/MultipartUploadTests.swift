@@ -51,6 +51,43 @@ struct MultipartUploadTests {
     }
 }
 
+/// Server-side copies: one CopyObject up to the copy threshold (5 GiB on S3), part by part above it. The threshold is
+/// lowered here so that 12 MiB goes in parts of 5 MiB, as a file of more than 5 GiB would in parts of 512 MiB.
+struct MultipartCopyTests {
+    @Test(arguments: S3Store.allCases)
+    func aLargeObjectIsCopiedPartByPartWithItsMetadata(store: S3Store) async throws {
+        try await S3TestBucket.with(store, "copy") { bucket in
+            let client = try bucket.server.client(copyThreshold: 8 << 20)
+            let shard = MultipartUploadTests.shard
+            let digest = SHA256.hash(data: shard).map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined()
+            try await client.upload(bucket: bucket.name, key: "work/t1-a1/big.parquet", bytes: shard, contentType: "application/vnd.apache.parquet",
+                                    metadata: ["sha256": digest])
+            let etag = try await client.copy(bucket: bucket.name, key: "work/t1-a1/big.parquet", to: "daily/big.parquet")
+            #expect(etag.hasSuffix("-3"), "copied in 3 parts (5 + 5 + 2 MiB): \(etag)")
+            let copied = try await client.head(bucket: bucket.name, key: "daily/big.parquet")
+            #expect(copied.size == Int64(shard.count))
+            #expect(copied.metadata["sha256"] == digest, "\(copied.metadata)")
+            #expect(copied.contentType == "application/vnd.apache.parquet")
+            let read = try await client.get(bucket: bucket.name, key: "daily/big.parquet")
+            #expect(SHA256.hash(data: read) == SHA256.hash(data: shard))
+            #expect(try await client.openMultipartUploads(bucket: bucket.name).isEmpty)
+
+            // Below the threshold: one CopyObject (its ETag names no parts).
+            try await client.put(bucket: bucket.name, key: "work/small", bytes: Array(shard.prefix(1_000)))
+            let small = try await client.copy(bucket: bucket.name, key: "work/small", to: "daily/small")
+            #expect(!small.contains("-"), "\(small)")
+            #expect(try await client.get(bucket: bucket.name, key: "daily/small") == Array(shard.prefix(1_000)))
+
+            // A missing source is an error naming it; nothing is left open.
+            let error = await #expect(throws: SluiceError.self) {
+                try await client.copy(bucket: bucket.name, key: "work/gone.parquet", to: "daily/gone.parquet")
+            }
+            #expect(error?.message.contains("work/gone.parquet") == true, "\(String(describing: error))")
+            #expect(try await client.openMultipartUploads(bucket: bucket.name).isEmpty)
+        }
+    }
+}
+
 /// What a reader saw of the open uploads while a multipart upload ran.
 actor OpenUploads {
     private(set) var keys: [String] = []

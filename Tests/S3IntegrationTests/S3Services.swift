@@ -44,10 +44,14 @@ struct S3TestServer: Sendable {
     /// A client for this server (or for `url`, a proxy in front of it), signing with `secret` when given.
     func client(url: String? = nil, addressing: S3Endpoint.Addressing = .path, secret: String? = nil,
                 retry: S3RetryPolicy = quickRetries, partSize: Int = S3Configuration.minimumPartSize,
-                maxConcurrentParts: Int = 4) throws -> S3Client {
-        let configuration = S3Configuration(
+                maxConcurrentParts: Int = 4, copyThreshold: Int64? = nil) throws -> S3Client {
+        var configuration = S3Configuration(
             endpoint: try S3Endpoint(url: url ?? self.url, addressing: addressing), region: "us-east-1", retry: retry,
             partSize: partSize, maxConcurrentParts: maxConcurrentParts, multipartThreshold: partSize)
+        if let copyThreshold {
+            configuration.copyThreshold = copyThreshold
+            configuration.copyPartSize = Int64(partSize)
+        }
         let credentials = AWSCredentials(accessKeyID: accessKey, secretAccessKey: secret ?? self.secret)
         return try S3Client(configuration: configuration, credentials: S3CredentialsProvider(source: .fixed(credentials, origin: "test")))
     }
