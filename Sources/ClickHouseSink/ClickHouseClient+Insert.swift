@@ -148,6 +148,28 @@ extension ClickHouseClient {
         }
     }
 
+    /// The names of `database`'s tables that start with `prefix`, sorted. ClickHouse 18.16 fails a read of
+    /// `system.tables` with "Table ... doesn't exist" when another table of the database is renamed or dropped while it
+    /// lists them (two tables of a run finishing at once do that), so such a failure is retried, up to 5 times.
+    public func tableNames(in database: String, startingWith prefix: String) async throws(SluiceError) -> [String] {
+        let sql = "SELECT name FROM system.tables WHERE database = \(ClickHouseSQL.stringLiteral(database)) "
+            + "AND startsWith(name, \(ClickHouseSQL.stringLiteral(prefix))) ORDER BY name"
+        var attempt = 1
+        while true {
+            do {
+                return try await rows(sql).compactMap { $0.first ?? nil }
+            } catch where error.code == .clickHouseUnknownTable && attempt < 5 {
+                attempt += 1
+                try? await Task.sleep(for: .milliseconds(20 * attempt))
+            }
+        }
+    }
+
+    /// Whether `database.table` exists (`EXISTS TABLE`, which looks at that table only).
+    public func tableExists(database: String, table: String) async throws(SluiceError) -> Bool {
+        try await value("EXISTS TABLE \(ClickHouseSQL.qualifiedName(database: database, table: table))") == "1"
+    }
+
     /// The columns of `database.table` as `system.columns` lists them, in order; empty when the table does not exist.
     public func tableColumns(database: String, table: String) async throws(SluiceError) -> [(name: String, type: String)] {
         let rows = try await rows("SELECT name, type FROM system.columns WHERE database = \(ClickHouseSQL.stringLiteral(database)) AND table = \(ClickHouseSQL.stringLiteral(table))")

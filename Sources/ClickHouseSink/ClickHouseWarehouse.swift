@@ -175,10 +175,7 @@ public struct ClickHouseWarehouse: Sink {
     /// small tasks adds one part to the table instead of one per task. The pieces are dropped once attached; a driver
     /// killed before that leaves them to the table's next run, which drops them with the other leftovers.
     private func gather(_ target: ClickHouseTarget, name: String) async throws(SluiceError) {
-        let pieces = try await client.rows("""
-            SELECT name FROM system.tables WHERE database = \(ClickHouseSQL.stringLiteral(target.database))
-            AND startsWith(name, \(ClickHouseSQL.stringLiteral(target.gatheredPrefix))) ORDER BY name
-            """).compactMap { $0.first ?? nil }
+        let pieces = try await client.tableNames(in: target.database, startingWith: target.gatheredPrefix)
         guard pieces.count > 1 else {
             if let piece = pieces.first { try await attach(piece, into: target) }
             return
@@ -289,12 +286,8 @@ public struct ClickHouseWarehouse: Sink {
 
     public func cleanUp(_ sinkTarget: SinkTarget, succeeded: Bool) async {
         guard let target = try? decode(sinkTarget) else { return }
-        let leftovers = (try? await client.rows("""
-            SELECT name FROM system.tables WHERE database = \(ClickHouseSQL.stringLiteral(target.database))
-            AND startsWith(name, \(ClickHouseSQL.stringLiteral(target.stagePrefix)))
-            """)) ?? []
-        for row in leftovers {
-            guard let name = row.first ?? nil else { continue }
+        let leftovers = (try? await client.tableNames(in: target.database, startingWith: target.stagePrefix)) ?? []
+        for name in leftovers {
             try? await client.execute(ClickHouseDDL.dropTable(database: target.database, table: name))
         }
         if target.loadsCopy && !succeeded {
@@ -305,22 +298,18 @@ public struct ClickHouseWarehouse: Sink {
     /// Staging tables and reload copies an earlier run of this table left behind (a driver killed mid-run): no
     /// other run of the same table can be under way, since two would race for its bookmark.
     private func dropLeftovers(of target: ClickHouseTarget) async throws(SluiceError) {
-        let rows = try await client.rows("""
-            SELECT name FROM system.tables WHERE database = \(ClickHouseSQL.stringLiteral(target.database))
-            AND (startsWith(name, \(ClickHouseSQL.stringLiteral(target.table + "__sluice_stage_")))
-                 OR startsWith(name, \(ClickHouseSQL.stringLiteral(target.table + "__sluice_reload_")))
-                 OR startsWith(name, \(ClickHouseSQL.stringLiteral(target.table + "__sluice_append_")))
-                 OR startsWith(name, \(ClickHouseSQL.stringLiteral(target.table + "__sluice_old_"))))
-            """)
-        for name in rows.compactMap({ $0.first ?? nil }) where name != target.loadTable {
+        var names: [String] = []
+        for kind in ["stage", "reload", "append", "old"] {
+            names += try await client.tableNames(in: target.database, startingWith: target.table + "__sluice_\(kind)_")
+        }
+        for name in names where name != target.loadTable {
             try await client.execute(ClickHouseDDL.dropTable(database: target.database, table: name))
             logger.info("table.leftover.dropped", metadata: ["sluice.table": "\(target.database).\(name)"])
         }
         guard let curated = target.curated else { return }
-        let prefixes = curated.leftoverPrefixes.map { "startsWith(name, \(ClickHouseSQL.stringLiteral($0)))" }.joined(separator: " OR ")
-        let built = try await client.rows(
-            "SELECT name FROM system.tables WHERE database = \(ClickHouseSQL.stringLiteral(curated.database)) AND (\(prefixes))")
-        for name in built.compactMap({ $0.first ?? nil }) {
+        var built: [String] = []
+        for prefix in curated.leftoverPrefixes { built += try await client.tableNames(in: curated.database, startingWith: prefix) }
+        for name in built {
             try await client.execute(ClickHouseDDL.dropTable(database: curated.database, table: name))
             logger.info("table.leftover.dropped", metadata: ["sluice.table": "\(curated.database).\(name)"])
         }
@@ -331,9 +320,7 @@ public struct ClickHouseWarehouse: Sink {
     }
 
     private func tableExists(_ database: String, _ name: String) async throws(SluiceError) -> Bool {
-        let count = try await client.value(
-            "SELECT count() FROM system.tables WHERE database = \(ClickHouseSQL.stringLiteral(database)) AND name = \(ClickHouseSQL.stringLiteral(name))")
-        return count != "0"
+        try await client.tableExists(database: database, table: name)
     }
 
     /// An existing target must have exactly the layout's columns: a schema change is reported, never papered over.
