@@ -11,7 +11,8 @@ public import SluicePipeline
 /// One row per loaded file and generation. A generation is current once its marker row (an empty `file_key`, which
 /// no file has) is the table's newest by `version`; the marker is written after the generation's files, so a
 /// generation whose writing broke off never counts. Adding to the current generation writes file rows only.
-/// A marker of the empty generation forgets the table's files (``forget(table:runID:)``).
+/// A marker of the empty generation forgets the table's files (``forget(table:runID:)``). Once a new generation is
+/// current, the earlier ones' rows are deleted (an `ALTER TABLE ... DELETE` mutation; reads never looked at them).
 /// Rows are written with the Native encoder; reads filter by names rendered by ``ClickHouseSQL/stringLiteral(_:)``.
 public struct FileLedgerTable: Sendable {
     public let client: ClickHouseClient
@@ -104,6 +105,14 @@ public struct FileLedgerTable: Sendable {
         }
         guard !batches.isEmpty else { return }
         _ = try await client.insert(database: database, table: table, schema: Self.schema, batches: batches)
+        if current == nil { await dropEarlierGenerations(of: name, keeping: generation) }
+    }
+
+    /// Deletes the rows of `name`'s generations before `generation`, which no read looks at any more (a mutation, done by
+    /// the server in the background). Best effort: a failure leaves rows that cost space, not correctness.
+    func dropEarlierGenerations(of name: String, keeping generation: String) async {
+        try? await client.execute("ALTER TABLE \(qualifiedName) DELETE WHERE table_name = \(ClickHouseSQL.stringLiteral(name)) "
+                                  + "AND generation != \(ClickHouseSQL.stringLiteral(generation))")
     }
 
     private func batch(_ rows: [(String, String)], table name: String, generation: String, runID: String, recordedAt: Int64,

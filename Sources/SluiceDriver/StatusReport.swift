@@ -16,12 +16,14 @@ public struct StatusReport: Sendable, Encodable {
         public var state: String
         /// The run that saved the bookmark.
         public var bookmarkRun: String?
+        /// For a lake table that chooses files by its ledger: how many files it has loaded.
+        public var loadedFiles: Int?
         /// Newest first.
         public var runs: [RunRecord]
 
         enum CodingKeys: String, CodingKey {
             case table, bookmark, state, runs
-            case nextMode = "next_mode", bookmarkRun = "bookmark_run"
+            case nextMode = "next_mode", bookmarkRun = "bookmark_run", loadedFiles = "loaded_files"
         }
     }
 
@@ -79,11 +81,15 @@ extension Driver {
         var tables: [StatusReport.TableStatus] = []
         for table in try selectedTables() {
             let bookmark = stored[table.name]
+            let ledger = table.cursor == nil || table.parent != nil ? FileLedger.none : try await bookmarks.fileLedger(table: table.name)
+            let loadedFiles = ledger.generation == nil ? nil : ledger.files.count
             let (mode, state): (String, String)
             if table.parent != nil {
                 (mode, state) = ("-", "a child of \(table.parent!.table): loads with its parent's runs")
             } else if table.cursor == nil {
                 (mode, state) = ("full_reload", "no cursor: every run reloads the whole table")
+            } else if let bookmark, bookmark.value != nil, let loadedFiles, !bookmark.backfill {
+                (mode, state) = ("incremental", "incremental by files; the next run reads the files not among the \(loadedFiles) loaded (its file ledger), whatever their \(table.cursor!)")
             } else if let bookmark, let value = bookmark.value {
                 (mode, state) = bookmark.backfill
                     ? ("backfill", "backfilling in windows; the next slice starts after \(value)")
@@ -95,7 +101,7 @@ extension Driver {
             }
             tables.append(StatusReport.TableStatus(
                 table: table.name, bookmark: bookmark?.value, nextMode: mode, state: state, bookmarkRun: bookmark?.runID,
-                runs: try await bookmarks.history(table: table.name, limit: runs)))
+                loadedFiles: loadedFiles, runs: try await bookmarks.history(table: table.name, limit: runs)))
         }
         return StatusReport(pipeline: pipeline.pipeline, tables: tables)
     }
