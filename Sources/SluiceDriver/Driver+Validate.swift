@@ -65,8 +65,14 @@ extension Driver {
             for table in try await plan().tables {
                 switch table.outcome {
                 case .success(let run):
-                    report.checks.append(.init(level: .ok, subject: "table \(table.name)",
-                                               detail: "\(run.config.columns.count) columns convert exactly; next run: \(run.decision.mode.rawValue) -> \(run.target.summary)"))
+                    var detail = "\(run.config.columns.count) columns convert exactly; next run: \(run.decision.mode.rawValue) -> \(run.target.summary)"
+                    if let files = run.fileLedgerSummary {
+                        // It chooses files by its ledger, not rows by a window: the lag advice is about database rows.
+                        let advice = run.config.advice
+                        report.checks.removeAll { $0.subject == "table \(table.name)" && advice.contains($0.detail) }
+                        detail += "; files by its ledger of loaded files: \(files)"
+                    }
+                    report.checks.append(.init(level: .ok, subject: "table \(table.name)", detail: detail))
                     for warning in run.warnings {
                         report.checks.append(.init(level: .warn, subject: "table \(table.name)", detail: warning))
                     }
