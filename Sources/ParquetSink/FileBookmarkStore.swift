@@ -97,7 +97,8 @@ struct FileBookmarkStore: BookmarkStore {
         do {
             return try JSONDecoder().decode(StoredLedger.self, from: Data(data))
         } catch {
-            throw SluiceError(.bookmarkInvalid, "the stored file ledger cannot be read", context: ErrorContext(file: path, table: table),
+            throw SluiceError(.bookmarkInvalid, "the stored file ledger cannot be read; run with --mode full_reload to start it over, or delete it (the files up to the bookmark then count as loaded)",
+                              context: ErrorContext(file: path, table: table),
                               underlying: "\(error)")
         }
     }

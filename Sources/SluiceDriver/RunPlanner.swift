@@ -38,7 +38,10 @@ public struct RunPlanner: Sendable {
         let source = self.source
         // A table whose cursor each file's location gives: its ledger says which files are loaded.
         let tracked = described.cursorKind == nil ? nil : try await source.trackedFiles(table)
-        let ledger = tracked == nil ? FileLedger.none : try await bookmarks.fileLedger(table: table.name)
+        // A backfill or full reload reads every file and starts the ledger over: it does not read it (so it also
+        // mends one that cannot be read).
+        let startsOver = options.mode == .backfill || options.mode == .fullReload
+        let ledger = tracked == nil || startsOver ? FileLedger.none : try await bookmarks.fileLedger(table: table.name)
         let decision = try await TableDecision.decide(table: table, cursorKind: described.cursorKind, stored: stored, options: options,
                                                       unloadedFloor: tracked.flatMap(ledger.unloadedFloor(of:))) { (window) throws(SluiceError) in
             guard let kind = described.cursorKind else { return nil }

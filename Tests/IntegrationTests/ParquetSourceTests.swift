@@ -226,6 +226,21 @@ import Testing
         #expect(keys == ["events/country=DE/date=2026-11-01/part-0.parquet", "events/country=DE/date=2026-11-02/part-0.parquet",
                          "events/country=FR/date=2026-11-01/part-0.parquet", "events/country=US/date=2026-11-01/part-0.parquet",
                          "events/country=US/date=2026-11-02/part-0.parquet"], "\(ledger ?? [:])")
+
+        // A damaged ledger stops the table, naming the file and the way out; a full reload starts it over.
+        let ledgerPath = lake.fixture.directory + "/results/_sluice/files/daily.json"
+        try "{\"generation\": \"x\", \"files\": [".write(toFile: ledgerPath, atomically: true, encoding: .utf8)
+        let transform = lake.fixture.directory + "/by-day.yaml"
+        let damaged = try lake.fixture.run(transform)
+        #expect(damaged.status != 0)
+        #expect(damaged.output.contains("\(ledgerPath): the stored file ledger cannot be read; run with --mode full_reload"), "\(damaged.output.suffix(2000))")
+        let reload = try lake.fixture.run(transform, ["--mode", "full_reload"])
+        #expect(reload.status == 0, "\(reload.output.suffix(2000))")
+        #expect(reload.table["rows_loaded"] as? Int == 4_800, "\(reload.table)")
+        let after = try lake.fixture.run(transform)
+        #expect(after.table["rows_extracted"] as? Int == 0, "\(after.table)")
+        let checked = try Shell.execute("/usr/bin/env", ["python3", Self.tool, "results", lake.root, lake.fixture.directory + "/results/daily"])
+        #expect(checked.stdout.trimmed == "OK 4800", "\(checked.stdout) \(checked.stderr)")
     }
 
     /// A table whose cursor is its day folder (`date=...`), into a results folder that appends each run's files: a file
