@@ -1,3 +1,4 @@
+import Foundation
 import HTTPTransport
 import S3
 import SluiceCore
@@ -79,5 +80,41 @@ struct SignatureCheckTests {
                 #expect(try await bucket.client.get(bucket: bucket.name, key: key) == body)
             }
         }
+    }
+}
+
+/// A shared credentials file and a profile, as the product resolves them (the process's environment and the file on
+/// disk), signing requests that OpenStack Swift checks.
+struct SharedCredentialsFileTests {
+    @Test func aProfileOfTheSharedFileSignsRequestsSwiftAccepts() async throws {
+        let server = try S3TestServer.require(.swift)
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("sluice-aws-\(UInt32.random(in: 0...UInt32.max))").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try """
+            [default]
+            aws_access_key_id = \(server.accessKey)
+            aws_secret_access_key = not-the-secret
+
+            [profile lake]
+            aws_access_key_id = \(server.accessKey)
+            aws_secret_access_key = \(server.secret)
+            """.write(toFile: path, atomically: true, encoding: .utf8)
+        func client(profile: String) throws -> S3Client {
+            let source = try AWSCredentialSource.resolve(environment: ["AWS_SHARED_CREDENTIALS_FILE": path, "AWS_PROFILE": profile]) {
+                try? String(contentsOfFile: $0, encoding: .utf8)
+            }
+            return try S3Client(configuration: S3Configuration(endpoint: try S3Endpoint(url: server.url, addressing: .path),
+                                                               region: "us-east-1", retry: S3TestServer.quickRetries),
+                                credentials: S3CredentialsProvider(source: source))
+        }
+        let bucket = try await server.makeBucket("profile")
+        let lake = try client(profile: "lake")
+        try await lake.put(bucket: bucket, key: "signed-by-profile", bytes: Array("lake".utf8))
+        #expect(try await lake.get(bucket: bucket, key: "signed-by-profile") == Array("lake".utf8))
+        // The default profile's secret is wrong: Swift refuses its signature.
+        let error = await #expect(throws: SluiceError.self) { try await client(profile: "default").get(bucket: bucket, key: "signed-by-profile") }
+        #expect(error?.message.contains("SignatureDoesNotMatch") == true, "\(String(describing: error))")
+        try await lake.delete(bucket: bucket, key: "signed-by-profile")
+        try await lake.deleteBucket(bucket)
     }
 }
