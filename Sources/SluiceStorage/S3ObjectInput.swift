@@ -18,6 +18,7 @@ public final class S3ObjectInput: ParquetInput {
     private let key: String
     private let tail = Mutex<(start: Int, bytes: [UInt8])?>(nil)
     private let spans = Mutex<[Span]>([])
+    private let fetched = Atomic<Int>(0)
     static let tailBytes = 64 << 10
     static let gapBytes = 1 << 20
     static let requestBytes = 64 << 20
@@ -46,6 +47,9 @@ public final class S3ObjectInput: ParquetInput {
             return bytes
         }
     }
+
+    /// The bytes asked of the store so far (every ranged GET): what projection and row-group pruning save shows here.
+    public var bytesFetched: Int { fetched.load(ordering: .relaxed) }
 
     public init(client: S3Client, bucket: String, key: String, size: Int) {
         self.client = client
@@ -115,6 +119,7 @@ public final class S3ObjectInput: ParquetInput {
                 return true
             }
             guard started else { continue }
+            fetched.add(range.count, ordering: .relaxed)
             Task { [client, bucket, key] in
                 do throws(SluiceError) {
                     let bytes = try await client.get(bucket: bucket, key: key,
@@ -128,6 +133,7 @@ public final class S3ObjectInput: ParquetInput {
     }
 
     private func fetch(_ range: Range<Int>) throws(SluiceError) -> [UInt8] {
+        fetched.add(range.count, ordering: .relaxed)
         let bytes = try Blocking.wait { [client, bucket, key] () async throws(SluiceError) in
             try await client.get(bucket: bucket, key: key, range: .bytes(Int64(range.lowerBound)..<Int64(range.upperBound)))
         }
@@ -141,6 +147,7 @@ public final class S3ObjectInput: ParquetInput {
     private func tailBytes() throws(SluiceError) -> (start: Int, bytes: [UInt8]) {
         if let cached = tail.withLock({ $0 }) { return cached }
         let length = min(size, Self.tailBytes)
+        fetched.add(length, ordering: .relaxed)
         let bytes = try Blocking.wait { [client, bucket, key] () async throws(SluiceError) in
             try await client.get(bucket: bucket, key: key, range: .suffix(Int64(length)))
         }

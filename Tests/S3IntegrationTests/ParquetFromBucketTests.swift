@@ -3,6 +3,7 @@ import Parquet
 @testable import ParquetSource
 import S3
 import SluiceCore
+import SluiceStorage
 import Testing
 
 /// Every Parquet file the reader is tested on locally (Sluice's golden files, written by pyarrow, and
@@ -56,6 +57,61 @@ import Testing
                 return differences
             }
             #expect(differences.isEmpty, "\(differences.joined(separator: "\n"))")
+        }
+    }
+}
+
+/// Projection and pruning from a bucket: a reader of one thin column fetches that column's chunks (and the footer), not
+/// the wide column beside it; a reader of one row group fetches that row group only.
+@Suite struct ParquetProjectionFromBucketTests {
+    /// 4 row groups of 2,000 rows: `id` (int64, about 16 KB a row group) and `payload` (about 2 KB of text a row, 4 MB a
+    /// row group), uncompressed and without dictionaries so that the sizes are what they look like.
+    static func wideFile() throws -> (path: String, ids: [Int64]) {
+        let schema = Schema([Field(name: "id", type: .int64, nullable: false), Field(name: "payload", type: .string, nullable: false)])
+        let filler = String(repeating: "abcdefghijklmnopqrstuvwxyz", count: 76)
+        var ids = ColumnBuilder(type: .int64), payloads = ColumnBuilder(type: .string)
+        var written: [Int64] = []
+        for row in 0..<8_000 {
+            ids.append(.int(Int64(row) * 7))
+            written.append(Int64(row) * 7)
+            payloads.append(.string("\(row) " + filler))
+        }
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("sluice-wide-\(UInt32.random(in: 0...UInt32.max)).parquet").path
+        let writer = try ParquetFileWriter(path: path, schema: schema,
+                                           options: .init(compression: .uncompressed, rowGroupRows: 2_000, dictionaryEnabled: false))
+        try writer.write(try RecordBatch(schema: schema, columns: [ids.finish(), payloads.finish()]))
+        _ = try writer.close()
+        return (path, written)
+    }
+
+    @Test func oneColumnOrOneRowGroupIsAllThatIsFetched() async throws {
+        let (path, ids) = try Self.wideFile()
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
+        #expect(bytes.count > 16_000_000, "\(bytes.count) bytes")
+        try await S3TestBucket.with(.moto, "projection") { bucket in
+            try await bucket.client.put(bucket: bucket.name, key: "wide.parquet", bytes: bytes)
+            let (idsRead, idBytes, groupBytes, allBytes) = try await BlockingIO.run { () throws(SluiceError) in
+                let thin = S3ObjectInput(client: bucket.client, bucket: bucket.name, key: "wide.parquet", size: bytes.count)
+                var read: [Int64] = []
+                var batches = try ParquetFileReader(input: thin).batches(columns: ["id"])
+                while let batch = try batches.next() {
+                    for row in 0..<batch.rowCount { if case .int(let value) = batch.value(row: row, column: 0) { read.append(value) } }
+                }
+                let oneGroup = S3ObjectInput(client: bucket.client, bucket: bucket.name, key: "wide.parquet", size: bytes.count)
+                var groupBatches = try ParquetFileReader(input: oneGroup).batches(rowGroups: [2])
+                while try groupBatches.next() != nil {}
+                let all = S3ObjectInput(client: bucket.client, bucket: bucket.name, key: "wide.parquet", size: bytes.count)
+                var allBatches = try ParquetFileReader(input: all).batches()
+                while try allBatches.next() != nil {}
+                return (read, thin.bytesFetched, oneGroup.bytesFetched, all.bytesFetched)
+            }
+            #expect(idsRead == ids)
+            // The ids and the footer's 64 KiB: a few hundred KB of 16 MB.
+            #expect(idBytes < 400_000, "\(idBytes) bytes fetched for the id column of \(bytes.count)")
+            // One row group of four, and the footer.
+            #expect(groupBytes < bytes.count / 3, "\(groupBytes) bytes fetched for row group 2 of \(bytes.count)")
+            #expect(allBytes >= bytes.count - 70_000, "reading everything fetches everything: \(allBytes) of \(bytes.count)")
         }
     }
 }
