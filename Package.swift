@@ -151,7 +151,7 @@ let package = Package(
             name: "sluice",
             dependencies: [
                 "SluiceCore", "SluiceConfig", "SluicePipeline", "SluiceReport", "SluiceDriver", "SluiceExecutor", "SluiceWire", "SluiceWireNIO", "Parquet",
-                "PostgresSource", "ParquetSource", "ParquetSink", "ClickHouseSink", "SluiceMetrics", "CMalloc", logging,
+                "PostgresSource", "ParquetSource", "ParquetSink", "ClickHouseSink", "SluiceMetrics", "CMalloc", "S3", "SluiceStorage", logging,
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),

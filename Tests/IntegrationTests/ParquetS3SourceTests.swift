@@ -109,6 +109,26 @@ import Testing
         #expect(results.contains("results/_sluice/files/daily.json"), "\(results)")
     }
 
+    /// `sluice parquet schema|meta|cat s3://bucket/key`: a file in a bucket prints as the same file on disk does.
+    @Test(arguments: ["moto", "swift"])
+    func parquetCommandsReadAFileInABucket(store name: String) throws {
+        let store = try Store.named(name)
+        let (lake, bucket) = try Self.bucketLake(store)
+        defer { lake.fixture.tearDown() }
+        let key = "events/country=DE/date=2026-11-02/part-0.parquet"
+        let s3 = ["--s3-endpoint", store.endpoint, "--s3-addressing", "path"]
+        for command in [["schema"], ["meta"], ["cat", "--columns", "id,name,amount", "--limit", "200"], ["cat", "--format", "jsonl"]] {
+            let local = try Shell.execute(Paths.sluice, ["parquet"] + command + [lake.root + "/" + key])
+            let remote = try Shell.execute(Paths.sluice, ["parquet"] + command + ["s3://\(bucket)/lake/\(key)"] + s3, environment: store.credentials)
+            #expect(remote.status == 0, "\(command): \(remote.stderr)")
+            #expect(local.status == 0 && !local.stdout.isEmpty)
+            #expect(remote.stdout == local.stdout.replacingOccurrences(of: lake.root + "/" + key, with: "s3://\(bucket)/lake/\(key)"),
+                    "\(command) differs")
+        }
+        let missing = try Shell.execute(Paths.sluice, ["parquet", "cat", "s3://\(bucket)/lake/nope.parquet"] + s3, environment: store.credentials)
+        #expect(missing.status == 1 && missing.stderr.contains("NotFound") && missing.stderr.contains("lake/nope.parquet"), "\(missing.stderr)")
+    }
+
     @Test func aWrongSecretIsRefusedByTheStoreAndNamed() throws {
         let store = try Store.named("swift")
         let (lake, bucket) = try Self.bucketLake(store)
