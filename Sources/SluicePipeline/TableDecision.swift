@@ -92,10 +92,13 @@ public struct TableDecision: Sendable, Hashable {
     }
 
     /// An append table's decision: a backfill or full reload replaces the table, other runs replace the whole days
-    /// their window touches, which the window is widened to. Re-reading whole days and replacing them is what keeps
-    /// a table without a key exact when runs overlap (the lag) or repeat.
+    /// their window touches, which the window is widened to; rejected rows are always left out. Re-reading whole days
+    /// and replacing them is what keeps a table without a key exact when runs overlap (the lag) or repeat.
     func appending() -> TableDecision {
         var decision = self
+        // Nothing is replaced row by row: rows the filter (or a quarantine, or an inner join) rejects are left out.
+        // Loaded as deletions they would be rows of their own, since there is no key for them to replace.
+        decision.deletedRows = .exclude
         switch mode {
         case .fullReload:
             decision.replacement = .whole

@@ -38,6 +38,8 @@ import Testing
         #expect(decision.mode == .incremental)
         #expect(decision.window == CursorWindow(after: at("2024-01-02 23:59:59.999999")))
         #expect(decision.replacement == .days(decision.window))
+        // Rows the filter rejects are left out: with no key, a deletion would be a row of its own.
+        #expect(decision.deletedRows == .exclude)
         // The lag reaches into the day before: that day is re-read whole too.
         let early = try await decide(try appendTable(), stored: "2024-01-03 00:02:00.000000")
         #expect(early.window.after == at("2024-01-01 23:59:59.999999"))
