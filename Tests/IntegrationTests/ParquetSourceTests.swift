@@ -204,6 +204,49 @@ import Testing
         #expect(try lake.fixture.run(config).table["rows_extracted"] as? Int == 0)
     }
 
+    /// An append table (no key: nothing deduplicates) whose cursor is `_file_modified`: a late file's day is read again
+    /// whole and replaced, so every row of the lake is in ClickHouse exactly once, counted raw.
+    @Test func anAppendTableTakesALateFileExactlyOnce() throws {
+        let lake = try Lake()
+        defer { lake.fixture.tearDown() }
+        let events = lake.root + "/events"
+        for path in try FileManager.default.subpathsOfDirectory(atPath: events) where path.hasSuffix(".parquet") {
+            try FileManager.default.setAttributes([.modificationDate: Date().addingTimeInterval(-3_600)], ofItemAtPath: events + "/" + path)
+        }
+        let config = try lake.fixture.pipeline(table: """
+              - name: events
+                source: events/
+                load: append
+                cursor: landed_at
+                lag: 0s
+                filter: "country <> 'FR'"
+                columns:
+                  - {name: id, type: int64, nullable: false}
+                  - {name: name, type: string}
+                  - {name: country, type: string}
+                  - {name: landed_at, source: _file_modified, type: timestamptz, nullable: false}
+            """, source: "parquet: {path: \(lake.root), rows_per_task: 1000}")
+        func counts() throws -> String {
+            try lake.fixture.clickhouse("SELECT count(), uniqExact(id), sum(id) FROM \(lake.fixture.clean).events").trimmed
+        }
+        let lakeIDs = Array(1...3_500) + Array(4_501...5_700)
+        let first = try lake.fixture.run(config)
+        #expect(first.status == 0, "\(first.output.suffix(3000))")
+        #expect(try counts() == "4700\t4700\t\(lakeIDs.reduce(0, +))")
+        // A file lands dated two hours back: its day is read again whole (the files of it loaded before too) and replaced.
+        try lake.python(["late", lake.root])
+        let late = try lake.fixture.run(config)
+        #expect(late.status == 0, "\(late.output.suffix(3000))")
+        #expect((late.table["rows_extracted"] as? Int ?? 0) >= 200, "\(late.table)")
+        let withLate = lakeIDs + Array(20_001...20_200)
+        let afterLate = try counts()
+        #expect(afterLate == "4900\t4900\t\(withLate.reduce(0, +))", "\(afterLate) \(late.table)")
+        let again = try lake.fixture.run(config)
+        #expect(again.status == 0, "\(again.output.suffix(3000))")
+        let afterAgain = try counts()
+        #expect(afterAgain == "4900\t4900\t\(withLate.reduce(0, +))", "\(afterAgain) \(again.table)")
+    }
+
     /// The second seed's two jobs: the lake -> a transform -> a results folder of Parquet split by day; then the newest
     /// day's files -> ClickHouse.
     @Test func lakeToResultsFolderThenNewestPartitionToClickHouse() throws {
