@@ -73,13 +73,10 @@ public struct CDCStateTable: Sendable {
     /// what a `DateTime` holds stored as NULL (the exact position stays in `lastExtractedValue`).
     @discardableResult
     public func save(_ bookmark: CDCStateRow) async throws(SluiceError) -> CDCStateRow {
-        let previous = try await client.value(
-            "SELECT max(version) FROM \(qualifiedName) WHERE table_name = \(ClickHouseSQL.stringLiteral(bookmark.table))")
-        let last = previous.flatMap { UInt64($0) } ?? 0
         let clock = now()
         var stored = bookmark
         stored.updatedAt = Self.floorToSecond(clock)
-        stored.version = max(UInt64(clamping: clock), last + 1)
+        stored.version = try await Self.nextVersion(client: client, table: qualifiedName, of: bookmark.table, clock: clock)
         stored.backfillChangedAt = Self.floorToSecond(bookmark.backfillChangedAt)
         stored.lastExtractedTime = bookmark.lastExtractedTime.flatMap { micros in
             ClickHouseTypeMapping.timestampMicrosecondsRange.contains(micros) ? Self.floorToSecond(micros) : nil
@@ -127,8 +124,15 @@ public struct CDCStateTable: Sendable {
                         backfillChangedAt: changed * 1_000_000, runID: runID, updatedAt: updated * 1_000_000, version: version)
     }
 
-    private static func floorToSecond(_ micros: Int64) -> Int64 {
+    static func floorToSecond(_ micros: Int64) -> Int64 {
         CivilTime.floorDivide(micros, 1_000_000).quotient * 1_000_000
+    }
+
+    /// A version above every row of `name` in the metadata table `table` (`cdc_state`, `file_ledger`): the wall clock
+    /// in microseconds, or the largest version + 1 when the clock went back, so the newest write always wins.
+    static func nextVersion(client: ClickHouseClient, table: String, of name: String, clock: Int64) async throws(SluiceError) -> UInt64 {
+        let previous = try await client.value("SELECT max(version) FROM \(table) WHERE table_name = \(ClickHouseSQL.stringLiteral(name))")
+        return max(UInt64(clamping: clock), (previous.flatMap { UInt64($0) } ?? 0) + 1)
     }
 
     /// Microseconds since the epoch from `clock_gettime(CLOCK_REALTIME)`.

@@ -175,7 +175,7 @@ public struct ClickHouseWarehouse: Sink {
     /// small tasks adds one part to the table instead of one per task. The pieces are dropped once attached; a driver
     /// killed before that leaves them to the table's next run, which drops them with the other leftovers.
     private func gather(_ target: ClickHouseTarget, name: String) async throws(SluiceError) {
-        let pieces = try await client.tableNames(in: target.database, startingWith: target.gatheredPrefix)
+        let pieces = try await client.tableNames(in: target.database, startingWith: [target.gatheredPrefix])
         guard pieces.count > 1 else {
             if let piece = pieces.first { try await attach(piece, into: target) }
             return
@@ -286,7 +286,7 @@ public struct ClickHouseWarehouse: Sink {
 
     public func cleanUp(_ sinkTarget: SinkTarget, succeeded: Bool) async {
         guard let target = try? decode(sinkTarget) else { return }
-        let leftovers = (try? await client.tableNames(in: target.database, startingWith: target.stagePrefix)) ?? []
+        let leftovers = (try? await client.tableNames(in: target.database, startingWith: [target.stagePrefix])) ?? []
         for name in leftovers {
             try? await client.execute(ClickHouseDDL.dropTable(database: target.database, table: name))
         }
@@ -298,18 +298,15 @@ public struct ClickHouseWarehouse: Sink {
     /// Staging tables and reload copies an earlier run of this table left behind (a driver killed mid-run): no
     /// other run of the same table can be under way, since two would race for its bookmark.
     private func dropLeftovers(of target: ClickHouseTarget) async throws(SluiceError) {
-        var names: [String] = []
-        for kind in ["stage", "reload", "append", "old"] {
-            names += try await client.tableNames(in: target.database, startingWith: target.table + "__sluice_\(kind)_")
-        }
+        let names = try await client.tableNames(in: target.database, startingWith: ["stage", "reload", "append", "old"].map {
+            target.table + "__sluice_\($0)_"
+        })
         for name in names where name != target.loadTable {
             try await client.execute(ClickHouseDDL.dropTable(database: target.database, table: name))
             logger.info("table.leftover.dropped", metadata: ["sluice.table": "\(target.database).\(name)"])
         }
         guard let curated = target.curated else { return }
-        var built: [String] = []
-        for prefix in curated.leftoverPrefixes { built += try await client.tableNames(in: curated.database, startingWith: prefix) }
-        for name in built {
+        for name in try await client.tableNames(in: curated.database, startingWith: curated.leftoverPrefixes) {
             try await client.execute(ClickHouseDDL.dropTable(database: curated.database, table: name))
             logger.info("table.leftover.dropped", metadata: ["sluice.table": "\(curated.database).\(name)"])
         }

@@ -61,16 +61,7 @@ public struct FileLedgerTable: Sendable {
     /// Forgets `name`'s files: the empty generation's marker becomes its newest.
     public func forget(table name: String, runID: String) async throws(SluiceError) {
         guard try await generation(of: name) != nil else { return }
-        let version = try await nextVersion(of: name)
-        _ = try await client.insert(database: database, table: table, schema: Self.schema, batches: [
-            try batch([("", "")], table: name, generation: "", runID: runID, recordedAt: now(), version: version),
-        ])
-    }
-
-    /// A version above every row of `name`'s: the wall clock, or the largest version + 1 when the clock went back.
-    private func nextVersion(of name: String) async throws(SluiceError) -> UInt64 {
-        let previous = try await client.value("SELECT max(version) FROM \(qualifiedName) WHERE table_name = \(ClickHouseSQL.stringLiteral(name))")
-        return max(UInt64(clamping: now()), (previous.flatMap { UInt64($0) } ?? 0) + 1)
+        try await write([], table: name, generation: "", marker: true, runID: runID)
     }
 
     /// `name`'s ledger: the files of its current generation.
@@ -93,19 +84,22 @@ public struct FileLedgerTable: Sendable {
     /// ledger starts one either way).
     public func record(_ files: [FileVersion], table name: String, startingOver: Bool, runID: String) async throws(SluiceError) {
         let current = startingOver ? nil : try await generation(of: name)
-        let generation = current ?? runID
-        let version = try await nextVersion(of: name)
+        try await write(files.filter { !$0.key.isEmpty }, table: name, generation: current ?? runID, marker: current == nil, runID: runID)
+        if current == nil { await dropEarlierGenerations(of: name, keeping: runID) }
+    }
+
+    /// Appends `files` to `generation`, then (`marker`) that generation's marker, in a block of its own: a new
+    /// generation counts only once every file row is in.
+    private func write(_ files: [FileVersion], table name: String, generation: String, marker: Bool, runID: String) async throws(SluiceError) {
+        let parts = [files.map { ($0.key, $0.tag) }, marker ? [("", "")] : []].filter { !$0.isEmpty }
+        guard !parts.isEmpty else { return }
         let clock = now()
-        var rows = files.map { ($0.key, $0.tag) }
-        // A new generation's marker goes last, in a block of its own: it counts only once every file row is in.
-        let marker = current == nil ? [("", "")] : []
-        rows.removeAll { $0.0.isEmpty }
-        let batches = try [rows, marker].filter { !$0.isEmpty }.map { part throws(SluiceError) in
-            try batch(part, table: name, generation: generation, runID: runID, recordedAt: clock, version: version)
+        let version = try await CDCStateTable.nextVersion(client: client, table: qualifiedName, of: name, clock: clock)
+        var batches: [RecordBatch] = []
+        for part in parts {
+            batches.append(try batch(part, table: name, generation: generation, runID: runID, recordedAt: clock, version: version))
         }
-        guard !batches.isEmpty else { return }
         _ = try await client.insert(database: database, table: table, schema: Self.schema, batches: batches)
-        if current == nil { await dropEarlierGenerations(of: name, keeping: generation) }
     }
 
     /// Deletes the rows of `name`'s generations before `generation`, which no read looks at any more (a mutation, done by
@@ -118,7 +112,7 @@ public struct FileLedgerTable: Sendable {
     private func batch(_ rows: [(String, String)], table name: String, generation: String, runID: String, recordedAt: Int64,
                        version: UInt64) throws(SluiceError) -> RecordBatch {
         var builders = Self.schema.fields.map { ColumnBuilder(type: $0.type, capacity: rows.count) }
-        let second = CivilTime.floorDivide(recordedAt, 1_000_000).quotient * 1_000_000
+        let second = CDCStateTable.floorToSecond(recordedAt)
         for (key, tag) in rows {
             builders[0].append(string: name)
             builders[1].append(string: generation)

@@ -12,25 +12,14 @@ extension S3Client {
     public func uploadMultipart(bucket: String, key: String, size: Int64, contentType: String = "application/octet-stream",
                                 metadata: [String: String] = [:], partSize: Int? = nil,
                                 read: @escaping S3PartReader) async throws(SluiceError) -> String {
-        let partSize = Int64(partSize ?? configuration.partSize)
-        guard size > 0, partSize > 0 else {
-            throw SluiceError(.s3InvalidRequest, "a multipart upload of \(size) bytes in parts of \(partSize) bytes to bucket '\(bucket)' key '\(key)'")
-        }
-        let partCount = Int((size + partSize - 1) / partSize)
-        guard partCount <= S3Configuration.maximumParts else {
-            throw SluiceError(.s3InvalidRequest, "\(size) bytes in parts of \(partSize) make \(partCount) parts, more than S3's "
-                              + "\(S3Configuration.maximumParts) (bucket '\(bucket)' key '\(key)'): raise the part size")
-        }
-        let uploadID = try await initiateMultipart(bucket: bucket, key: key, contentType: contentType, metadata: metadata)
-        do {
-            let etags = try await uploadParts(bucket: bucket, key: key, uploadID: uploadID, size: size, partSize: partSize,
-                                              partCount: partCount, read: read)
-            return try await completeMultipart(bucket: bucket, key: key, uploadID: uploadID, parts: etags)
-        } catch {
-            // Abort even when this task was cancelled: the abort runs in a task of its own.
-            let client = self
-            await Task { try? await client.abortMultipart(bucket: bucket, key: key, uploadID: uploadID) }.value
-            throw error
+        try await multipart(bucket: bucket, key: key, size: size, partSize: Int64(partSize ?? configuration.partSize),
+                            contentType: contentType, metadata: metadata) { uploadID, number, range throws(SluiceError) in
+            let bytes = try await read(range)
+            guard Int64(bytes.count) == range.upperBound - range.lowerBound else {
+                throw SluiceError(.s3InvalidRequest, "the body reader gave \(bytes.count) bytes for part \(number) "
+                                  + "(\(range)) of bucket '\(bucket)' key '\(key)'")
+            }
+            return try await self.uploadPart(bucket: bucket, key: key, uploadID: uploadID, number: number, bytes: bytes)
         }
     }
 
@@ -41,26 +30,9 @@ extension S3Client {
     @discardableResult
     public func copyMultipart(bucket: String, key source: String, to destination: String,
                               source info: ObjectInfo) async throws(SluiceError) -> String {
-        let partSize = configuration.copyPartSize
-        let partCount = Int((info.size + partSize - 1) / partSize)
-        guard info.size > 0, partCount <= S3Configuration.maximumParts else {
-            throw SluiceError(.s3InvalidRequest, "a copy of \(info.size) bytes in parts of \(partSize) bytes from bucket '\(bucket)' key '\(source)' "
-                              + "(at most \(S3Configuration.maximumParts) parts)")
-        }
-        let uploadID = try await initiateMultipart(bucket: bucket, key: destination, contentType: info.contentType ?? "application/octet-stream",
-                                                   metadata: info.metadata)
-        do {
-            let etags = try await inParts(count: partCount) { number throws(SluiceError) in
-                let lower = Int64(number - 1) * partSize
-                let range = lower..<min(lower + partSize, info.size)
-                return try await self.uploadPartCopy(bucket: bucket, key: destination, uploadID: uploadID, number: number,
-                                                     source: source, range: range)
-            }
-            return try await completeMultipart(bucket: bucket, key: destination, uploadID: uploadID, parts: etags)
-        } catch {
-            let client = self
-            await Task { try? await client.abortMultipart(bucket: bucket, key: destination, uploadID: uploadID) }.value
-            throw error
+        try await multipart(bucket: bucket, key: destination, size: info.size, partSize: configuration.copyPartSize,
+                            contentType: info.contentType ?? "application/octet-stream", metadata: info.metadata) { uploadID, number, range throws(SluiceError) in
+            try await self.uploadPartCopy(bucket: bucket, key: destination, uploadID: uploadID, number: number, source: source, range: range)
         }
     }
 
@@ -127,17 +99,34 @@ extension S3Client {
         return try S3MultipartResponse.openUploads(try await send(call).body)
     }
 
-    private func uploadParts(bucket: String, key: String, uploadID: String, size: Int64, partSize: Int64, partCount: Int,
-                             read: @escaping S3PartReader) async throws(SluiceError) -> [(number: Int, etag: String)] {
-        try await inParts(count: partCount) { number throws(SluiceError) in
-            let lower = Int64(number - 1) * partSize
-            let range = lower..<min(lower + partSize, size)
-            let bytes = try await read(range)
-            guard Int64(bytes.count) == range.upperBound - range.lowerBound else {
-                throw SluiceError(.s3InvalidRequest, "the body reader gave \(bytes.count) bytes for part \(number) "
-                                  + "(\(range)) of bucket '\(bucket)' key '\(key)'")
+    /// A multipart upload of `size` bytes into `key`: parts of `partSize` bytes (the last one shorter), each made by
+    /// `part(uploadID, number, byteRange)` (which returns its ETag), up to ``S3Configuration/maxConcurrentParts`` at
+    /// once. On any failure the upload is aborted, so that no parts stay stored (and billed), and the first error is
+    /// thrown. Returns the object's ETag.
+    private func multipart(bucket: String, key: String, size: Int64, partSize: Int64, contentType: String, metadata: [String: String],
+                           part: @escaping @Sendable (String, Int, Range<Int64>) async throws(SluiceError) -> String)
+        async throws(SluiceError) -> String
+    {
+        guard size > 0, partSize > 0 else {
+            throw SluiceError(.s3InvalidRequest, "a multipart upload of \(size) bytes in parts of \(partSize) bytes to bucket '\(bucket)' key '\(key)'")
+        }
+        let partCount = Int((size + partSize - 1) / partSize)
+        guard partCount <= S3Configuration.maximumParts else {
+            throw SluiceError(.s3InvalidRequest, "\(size) bytes in parts of \(partSize) make \(partCount) parts, more than S3's "
+                              + "\(S3Configuration.maximumParts) (bucket '\(bucket)' key '\(key)'): raise the part size")
+        }
+        let uploadID = try await initiateMultipart(bucket: bucket, key: key, contentType: contentType, metadata: metadata)
+        do {
+            let etags = try await inParts(count: partCount) { number throws(SluiceError) in
+                let lower = Int64(number - 1) * partSize
+                return try await part(uploadID, number, lower..<min(lower + partSize, size))
             }
-            return try await self.uploadPart(bucket: bucket, key: key, uploadID: uploadID, number: number, bytes: bytes)
+            return try await completeMultipart(bucket: bucket, key: key, uploadID: uploadID, parts: etags)
+        } catch {
+            // Abort even when this task was cancelled: the abort runs in a task of its own.
+            let client = self
+            await Task { try? await client.abortMultipart(bucket: bucket, key: key, uploadID: uploadID) }.value
+            throw error
         }
     }
 

@@ -45,10 +45,15 @@ extension Driver {
     public func validate() async -> ValidationReport {
         let (sourceName, sinkName) = (source.summary, sink.summary)
         var report = ValidationReport()
-        for table in pipeline.tables {
-            for advice in table.advice {
-                report.checks.append(.init(level: .warn, subject: "table \(table.name)", detail: advice))
-            }
+        // Tables planned to choose files by their ledger: the configuration's lag advice is about database rows.
+        var byFiles: Set<String> = []
+        /// The report, the configuration's advice first.
+        func withAdvice() -> ValidationReport {
+            var full = report
+            full.checks.insert(contentsOf: pipeline.tables.filter { !byFiles.contains($0.name) }.flatMap { table in
+                table.advice.map { ValidationReport.Check(level: .warn, subject: "table \(table.name)", detail: $0) }
+            }, at: 0)
+            return full
         }
         do {
             report.checks.append(.init(level: .ok, subject: sourceName, detail: try await source.check()))
@@ -60,16 +65,14 @@ extension Driver {
         } catch {
             report.checks.append(.init(level: .fail, subject: sinkName, detail: "\(error)"))
         }
-        guard report.succeeded else { return report }
+        guard report.succeeded else { return withAdvice() }
         do {
             for table in try await plan().tables {
                 switch table.outcome {
                 case .success(let run):
                     var detail = "\(run.config.columns.count) columns convert exactly; next run: \(run.decision.mode.rawValue) -> \(run.target.summary)"
                     if let files = run.fileLedgerSummary {
-                        // It chooses files by its ledger, not rows by a window: the lag advice is about database rows.
-                        let advice = run.config.advice
-                        report.checks.removeAll { $0.subject == "table \(table.name)" && advice.contains($0.detail) }
+                        byFiles.insert(table.name)
                         detail += "; files by its ledger of loaded files: \(files)"
                     }
                     report.checks.append(.init(level: .ok, subject: "table \(table.name)", detail: detail))
@@ -87,6 +90,6 @@ extension Driver {
         } catch {
             report.checks.append(.init(level: .fail, subject: "tables", detail: "\(error)"))
         }
-        return report
+        return withAdvice()
     }
 }

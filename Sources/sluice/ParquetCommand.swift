@@ -99,7 +99,7 @@ struct ParquetCommand: AsyncParsableCommand {
             guard !url.key.isEmpty else {
                 throw SluiceError(.configInvalid, "\(file) names a bucket, not an object: give s3://bucket/key")
             }
-            if let addressing, !["auto", "path", "virtual"].contains(addressing) {
+            if let addressing, S3Endpoint.Addressing(rawValue: addressing) == nil {
                 throw SluiceError(.configInvalid, "--s3-addressing must be auto, path or virtual, not \(addressing)")
             }
             let client = try S3EndpointSettings(endpoint: endpoint, region: region, addressing: addressing).client()

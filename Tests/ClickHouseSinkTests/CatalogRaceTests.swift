@@ -26,7 +26,7 @@ import Testing
             }
             var listings = 0
             while done.count.load(ordering: .acquiring) < 2 {
-                #expect(try await client.tableNames(in: database, startingWith: "keep_") == ["keep_a"])
+                #expect(try await client.tableNames(in: database, startingWith: ["keep_"]) == ["keep_a"])
                 #expect(try await client.tableExists(database: database, table: "keep_a"))
                 listings += 1
             }
